@@ -1,0 +1,180 @@
+//===- DecomposeComposites.cpp - composites to primitive tg ops -----------===//
+
+#include "compiler/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace tgc {
+#define GEN_PASS_DEF_TGDECOMPOSECOMPOSITES
+#include "compiler/Passes.h.inc"
+} // namespace tgc
+
+using namespace mlir;
+using namespace mlir::tg;
+
+namespace {
+
+/// Builds the primitive ops of a decomposition at one location.
+struct Builder {
+  PatternRewriter &rewriter;
+  Location loc;
+
+  /// A rank-0 constant that broadcasts against anything.
+  Value scalar(Type element, double value) {
+    auto type = RankedTensorType::get({}, element);
+    Attribute attr = isa<FloatType>(element)
+                         ? Attribute(rewriter.getFloatAttr(element, value))
+                         : Attribute(rewriter.getIntegerAttr(
+                               element, static_cast<int64_t>(value)));
+    return ConstantOp::create(rewriter, loc, DenseElementsAttr::get(type, attr));
+  }
+  template <typename OpTy> Value binary(Value a, Value b) {
+    return OpTy::create(rewriter, loc, a, b);
+  }
+  template <typename OpTy> Value unary(Value a) {
+    return OpTy::create(rewriter, loc, a.getType(), a);
+  }
+  Value reduce(Value x, ArrayRef<int64_t> axes, bool max) {
+    if (max)
+      return ReduceMaxOp::create(rewriter, loc, x, axes, /*keep_dims=*/true);
+    return ReduceSumOp::create(rewriter, loc, x, axes, /*keep_dims=*/true);
+  }
+  /// Mean over `axes`, keeping them as size-1 dimensions.
+  Value mean(Value x, ArrayRef<int64_t> axes) {
+    auto type = cast<RankedTensorType>(x.getType());
+    int64_t count = 1;
+    for (int64_t axis : axes)
+      count *= type.getDimSize(axis);
+    Value sum = reduce(x, axes, /*max=*/false);
+    if (isa<FloatType>(type.getElementType()))
+      return binary<MulOp>(sum, scalar(type.getElementType(), 1.0 / count));
+    return binary<DivOp>(sum, scalar(type.getElementType(), count));
+  }
+};
+
+SmallVector<int64_t> trailingAxes(Value x, int64_t from) {
+  int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+  return llvm::to_vector(llvm::seq<int64_t>(from, rank));
+}
+
+struct DecomposeSoftmax : OpRewritePattern<SoftmaxOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SoftmaxOp op,
+                                PatternRewriter &rewriter) const override {
+    Builder b{rewriter, op.getLoc()};
+    int64_t axis = op.getAxis();
+    Value x = op.getInput();
+    Value shifted = b.binary<SubOp>(x, b.reduce(x, axis, /*max=*/true));
+    Value e = b.unary<ExpOp>(shifted);
+    rewriter.replaceOp(op, b.binary<DivOp>(e, b.reduce(e, axis, false)));
+    return success();
+  }
+};
+
+struct DecomposeLayerNorm : OpRewritePattern<LayerNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LayerNormOp op,
+                                PatternRewriter &rewriter) const override {
+    Builder b{rewriter, op.getLoc()};
+    Value x = op.getInput();
+    Type element = op.getType().getElementType();
+    auto axes = trailingAxes(x, op.getAxis());
+    Value centered = b.binary<SubOp>(x, b.mean(x, axes));
+    Value variance = b.mean(b.binary<MulOp>(centered, centered), axes);
+    Value inv = b.unary<RsqrtOp>(b.binary<AddOp>(
+        variance, b.scalar(element, op.getEpsilon().convertToDouble())));
+    Value y = b.binary<MulOp>(centered, inv);
+    if (op.getWeight())
+      y = b.binary<MulOp>(y, op.getWeight());
+    if (op.getBias())
+      y = b.binary<AddOp>(y, op.getBias());
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+struct DecomposeRmsNorm : OpRewritePattern<RmsNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(RmsNormOp op,
+                                PatternRewriter &rewriter) const override {
+    Builder b{rewriter, op.getLoc()};
+    Value x = op.getInput();
+    Type element = op.getType().getElementType();
+    Value meanSquare = b.mean(b.binary<MulOp>(x, x), trailingAxes(x, op.getAxis()));
+    Value inv = b.unary<RsqrtOp>(b.binary<AddOp>(
+        meanSquare, b.scalar(element, op.getEpsilon().convertToDouble())));
+    Value y = b.binary<MulOp>(x, inv);
+    if (op.getWeight())
+      y = b.binary<MulOp>(y, op.getWeight());
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+struct DecomposeSilu : OpRewritePattern<SiluOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SiluOp op,
+                                PatternRewriter &rewriter) const override {
+    Builder b{rewriter, op.getLoc()};
+    Value x = op.getInput();
+    rewriter.replaceOp(op, b.binary<MulOp>(x, b.unary<SigmoidOp>(x)));
+    return success();
+  }
+};
+
+/// 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))); the erf form is kept.
+struct DecomposeGeluTanh : OpRewritePattern<GeluOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GeluOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.getTanh())
+      return failure();
+    Builder b{rewriter, op.getLoc()};
+    Value x = op.getInput();
+    Type element = op.getType().getElementType();
+    Value cube = b.binary<MulOp>(b.binary<MulOp>(x, x), x);
+    Value inner = b.binary<AddOp>(
+        x, b.binary<MulOp>(cube, b.scalar(element, 0.044715)));
+    Value t = b.unary<TanhOp>(
+        b.binary<MulOp>(inner, b.scalar(element, 0.7978845608028654)));
+    Value half = b.binary<MulOp>(x, b.scalar(element, 0.5));
+    rewriter.replaceOp(
+        op, b.binary<MulOp>(half, b.binary<AddOp>(t, b.scalar(element, 1.0))));
+    return success();
+  }
+};
+
+struct DecomposeReduceMean : OpRewritePattern<ReduceMeanOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReduceMeanOp op,
+                                PatternRewriter &rewriter) const override {
+    Builder b{rewriter, op.getLoc()};
+    auto type = op.getInput().getType();
+    int64_t count = 1;
+    for (int64_t axis : op.getAxes())
+      count *= type.getDimSize(axis);
+    Value sum = ReduceSumOp::create(rewriter, op.getLoc(), op.getInput(),
+                                    op.getAxes(), op.getKeepDims());
+    Type element = type.getElementType();
+    Value mean = isa<FloatType>(element)
+                     ? b.binary<MulOp>(sum, b.scalar(element, 1.0 / count))
+                     : b.binary<DivOp>(sum, b.scalar(element, count));
+    rewriter.replaceOp(op, mean);
+    return success();
+  }
+};
+
+struct TgDecomposeComposites
+    : tgc::impl::TgDecomposeCompositesBase<TgDecomposeComposites> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<DecomposeSoftmax, DecomposeLayerNorm, DecomposeRmsNorm,
+                 DecomposeSilu, DecomposeGeluTanh, DecomposeReduceMean>(
+        &getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,435 @@
+//===- TgOps.td - tg dialect operations --------------------*- tablegen -*-===//
+
+#ifndef TG_OPS_TD
+#define TG_OPS_TD
+
+include "TgBase.td"
+include "mlir/IR/OpAsmInterface.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Tg_FloatElementsTrait : NativeOpTrait<"TgFloatElements"> {
+  let cppNamespace = "::mlir::tg";
+}
+def Tg_NumericElementsTrait : NativeOpTrait<"TgNumericElements"> {
+  let cppNamespace = "::mlir::tg";
+}
+
+//===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+def Tg_ConstantOp : Tg_Op<"constant", [ConstantLike, Pure,
+    AllTypesMatch<["value", "result"]>]> {
+  let summary = "A tensor constant";
+  let description = [{
+    Produces a tensor from a `dense` or `dense_resource` elements attribute.
+    Large weights should use `dense_resource` so they are not printed inline.
+
+    ```mlir
+    %w = tg.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs Tg_Tensor:$result);
+  let assemblyFormat = "$value attr-dict";
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise unary
+//===----------------------------------------------------------------------===//
+
+class Tg_UnaryOp<string mnemonic, string summaryText, list<Trait> traits = []>
+    : Tg_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType])> {
+  let summary = summaryText;
+  let description = [{
+    Applies the function to every element; the result has the operand's type.
+  }];
+  let arguments = (ins Tg_Tensor:$input);
+  let results = (outs Tg_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+class Tg_FloatUnaryOp<string mnemonic, string summaryText>
+    : Tg_UnaryOp<mnemonic, summaryText, [Tg_FloatElementsTrait]>;
+class Tg_NumericUnaryOp<string mnemonic, string summaryText>
+    : Tg_UnaryOp<mnemonic, summaryText, [Tg_NumericElementsTrait]>;
+
+def Tg_NegOp : Tg_NumericUnaryOp<"neg", "Negation, -x"> { let hasFolder = 1; }
+def Tg_AbsOp : Tg_NumericUnaryOp<"abs", "Absolute value, |x|">;
+def Tg_ReluOp : Tg_NumericUnaryOp<"relu", "Rectified linear unit, max(x, 0)">;
+def Tg_ExpOp : Tg_FloatUnaryOp<"exp", "Natural exponential, e^x">;
+def Tg_LogOp : Tg_FloatUnaryOp<"log", "Natural logarithm">;
+def Tg_SqrtOp : Tg_FloatUnaryOp<"sqrt", "Square root">;
+def Tg_RsqrtOp : Tg_FloatUnaryOp<"rsqrt", "Reciprocal square root, 1/sqrt(x)">;
+def Tg_ReciprocalOp : Tg_FloatUnaryOp<"reciprocal", "Reciprocal, 1/x">;
+def Tg_TanhOp : Tg_FloatUnaryOp<"tanh", "Hyperbolic tangent">;
+def Tg_SigmoidOp : Tg_FloatUnaryOp<"sigmoid", "Logistic sigmoid, 1/(1+e^-x)">;
+def Tg_SiluOp : Tg_FloatUnaryOp<"silu", "Sigmoid linear unit, x*sigmoid(x)">;
+def Tg_SinOp : Tg_FloatUnaryOp<"sin", "Sine">;
+def Tg_CosOp : Tg_FloatUnaryOp<"cos", "Cosine">;
+
+def Tg_GeluOp : Tg_Op<"gelu", [Pure, SameOperandsAndResultType,
+    Tg_FloatElementsTrait]> {
+  let summary = "Gaussian error linear unit";
+  let description = [{
+    `x * 0.5 * (1 + erf(x / sqrt(2)))`; with `tanh`, the approximation
+    `x * 0.5 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))`.
+
+    ```mlir
+    %y = tg.gelu %x tanh : tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins Tg_Tensor:$input, UnitAttr:$tanh);
+  let results = (outs Tg_Tensor:$result);
+  let assemblyFormat = "$input (`tanh` $tanh^)? attr-dict `:` type($input)";
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise binary (NumPy broadcasting)
+//===----------------------------------------------------------------------===//
+
+class Tg_BinaryOp<string mnemonic, string summaryText, list<Trait> traits = []>
+    : Tg_Op<mnemonic, !listconcat(traits, [Pure, InferTypeOpAdaptor,
+                                           Tg_NumericElementsTrait])> {
+  let summary = summaryText;
+  let description = [{
+    Elementwise on two operands of the same element type, broadcast like
+    NumPy. The result type is inferred from the operands.
+
+    ```mlir
+    %z = tg.add %x, %b : tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xf32>
+    ```
+  }];
+  let arguments = (ins Tg_Tensor:$lhs, Tg_Tensor:$rhs);
+  let results = (outs Tg_Tensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, ::std::optional<::mlir::Location> loc,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+      return inferBroadcastBinary(getOperationName(), loc, adaptor.getLhs(),
+                                  adaptor.getRhs(), /*elementType=*/{}, types);
+    }
+  }];
+}
+
+def Tg_AddOp : Tg_BinaryOp<"add", "Addition", [Commutative]> {
+  let hasFolder = 1;
+}
+def Tg_SubOp : Tg_BinaryOp<"sub", "Subtraction"> { let hasFolder = 1; }
+def Tg_MulOp : Tg_BinaryOp<"mul", "Multiplication", [Commutative]> {
+  let hasFolder = 1;
+}
+def Tg_DivOp : Tg_BinaryOp<"div", "Division (truncating for integers)"> {
+  let hasFolder = 1;
+}
+def Tg_MaxOp : Tg_BinaryOp<"max", "Elementwise maximum (NaN-propagating)",
+    [Commutative]>;
+def Tg_MinOp : Tg_BinaryOp<"min", "Elementwise minimum (NaN-propagating)",
+    [Commutative]>;
+def Tg_PowOp : Tg_BinaryOp<"pow", "Power, x^y (floating point)",
+    [Tg_FloatElementsTrait]>;
+
+def Tg_CompareOp : Tg_Op<"compare", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Elementwise comparison producing i1";
+  let description = [{
+    Compares two broadcast operands of the same element type with one of
+    `eq`, `ne`, `lt`, `le`, `gt`, `ge` (ordered for floats; signed for
+    integers). The result has element type i1.
+
+    ```mlir
+    %m = tg.compare lt, %x, %y : tensor<4xf32>, tensor<4xf32> -> tensor<4xi1>
+    ```
+  }];
+  let arguments = (ins Tg_ComparePredicate:$predicate, Tg_Tensor:$lhs,
+                       Tg_Tensor:$rhs);
+  let results = (outs Tg_Tensor:$result);
+  let assemblyFormat = [{
+    $predicate `,` $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->`
+    type($result)
+  }];
+}
+
+def Tg_SelectOp : Tg_Op<"select", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Elementwise choice: cond ? true_value : false_value";
+  let description = [{
+    All three operands broadcast together; `cond` has element type i1 and
+    the two values share an element type.
+
+    ```mlir
+    %r = tg.select %m, %x, %y : tensor<4xi1>, tensor<4xf32>, tensor<f32> -> tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins Tg_Tensor:$cond, Tg_Tensor:$true_value,
+                       Tg_Tensor:$false_value);
+  let results = (outs Tg_Tensor:$result);
+  let assemblyFormat = [{
+    $cond `,` $true_value `,` $false_value attr-dict `:` type($cond) `,`
+    type($true_value) `,` type($false_value) `->` type($result)
+  }];
+}
+
+def Tg_CastOp : Tg_Op<"cast", [Pure]> {
+  let summary = "Element type conversion";
+  let description = [{
+    Converts each element to the result's element type; the shape is kept.
+    Float to integer truncates toward zero and saturates; integers are
+    signed; i1 converts to 0 or 1; nonzero converts to true.
+
+    ```mlir
+    %h = tg.cast %x : tensor<4xf32> to tensor<4xf16>
+    ```
+  }];
+  let arguments = (ins Tg_Tensor:$input);
+  let results = (outs Tg_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+class Tg_ReduceOp<string mnemonic, string summaryText>
+    : Tg_Op<mnemonic, [Pure, InferTypeOpAdaptor, Tg_NumericElementsTrait]> {
+  let summary = summaryText;
+  let description = [{
+    Reduces over the listed axes (distinct, in `[0, rank)`). With
+    `keep_dims` the reduced axes stay as size 1, else they are removed.
+    Floating-point sums accumulate in f32 or wider.
+
+    ```mlir
+    %s = tg.reduce_sum %x axes = [1] keep_dims : tensor<2x3xf32> -> tensor<2x1xf32>
+    ```
+  }];
+  let arguments = (ins Tg_Tensor:$input, DenseI64ArrayAttr:$axes,
+                       UnitAttr:$keep_dims);
+  let results = (outs Tg_Tensor:$result);
+  let assemblyFormat = [{
+    $input `axes` `=` $axes (`keep_dims` $keep_dims^)? attr-dict `:`
+    type($input) `->` type($result)
+  }];
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, ::std::optional<::mlir::Location> loc,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+      return inferReduction(getOperationName(), loc, adaptor.getInput(),
+                            adaptor.getAxes(), adaptor.getKeepDims(), types);
+    }
+  }];
+}
+
+def Tg_ReduceSumOp : Tg_ReduceOp<"reduce_sum", "Sum over axes">;
+def Tg_ReduceMaxOp : Tg_ReduceOp<"reduce_max", "Maximum over axes">;
+def Tg_ReduceMinOp : Tg_ReduceOp<"reduce_min", "Minimum over axes">;
+def Tg_ReduceMeanOp : Tg_ReduceOp<"reduce_mean", "Arithmetic mean over axes">;
+
+//===----------------------------------------------------------------------===//
+// Matmul
+//===----------------------------------------------------------------------===//
+
+def Tg_MatmulOp : Tg_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Batched matrix product";
+  let description = [{
+    `lhs` is `[..., M, K]` (`[..., K, M]` with `transpose_a`), `rhs` is
+    `[..., K, N]` (`[..., N, K]` with `transpose_b`); the leading batch
+    dimensions broadcast like NumPy. Both operands have rank 2 or more and
+    the same element type (f32, f16, bf16 or i32), which is also the
+    result's; f16 and bf16 accumulate in f32.
+
+    ```mlir
+    %c = tg.matmul %a, %b transpose_b : tensor<8x64xf32>, tensor<32x64xf32> -> tensor<8x32xf32>
+    ```
+  }];
+  let arguments = (ins Tg_Tensor:$lhs, Tg_Tensor:$rhs, UnitAttr:$transpose_a,
+                       UnitAttr:$transpose_b);
+  let results = (outs Tg_Tensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`transpose_a` $transpose_a^)? (`transpose_b` $transpose_b^)?
+    attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Shape ops
+//===----------------------------------------------------------------------===//
+
+def Tg_ReshapeOp : Tg_Op<"reshape", [Pure]> {
+  let summary = "Reinterpret the elements (row-major) with a new shape";
+  let description = [{
+    The element count and type are kept.
+
+    ```mlir
+    %y = tg.reshape %x : tensor<2x3xf32> -> tensor<6xf32>
+    ```
+  }];
+  let arguments = (ins Tg_Tensor:$input);
+  let results = (outs Tg_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Tg_TransposeOp : Tg_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Permute dimensions";
+  let description = [{
+    Result dimension `i` is input dimension `permutation[i]`.
+
+    ```mlir
+    %y = tg.transpose %x permutation = [1, 0] : tensor<2x3xf32> -> tensor<3x2xf32>
+    ```
+  }];
+  let arguments = (ins Tg_Tensor:$input, DenseI64ArrayAttr:$permutation);
+  let results = (outs Tg_Tensor:$result);
+  let assemblyFormat = [{
+    $input `permutation` `=` $permutation attr-dict `:` type($input) `->`
+    type($result)
+  }];
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
+}
+
+def Tg_BroadcastToOp : Tg_Op<"broadcast_to", [Pure]> {
+  let summary = "Broadcast to a larger shape, like numpy.broadcast_to";
+  let description = [{
+    ```mlir
+    %y = tg.broadcast_to %x : tensor<3xf32> -> tensor<2x3xf32>
+    ```
+  }];
+  let arguments = (ins Tg_Tensor:$input);
+  let results = (outs Tg_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Tg_SliceOp : Tg_Op<"slice", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Strided static slice";
+  let description = [{
+    Result element `i` along dimension `d` is input element
+    `start[d] + i * stride[d]`, for `i < size[d]`; strides are positive and
+    every selected index lies inside the input.
+
+    ```mlir
+    %y = tg.slice %x start = [0, 1] size = [2, 2] stride = [1, 1] : tensor<2x4xf32> -> tensor<2x2xf32>
+    ```
+  }];
+  let arguments = (ins Tg_Tensor:$input, DenseI64ArrayAttr:$start,
+                       DenseI64ArrayAttr:$size, DenseI64ArrayAttr:$stride);
+  let results = (outs Tg_Tensor:$result);
+  let assemblyFormat = [{
+    $input `start` `=` $start `size` `=` $size `stride` `=` $stride attr-dict
+    `:` type($input) `->` type($result)
+  }];
+}
+
+def Tg_ConcatOp : Tg_Op<"concat", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Concatenate tensors along an axis";
+  let description = [{
+    All operands have the same rank and element type and agree on every
+    dimension except `axis`.
+
+    ```mlir
+    %y = tg.concat %a, %b axis = 0 : tensor<1x3xf32>, tensor<2x3xf32> -> tensor<3x3xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Tg_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Tg_Tensor:$result);
+  let assemblyFormat = [{
+    $inputs `axis` `=` $axis attr-dict `:` type($inputs) `->` type($result)
+  }];
+  let hasFolder = 1;
+}
+
+def Tg_GatherOp : Tg_Op<"gather", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Gather rows of a table (embedding lookup)";
+  let description = [{
+    `result[i..., j...] = table[indices[i...], j...]`: the result shape is
+    the indices' shape followed by the table's shape without its first
+    dimension. Indices are i32; an index outside `[0, rows)` is clamped
+    into range.
+
+    ```mlir
+    %e = tg.gather %table[%ids] : tensor<1000x64xf32>, tensor<8xi32> -> tensor<8x64xf32>
+    ```
+  }];
+  let arguments = (ins Tg_Tensor:$table, Tg_Tensor:$indices);
+  let results = (outs Tg_Tensor:$result);
+  let assemblyFormat = [{
+    $table `[` $indices `]` attr-dict `:` type($table) `,` type($indices) `->`
+    type($result)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Composites (decomposed by the compiler, kept for fusion and readability)
+//===----------------------------------------------------------------------===//
+
+def Tg_SoftmaxOp : Tg_Op<"softmax", [Pure, SameOperandsAndResultType,
+    Tg_FloatElementsTrait]> {
+  let summary = "Softmax along one axis";
+  let description = [{
+    `exp(x - max(x)) / sum(exp(x - max(x)))` along `axis`.
+
+    ```mlir
+    %p = tg.softmax %x axis = 1 : tensor<4x128xf32>
+    ```
+  }];
+  let arguments = (ins Tg_Tensor:$input, I64Attr:$axis);
+  let results = (outs Tg_Tensor:$result);
+  let assemblyFormat = "$input `axis` `=` $axis attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Tg_LayerNormOp : Tg_Op<"layer_norm", [Pure, AttrSizedOperandSegments,
+    Tg_FloatElementsTrait, AllTypesMatch<["input", "result"]>]> {
+  let summary = "Layer normalization over the trailing dimensions";
+  let description = [{
+    Normalizes over the dimensions `[axis, rank)`:
+    `(x - mean) / sqrt(var + epsilon) * weight + bias`, with the biased
+    variance. `weight` and `bias` are optional and, when present, have the
+    shape of those trailing dimensions.
+
+    ```mlir
+    %y = tg.layer_norm %x weight %g bias %b axis = 1 epsilon = 1.0e-05 : tensor<4x64xf32>, tensor<64xf32>, tensor<64xf32>
+    ```
+  }];
+  let arguments = (ins Tg_Tensor:$input, Optional<Tg_Tensor>:$weight,
+                       Optional<Tg_Tensor>:$bias, I64Attr:$axis,
+                       F32Attr:$epsilon);
+  let results = (outs Tg_Tensor:$result);
+  let assemblyFormat = [{
+    $input (`weight` $weight^)? (`bias` $bias^)? `axis` `=` $axis `epsilon`
+    `=` $epsilon attr-dict `:` type($input) (`,` type($weight)^)?
+    (`,` type($bias)^)?
+  }];
+  let hasVerifier = 1;
+}
+
+def Tg_RmsNormOp : Tg_Op<"rms_norm", [Pure, Tg_FloatElementsTrait,
+    AllTypesMatch<["input", "result"]>]> {
+  let summary = "RMS normalization over the trailing dimensions";
+  let description = [{
+    Normalizes over the dimensions `[axis, rank)`:
+    `x / sqrt(mean(x^2) + epsilon) * weight`; `weight` is optional.
+
+    ```mlir
+    %y = tg.rms_norm %x weight %g axis = 1 epsilon = 1.0e-06 : tensor<4x64xf32>, tensor<64xf32>
+    ```
+  }];
+  let arguments = (ins Tg_Tensor:$input, Optional<Tg_Tensor>:$weight,
+                       I64Attr:$axis, F32Attr:$epsilon);
+  let results = (outs Tg_Tensor:$result);
+  let assemblyFormat = [{
+    $input (`weight` $weight^)? `axis` `=` $axis `epsilon` `=` $epsilon
+    attr-dict `:` type($input) (`,` type($weight)^)?
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // TG_OPS_TD
