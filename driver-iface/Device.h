@@ -1,0 +1,144 @@
+//===- Device.h - the tgc device interface ----------------------*- C++ -*-===//
+//
+// Shaped like a hardware command queue so that it fits CUDA and HIP today and
+// a vendor-driver-free backend (e.g. an eGPU behind TinyGPU) later: devices
+// with properties, device and host-visible staging memory, in-order queues of
+// copies and launches, events to wait on and time with, and programs loaded
+// from code objects. Depends on the OS only: no LLVM, no vendor headers.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TGC_DRIVER_IFACE_DEVICE_H
+#define TGC_DRIVER_IFACE_DEVICE_H
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tgc::hal {
+
+/// Success or a message naming what failed and where. Backends never throw.
+class Status {
+public:
+  Status() = default;
+  static Status error(std::string message) {
+    Status s;
+    s.failed_ = true;
+    s.message_ = std::move(message);
+    return s;
+  }
+  bool ok() const { return !failed_; }
+  explicit operator bool() const { return ok(); }
+  const std::string &message() const { return message_; }
+
+private:
+  bool failed_ = false;
+  std::string message_;
+};
+
+enum class DeviceKind { Host, Cuda, Hip };
+
+struct DeviceInfo {
+  DeviceKind kind;
+  int ordinal = 0;          // cuda:N / hip:N; 0 for the host
+  std::string name;         // "NVIDIA H100 80GB HBM3", "host (16 threads)"
+  std::string arch;         // "sm_90", "gfx1100", "x86_64"
+  uint64_t memoryBytes = 0;
+  int computeUnits = 0;     // SMs, CUs, or host threads
+  int warpSize = 1;
+  int maxThreadsPerBlock = 1;
+  uint64_t maxSharedMemoryPerBlock = 0;
+  std::string driverVersion; // e.g. "12080" for CUDA 12.8; "" for the host
+};
+
+/// Code object formats a program can be loaded from (mirrors the bundle's
+/// CodeFormat).
+enum class CodeFormat { Ptx, Cubin, Hsaco, HostSharedLibrary };
+
+/// Device memory. Owned by the caller; freed by Device::free.
+struct Buffer {
+  uint64_t address = 0; // device address (host: a plain pointer)
+  size_t size = 0;
+};
+
+class Event {
+public:
+  virtual ~Event() = default;
+  virtual Status wait() = 0;
+  /// Milliseconds between two recorded events on the same queue.
+  virtual Status elapsedMs(const Event &start, float &ms) const = 0;
+};
+
+struct LaunchConfig {
+  uint32_t grid[3] = {1, 1, 1};
+  uint32_t block[3] = {1, 1, 1};
+  uint32_t sharedMemoryBytes = 0;
+};
+
+class Program {
+public:
+  virtual ~Program() = default;
+  /// Resolves an entry point; the returned handle stays valid while the
+  /// program lives.
+  virtual Status getKernel(const std::string &symbol, void *&kernel) = 0;
+};
+
+/// An in-order stream of copies and launches.
+class Queue {
+public:
+  virtual ~Queue() = default;
+  virtual Status copyHostToDevice(const void *src, Buffer dst, size_t offset,
+                                  size_t size) = 0;
+  virtual Status copyDeviceToHost(Buffer src, size_t offset, void *dst,
+                                  size_t size) = 0;
+  virtual Status copyDeviceToDevice(Buffer src, size_t srcOffset, Buffer dst,
+                                    size_t dstOffset, size_t size) = 0;
+  /// `args` holds one device address per kernel binding, in order.
+  virtual Status launch(void *kernel, const LaunchConfig &config,
+                        const std::vector<uint64_t> &args) = 0;
+  virtual Status record(Event &event) = 0;
+  virtual Status synchronize() = 0;
+};
+
+class Device {
+public:
+  virtual ~Device() = default;
+  virtual const DeviceInfo &info() const = 0;
+  virtual Status allocate(size_t size, Buffer &out) = 0;
+  virtual void free(Buffer buffer) = 0;
+  virtual Status createQueue(std::unique_ptr<Queue> &out) = 0;
+  virtual Status createEvent(std::unique_ptr<Event> &out) = 0;
+  /// Loads a code object. `bytes` need not outlive the call.
+  virtual Status loadProgram(CodeFormat format, const void *bytes,
+                             size_t size, std::unique_ptr<Program> &out) = 0;
+  /// CUDA only: compiles PTX for this exact device through the driver's JIT
+  /// (cuLink*) so the runtime can cache the cubin. Other backends return an
+  /// error.
+  virtual Status compilePtx(const void *ptx, size_t size,
+                            std::vector<uint8_t> &cubin) {
+    return Status::error(info().name + ": PTX compilation is not supported");
+  }
+};
+
+/// Enumerates devices of one backend. A missing driver library is not an
+/// error: the list is empty and `note` says why ("no CUDA driver
+/// (libcuda.so.1 not found)").
+Status listHostDevices(std::vector<DeviceInfo> &out);
+Status listCudaDevices(std::vector<DeviceInfo> &out, std::string &note);
+Status listHipDevices(std::vector<DeviceInfo> &out, std::string &note);
+
+Status openHostDevice(std::unique_ptr<Device> &out);
+Status openCudaDevice(int ordinal, std::unique_ptr<Device> &out);
+Status openHipDevice(int ordinal, std::unique_ptr<Device> &out);
+
+/// The host kernel ABI: the compiler emits one such function per kernel in
+/// the host shared library; the host backend calls it for contiguous ranges
+/// of workgroups [begin, end) from its thread pool.
+using HostKernelFn = void (*)(void *const *bindings, int64_t begin,
+                              int64_t end);
+
+} // namespace tgc::hal
+
+#endif // TGC_DRIVER_IFACE_DEVICE_H
