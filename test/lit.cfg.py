@@ -1,0 +1,108 @@
+# -*- Python -*-
+# The tgc lit suite: test/<area>/*.mlir and *.test, run with lit's internal
+# shell. Features a test may REQUIRE:
+#   tgc-compiler  built with TGC_BUILD_COMPILER (set for ir/, compiler/, tgc/)
+#   tg-opt, tgc, tg-run   the tool has been built
+#   ptxas         ptxas on PATH, in $CUDA_HOME/bin or /usr/local/cuda/bin
+#   numpy         %python can import numpy
+#   cuda-driver   never detected: opt in with `lit -Dcuda-driver=1` or
+#                 TGC_TEST_CUDA_DRIVER=1 on a machine with an NVIDIA GPU
+#   ldd, nm       the binutils the link checks use
+# Substitutions: %python (the python3 with numpy when there is one),
+# %{tg-opt} %{tgc} %{tg-run} (absolute tool paths), %ptxas, %tgc_src_root,
+# %tgc_obj_root, %runtime_link_closure, %runtime_artifacts.
+
+import os
+import shutil
+import subprocess
+import sys
+
+import lit.formats
+
+config.name = "tgc"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.tgc_obj_root, "test")
+# unit/ is its own suite (GoogleTest executables, see unit/lit.cfg.py).
+config.excludes = ["Inputs", "unit", "CMakeLists.txt", "lit.cfg.py",
+                   "lit.site.cfg.py"]
+if not config.tgc_build_compiler:
+    # Runtime-only build: no tg-opt, no tgc, no generated docs.
+    config.excludes += ["ir", "compiler", "tgc", "docs"]
+else:
+    config.available_features.add("tgc-compiler")
+
+# PATH: our tools first, then LLVM's (FileCheck, not, count, llvm-readelf).
+path = [d for d in config.tgc_tools_dirs if d] + [config.llvm_tools_dir]
+config.environment["PATH"] = os.pathsep.join(path + [config.environment["PATH"]])
+
+for tool in ["tg-opt", "tgc", "tg-run"]:
+    found = shutil.which(tool, path=config.environment["PATH"])
+    if found:
+        config.available_features.add(tool)
+        config.substitutions.append(("%{" + tool + "}", found))
+
+for tool in ["ldd", "nm"]:
+    if shutil.which(tool, path=config.environment["PATH"]):
+        config.available_features.add(tool)
+
+
+def find_ptxas():
+    found = shutil.which("ptxas", path=config.environment["PATH"])
+    if found:
+        return found
+    roots = [os.environ.get(v) for v in ("CUDA_HOME", "CUDA_PATH")]
+    for root in [r for r in roots if r] + ["/usr/local/cuda"]:
+        candidate = os.path.join(root, "bin", "ptxas")
+        if os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+ptxas = find_ptxas()
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+    config.environment["PATH"] += os.pathsep + os.path.dirname(ptxas)
+
+
+def python_with_numpy():
+    """The first python3 that can import numpy, if any."""
+    candidates = [config.python_executable, sys.executable,
+                  shutil.which("python3"), "/usr/bin/python3"]
+    seen = set()
+    for python in candidates:
+        if not python or python in seen or not os.access(python, os.X_OK):
+            continue
+        seen.add(python)
+        try:
+            subprocess.run([python, "-c", "import numpy"], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           timeout=60)
+            return python
+        except (OSError, subprocess.SubprocessError):
+            pass
+    return None
+
+
+numpy_python = python_with_numpy()
+if numpy_python:
+    config.available_features.add("numpy")
+config.substitutions.append(("%python", numpy_python or config.python_executable))
+
+if lit_config.params.get("cuda-driver") == "1" or \
+        os.environ.get("TGC_TEST_CUDA_DRIVER") == "1":
+    config.available_features.add("cuda-driver")
+
+config.substitutions.append(("%tgc_src_root", config.tgc_src_root))
+config.substitutions.append(("%tgc_obj_root", config.tgc_obj_root))
+config.substitutions.append(("%runtime_link_closure", config.runtime_link_closure))
+config.substitutions.append(("%runtime_artifacts", config.runtime_artifacts))
+
+# Caches written by tests stay inside the build tree; toolkits stay findable.
+config.environment["TGC_CACHE_DIR"] = os.path.join(config.test_exec_root, "tgc-cache")
+for var in ["CUDA_HOME", "CUDA_PATH", "ROCM_PATH", "HIP_PATH",
+            "TGC_TEST_CUDA_DRIVER"]:
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
