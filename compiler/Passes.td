@@ -15,4 +15,20 @@ def TgDecomposeComposites : Pass<"tg-decompose-composites", "::mlir::ModuleOp"> 
   }];
   let dependentDialects = ["::mlir::tg::TgDialect"];
 }
+
+def TgToLinalg : Pass<"tg-to-linalg", "::mlir::ModuleOp"> {
+  let summary = "Lower tg ops to linalg on tensors";
+  let description = [{
+    Named linalg ops where one matches (matmul, batch_matmul, transpose,
+    broadcast), linalg.generic for the rest, tensor ops for reshape, slice
+    and concat. Broadcasting lives in indexing maps; f16 and bf16 compute in
+    f32 and reductions and matmuls accumulate in f32. Composite ops must have
+    been decomposed first; any tg op left is reported as unsupported.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
 #endif // TGC_COMPILER_PASSES_TD

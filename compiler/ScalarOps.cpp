@@ -1,0 +1,235 @@
+//===- ScalarOps.cpp - scalar semantics of elementwise tg ops -------------===//
+
+#include "compiler/ScalarOps.h"
+
+#include "ir/TgDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::tg;
+
+Type tgc::computeType(Type element) {
+  if (element.isF16() || element.isBF16())
+    return Float32Type::get(element.getContext());
+  return element;
+}
+
+static Value floatConst(OpBuilder &b, Location loc, Type type, double v) {
+  return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, v));
+}
+
+Value tgc::convertScalar(OpBuilder &b, Location loc, Value v, Type to) {
+  Type from = v.getType();
+  if (from == to)
+    return v;
+  auto fromFloat = dyn_cast<FloatType>(from);
+  auto toFloat = dyn_cast<FloatType>(to);
+  if (fromFloat && toFloat) {
+    if (fromFloat.getWidth() < toFloat.getWidth() ||
+        (fromFloat.getWidth() == toFloat.getWidth() && from.isBF16()))
+      return arith::ExtFOp::create(b, loc, to, v);
+    if (fromFloat.getWidth() == toFloat.getWidth()) // f16 <-> bf16
+      return arith::TruncFOp::create(
+          b, loc, to, arith::ExtFOp::create(b, loc, b.getF32Type(), v));
+    return arith::TruncFOp::create(b, loc, to, v);
+  }
+  if (to.isSignlessInteger(1)) {
+    Value zero = b.create<arith::ConstantOp>(loc, b.getZeroAttr(from));
+    if (fromFloat)
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, v, zero);
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, v, zero);
+  }
+  if (from.isSignlessInteger(1)) {
+    if (toFloat)
+      return arith::UIToFPOp::create(b, loc, to, v);
+    return arith::ExtUIOp::create(b, loc, to, v);
+  }
+  if (toFloat) // signed integer -> float
+    return arith::SIToFPOp::create(b, loc, to, v);
+  if (fromFloat) {
+    // Saturate into the integer range and map NaN to 0: fptosi alone is
+    // undefined for out-of-range inputs.
+    unsigned width = to.getIntOrFloatBitWidth();
+    Value x = v;
+    if (fromFloat.getWidth() < 32)
+      x = arith::ExtFOp::create(b, loc, b.getF32Type(), x);
+    Type ft = x.getType();
+    double lo = -std::ldexp(1.0, width - 1);
+    double hi = std::ldexp(1.0, width - 1) - 1;
+    x = arith::MaximumFOp::create(b, loc, x, floatConst(b, loc, ft, lo));
+    x = arith::MinimumFOp::create(b, loc, x, floatConst(b, loc, ft, hi));
+    Value isNan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
+    x = arith::SelectOp::create(b, loc, isNan, floatConst(b, loc, ft, 0.0), x);
+    return arith::FPToSIOp::create(b, loc, to, x);
+  }
+  unsigned fromWidth = from.getIntOrFloatBitWidth();
+  unsigned toWidth = to.getIntOrFloatBitWidth();
+  if (fromWidth < toWidth)
+    return arith::ExtSIOp::create(b, loc, to, v);
+  return arith::TruncIOp::create(b, loc, to, v);
+}
+
+static arith::CmpFPredicate floatPredicate(ComparePredicate p) {
+  switch (p) {
+  case ComparePredicate::eq:
+    return arith::CmpFPredicate::OEQ;
+  case ComparePredicate::ne:
+    return arith::CmpFPredicate::UNE;
+  case ComparePredicate::lt:
+    return arith::CmpFPredicate::OLT;
+  case ComparePredicate::le:
+    return arith::CmpFPredicate::OLE;
+  case ComparePredicate::gt:
+    return arith::CmpFPredicate::OGT;
+  case ComparePredicate::ge:
+    return arith::CmpFPredicate::OGE;
+  }
+  llvm_unreachable("bad predicate");
+}
+
+static arith::CmpIPredicate intPredicate(ComparePredicate p) {
+  switch (p) {
+  case ComparePredicate::eq:
+    return arith::CmpIPredicate::eq;
+  case ComparePredicate::ne:
+    return arith::CmpIPredicate::ne;
+  case ComparePredicate::lt:
+    return arith::CmpIPredicate::slt;
+  case ComparePredicate::le:
+    return arith::CmpIPredicate::sle;
+  case ComparePredicate::gt:
+    return arith::CmpIPredicate::sgt;
+  case ComparePredicate::ge:
+    return arith::CmpIPredicate::sge;
+  }
+  llvm_unreachable("bad predicate");
+}
+
+Value tgc::buildScalarOp(OpBuilder &b, Location loc, Operation *op,
+                         ValueRange args, Type resultElement) {
+  if (auto cast = dyn_cast<CastOp>(op))
+    return convertScalar(b, loc, args[0], resultElement);
+  if (auto select = dyn_cast<SelectOp>(op))
+    return arith::SelectOp::create(b, loc, args[0], args[1], args[2]);
+
+  // Everything else computes in computeType and rounds once at the end.
+  Type element = args[0].getType();
+  Type ct = computeType(element);
+  SmallVector<Value> xs;
+  for (Value a : args)
+    xs.push_back(convertScalar(b, loc, a, ct));
+  bool isFloat = isa<FloatType>(ct);
+  auto fc = [&](double v) { return floatConst(b, loc, ct, v); };
+  Value x = xs[0];
+  Value y = xs.size() > 1 ? xs[1] : Value();
+
+  if (auto cmp = dyn_cast<CompareOp>(op)) {
+    if (isFloat)
+      return arith::CmpFOp::create(b, loc, floatPredicate(cmp.getPredicate()),
+                                   x, y);
+    return arith::CmpIOp::create(b, loc, intPredicate(cmp.getPredicate()), x,
+                                 y);
+  }
+
+  Value r =
+      llvm::TypeSwitch<Operation *, Value>(op)
+          .Case([&](NegOp) -> Value {
+            if (isFloat)
+              return arith::NegFOp::create(b, loc, x);
+            Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(ct));
+            return arith::SubIOp::create(b, loc, zero, x);
+          })
+          .Case([&](AbsOp) -> Value {
+            if (isFloat)
+              return math::AbsFOp::create(b, loc, x);
+            return math::AbsIOp::create(b, loc, x);
+          })
+          .Case([&](ReluOp) -> Value {
+            Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(ct));
+            if (isFloat)
+              return arith::MaximumFOp::create(b, loc, x, zero);
+            return arith::MaxSIOp::create(b, loc, x, zero);
+          })
+          .Case([&](ExpOp) -> Value { return math::ExpOp::create(b, loc, x); })
+          .Case([&](LogOp) -> Value { return math::LogOp::create(b, loc, x); })
+          .Case([&](SqrtOp) -> Value { return math::SqrtOp::create(b, loc, x); })
+          .Case([&](RsqrtOp) -> Value {
+            return arith::DivFOp::create(b, loc, fc(1.0),
+                                         math::SqrtOp::create(b, loc, x));
+          })
+          .Case([&](ReciprocalOp) -> Value {
+            return arith::DivFOp::create(b, loc, fc(1.0), x);
+          })
+          .Case([&](TanhOp) -> Value { return math::TanhOp::create(b, loc, x); })
+          .Case([&](SigmoidOp) -> Value {
+            Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+            return arith::DivFOp::create(
+                b, loc, fc(1.0), arith::AddFOp::create(b, loc, fc(1.0), e));
+          })
+          .Case([&](SiluOp) -> Value {
+            Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+            return arith::DivFOp::create(
+                b, loc, x, arith::AddFOp::create(b, loc, fc(1.0), e));
+          })
+          .Case([&](GeluOp gelu) -> Value {
+            Value half = arith::MulFOp::create(b, loc, x, fc(0.5));
+            Value inner;
+            if (gelu.getTanh()) {
+              Value cube = arith::MulFOp::create(
+                  b, loc, arith::MulFOp::create(b, loc, x, x), x);
+              inner = math::TanhOp::create(
+                  b, loc,
+                  arith::MulFOp::create(
+                      b, loc, fc(0.7978845608028654),
+                      arith::AddFOp::create(
+                          b, loc, x,
+                          arith::MulFOp::create(b, loc, cube, fc(0.044715)))));
+            } else {
+              inner = math::ErfOp::create(
+                  b, loc, arith::MulFOp::create(b, loc, x, fc(M_SQRT1_2)));
+            }
+            return arith::MulFOp::create(
+                b, loc, half, arith::AddFOp::create(b, loc, fc(1.0), inner));
+          })
+          .Case([&](SinOp) -> Value { return math::SinOp::create(b, loc, x); })
+          .Case([&](CosOp) -> Value { return math::CosOp::create(b, loc, x); })
+          .Case([&](AddOp) -> Value {
+            return isFloat ? Value(arith::AddFOp::create(b, loc, x, y))
+                           : Value(arith::AddIOp::create(b, loc, x, y));
+          })
+          .Case([&](SubOp) -> Value {
+            return isFloat ? Value(arith::SubFOp::create(b, loc, x, y))
+                           : Value(arith::SubIOp::create(b, loc, x, y));
+          })
+          .Case([&](MulOp) -> Value {
+            return isFloat ? Value(arith::MulFOp::create(b, loc, x, y))
+                           : Value(arith::MulIOp::create(b, loc, x, y));
+          })
+          .Case([&](DivOp) -> Value {
+            if (isFloat)
+              return arith::DivFOp::create(b, loc, x, y);
+            // Integer division by zero yields 0 instead of trapping.
+            Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(ct));
+            Value one = arith::ConstantOp::create(b, loc, b.getOneAttr(ct));
+            Value isZero =
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, y, zero);
+            Value safe = arith::SelectOp::create(b, loc, isZero, one, y);
+            Value q = arith::DivSIOp::create(b, loc, x, safe);
+            return arith::SelectOp::create(b, loc, isZero, zero, q);
+          })
+          .Case([&](MaxOp) -> Value {
+            return isFloat ? Value(arith::MaximumFOp::create(b, loc, x, y))
+                           : Value(arith::MaxSIOp::create(b, loc, x, y));
+          })
+          .Case([&](MinOp) -> Value {
+            return isFloat ? Value(arith::MinimumFOp::create(b, loc, x, y))
+                           : Value(arith::MinSIOp::create(b, loc, x, y));
+          })
+          .Case([&](PowOp) -> Value { return math::PowFOp::create(b, loc, x, y); })
+          .Default([](Operation *) -> Value { return nullptr; });
+  assert(r && "not an elementwise tg op");
+  return convertScalar(b, loc, r, resultElement);
+}
