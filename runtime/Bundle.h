@@ -1,0 +1,196 @@
+//===- Bundle.h - validated bundle reader -----------------------*- C++ -*-===//
+//
+// Reads a bundle (model.bin), validates all of it and decodes the metadata
+// into plain structs, so the rest of the runtime never touches untrusted
+// FlatBuffers and never re-checks an index: once Bundle::open succeeded,
+// every index, offset and size in ModuleDesc is known to be in range.
+//
+// Section contents (code, constants) are checksum-verified and decompressed
+// by readSection when a module needs them, so loading a bundle with cubins
+// for ten architectures only pays for the one that is used.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TGC_RUNTIME_BUNDLE_H
+#define TGC_RUNTIME_BUNDLE_H
+
+#include "BundleContainer.h"
+#include "Status.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tgc::rt {
+
+/// Values equal the bundle format's DType and tgc_dtype_t.
+enum class DType : uint8_t {
+  F32 = 0,
+  F16 = 1,
+  BF16 = 2,
+  I32 = 3,
+  I8 = 4,
+  I1 = 5
+};
+inline constexpr int kNumDTypes = 6;
+
+size_t dtypeSize(DType dtype);
+const char *dtypeName(DType dtype);
+/// Parses "f32", "f16", "bf16", "i32", "i8", "i1".
+bool parseDType(const std::string &text, DType &out);
+
+/// Upper bound on a tensor or buffer size. Keeping every size below 2^48
+/// means offset + size sums can never overflow 64 bits.
+inline constexpr uint64_t kMaxByteSize = 1ull << 48;
+inline constexpr size_t kMaxRank = 64;
+
+struct TensorType {
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+  uint64_t elementCount = 1;
+  uint64_t byteSize = 0;
+
+  /// "tensor<2x3xf32>", "tensor<f32>" for a scalar.
+  std::string str() const;
+  bool operator==(const TensorType &other) const {
+    return dtype == other.dtype && shape == other.shape;
+  }
+};
+
+/// Checks dtype range, rank, non-negative dims and overflow-free sizes, and
+/// fills elementCount/byteSize. `what` names the tensor in the error.
+Status makeTensorType(int dtype, const int64_t *shape, size_t rank,
+                      const std::string &what, TensorType &out);
+
+enum class BufferKind : uint8_t {
+  Input = 0,
+  Output = 1,
+  Constant = 2,
+  Scratch = 3
+};
+const char *bufferKindName(BufferKind kind);
+
+struct BufferDesc {
+  BufferKind kind;
+  uint32_t index; // input/output position or constant index
+  uint64_t size;
+};
+
+struct BindingDesc {
+  uint32_t buffer; // index into FunctionDesc::buffers
+  uint64_t offset;
+};
+
+enum class StepKind : uint8_t { Dispatch = 0, Copy = 1 };
+
+struct StepDesc {
+  StepKind kind;
+  uint32_t kernel; // dispatch only
+  std::vector<BindingDesc> bindings;
+  uint64_t size; // copy only: bytes from bindings[0] to bindings[1]
+};
+
+struct FunctionDesc {
+  std::string name;
+  std::vector<TensorType> inputs;
+  std::vector<TensorType> outputs;
+  std::vector<BufferDesc> buffers;
+  std::vector<StepDesc> steps;
+  /// Per input: the buffer that receives it, or -1 when no step reads it.
+  std::vector<int64_t> inputBuffers;
+  /// Per output: the buffer it is copied back from (always present).
+  std::vector<uint32_t> outputBuffers;
+};
+
+struct KernelDesc {
+  std::string name;
+  uint32_t numBindings;
+};
+
+enum class TargetKind : uint8_t { Host = 0, Cuda = 1, Hip = 2 };
+enum class CodeFormat : uint8_t {
+  Ptx = 0,
+  Cubin = 1,
+  Hsaco = 2,
+  HostSharedLibrary = 3
+};
+const char *targetKindName(TargetKind kind);
+const char *codeFormatName(CodeFormat format);
+
+struct LaunchDesc {
+  std::string symbol;
+  uint32_t grid[3];
+  uint32_t block[3];
+  uint32_t sharedMemoryBytes;
+};
+
+struct CodeObjectDesc {
+  TargetKind target;
+  CodeFormat format;
+  std::string arch;
+  uint32_t section;
+  /// Indexed by kernel: exactly one launch per kernel of the module.
+  std::vector<LaunchDesc> launches;
+
+  /// "cubin sm_90", "host_elf_so x86_64-unknown-linux-gnu".
+  std::string str() const;
+};
+
+struct ConstantDesc {
+  uint64_t offset; // in the decompressed constants section
+  uint64_t size;
+};
+
+struct ModuleDesc {
+  std::string producer;
+  std::vector<FunctionDesc> functions;
+  std::vector<KernelDesc> kernels;
+  std::vector<CodeObjectDesc> codeObjects;
+  std::vector<ConstantDesc> constants;
+  int64_t constantsSection = -1;
+  uint64_t constantsSectionSize = 0;
+
+  /// Index of the function called `name`, or -1.
+  int64_t findFunction(const std::string &name) const;
+  /// "'main', 'decode'" for error messages.
+  std::string functionList() const;
+  /// "cubin sm_90, ptx sm_80, host_elf_so x86_64-linux-gnu".
+  std::string codeObjectList() const;
+};
+
+/// Validates decoded-to-be metadata bytes against the container's section
+/// table and decodes them. Exposed for tests that build broken metadata with
+/// the FlatBuffers builder; `sections` is the container's table.
+Status decodeMetadata(const uint8_t *data, size_t size,
+                      const std::vector<format::SectionEntry> &sections,
+                      ModuleDesc &out);
+
+class Bundle {
+public:
+  /// Reads the file, validates it and decodes the metadata. Errors name the
+  /// file: "model.bin: function 'main' step 3: ...".
+  static Status openFile(const std::string &path, std::shared_ptr<Bundle> &out);
+  static Status openMemory(std::vector<uint8_t> bytes, std::string name,
+                           std::shared_ptr<Bundle> &out);
+
+  const ModuleDesc &desc() const { return *desc_; }
+  /// Shared so that loaded modules can keep the metadata without keeping the
+  /// (possibly large) file bytes.
+  std::shared_ptr<const ModuleDesc> descRef() const { return desc_; }
+  const std::string &name() const { return name_; }
+
+  /// Checksum-verifies and decompresses a section.
+  Status readSection(uint32_t index, std::vector<uint8_t> &out) const;
+
+private:
+  Bundle() = default;
+  std::string name_;
+  std::vector<uint8_t> bytes_; // the container points into these
+  format::Container container_;
+  std::shared_ptr<const ModuleDesc> desc_;
+};
+
+} // namespace tgc::rt
+
+#endif // TGC_RUNTIME_BUNDLE_H

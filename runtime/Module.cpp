@@ -1,0 +1,404 @@
+//===- Module.cpp - loaded code, resident constants, sessions -------------===//
+
+#include "Module.h"
+
+#include "DeviceSelection.h"
+
+#include <algorithm>
+#include <cstring>
+
+using namespace tgc;
+using namespace tgc::rt;
+
+#ifndef TGC_VERSION
+#error "TGC_VERSION must be defined by the build"
+#endif
+
+static hal::CodeFormat toHal(CodeFormat format) {
+  switch (format) {
+  case CodeFormat::Ptx:
+    return hal::CodeFormat::Ptx;
+  case CodeFormat::Cubin:
+    return hal::CodeFormat::Cubin;
+  case CodeFormat::Hsaco:
+    return hal::CodeFormat::Hsaco;
+  case CodeFormat::HostSharedLibrary:
+    return hal::CodeFormat::HostSharedLibrary;
+  }
+  return hal::CodeFormat::HostSharedLibrary;
+}
+
+//===----------------------------------------------------------------------===//
+// Module
+//===----------------------------------------------------------------------===//
+
+Status Module::load(std::shared_ptr<hal::Device> device, const Bundle &bundle,
+                    const KernelCacheOptions &cacheOptions,
+                    std::shared_ptr<const Module> &out) {
+  std::shared_ptr<Module> module(new Module());
+  module->device_ = std::move(device);
+  module->desc_ = bundle.descRef();
+  TGC_RETURN_IF_ERROR(module->loadCode(bundle, cacheOptions));
+  TGC_RETURN_IF_ERROR(module->uploadConstants(bundle));
+  out = std::move(module);
+  return Status::ok();
+}
+
+Module::~Module() {
+  program_.reset();
+  if (constants_.size)
+    device_->free(constants_);
+}
+
+Status Module::loadCode(const Bundle &bundle,
+                        const KernelCacheOptions &cacheOptions) {
+  const hal::DeviceInfo &info = device_->info();
+  std::string where = bundle.name() + " on " + deviceId(info);
+  CodeChoice choice = chooseCodeObject(*desc_, info);
+  if (choice.codeObject < 0)
+    return Status::unavailable("the bundle has no code for " + deviceId(info) +
+                               " (" + info.arch + "): it has " +
+                               desc_->codeObjectList());
+  const CodeObjectDesc &code = desc_->codeObjects[choice.codeObject];
+  where += " (" + code.str() + ")";
+  std::vector<uint8_t> bytes;
+  TGC_RETURN_IF_ERROR(bundle.readSection(code.section, bytes));
+  codeDescription_ = code.str();
+
+  if (choice.compilePtx) {
+    // Drivers read PTX as a C string; the NUL stays outside `size` so the
+    // cache key and the byte count describe the PTX alone.
+    size_t ptxSize = bytes.size();
+    while (ptxSize > 0 && bytes[ptxSize - 1] == 0)
+      --ptxSize;
+    bytes.resize(ptxSize);
+    bytes.push_back(0);
+
+    KernelCache cache(cacheOptions);
+    KernelCacheKey key = KernelCacheKey::forCode(bytes.data(), ptxSize);
+    key.arch = info.arch;
+    key.driverVersion = info.driverVersion;
+    key.tgcVersion = TGC_VERSION;
+    key.kind = "ptx->cubin";
+    std::vector<uint8_t> cubin;
+    KernelCache::Outcome outcome;
+    Status compiled = cache.getOrCompile(
+        key,
+        [&](std::vector<uint8_t> &result) {
+          return Status::fromHal(
+              device_->compilePtx(bytes.data(), ptxSize, result),
+              "compiling " + code.str() + " for " + info.arch);
+        },
+        cubin, &outcome);
+    if (compiled) {
+      codeDescription_ +=
+          " compiled by the CUDA driver for " + info.arch +
+          " (kernel cache: " + KernelCache::outcomeName(outcome) + ")";
+      TGC_RETURN_IF_ERROR(Status::fromHal(
+          device_->loadProgram(hal::CodeFormat::Cubin, cubin.data(),
+                               cubin.size(), program_),
+          "loading " + where));
+    } else {
+      // Backends without compilePtx still load PTX directly (the driver
+      // JIT-compiles it, uncached by tgc); report both if that fails too.
+      hal::Status loaded = device_->loadProgram(
+          hal::CodeFormat::Ptx, bytes.data(), ptxSize, program_);
+      if (!loaded.ok())
+        return Status::fromHal(loaded, "loading " + where + " (after " +
+                                           compiled.message() + ")");
+      codeDescription_ += " JIT-compiled by the CUDA driver for " + info.arch +
+                          " (not cached: " + compiled.message() + ")";
+    }
+  } else {
+    TGC_RETURN_IF_ERROR(
+        Status::fromHal(device_->loadProgram(toHal(code.format), bytes.data(),
+                                             bytes.size(), program_),
+                        "loading " + where));
+  }
+
+  bool gpu = info.kind != hal::DeviceKind::Host;
+  for (size_t k = 0; k < desc_->kernels.size(); ++k) {
+    const LaunchDesc &launch = code.launches[k];
+    std::string kwhere = where + ": kernel " + std::to_string(k) + " ('" +
+                         desc_->kernels[k].name + "')";
+    void *handle = nullptr;
+    TGC_RETURN_IF_ERROR(Status::fromHal(
+        program_->getKernel(launch.symbol, handle),
+        kwhere + ": symbol '" + launch.symbol + "'", TGC_STATUS_DATA_LOSS));
+    uint64_t threads =
+        uint64_t(launch.block[0]) * launch.block[1] * launch.block[2];
+    if (gpu && info.maxThreadsPerBlock > 0 &&
+        threads > uint64_t(info.maxThreadsPerBlock))
+      return Status::unavailable(kwhere + " needs " + std::to_string(threads) +
+                                 " threads per block but the device allows " +
+                                 std::to_string(info.maxThreadsPerBlock));
+    if (gpu && info.maxSharedMemoryPerBlock > 0 &&
+        launch.sharedMemoryBytes > info.maxSharedMemoryPerBlock)
+      return Status::unavailable(
+          kwhere + " needs " + std::to_string(launch.sharedMemoryBytes) +
+          " bytes of shared memory but the device allows " +
+          std::to_string(info.maxSharedMemoryPerBlock));
+    hal::LaunchConfig config;
+    std::memcpy(config.grid, launch.grid, sizeof(config.grid));
+    std::memcpy(config.block, launch.block, sizeof(config.block));
+    config.sharedMemoryBytes = launch.sharedMemoryBytes;
+    kernels_.push_back(handle);
+    launches_.push_back(config);
+  }
+  return Status::ok();
+}
+
+Status Module::uploadConstants(const Bundle &bundle) {
+  if (desc_->constantsSection < 0 || desc_->constantsSectionSize == 0)
+    return Status::ok();
+  std::vector<uint8_t> bytes;
+  TGC_RETURN_IF_ERROR(
+      bundle.readSection(uint32_t(desc_->constantsSection), bytes));
+  std::string what = "uploading " + std::to_string(bytes.size()) +
+                     " bytes of constants to " + deviceId(device_->info());
+  TGC_RETURN_IF_ERROR(
+      Status::fromHal(device_->allocate(bytes.size(), constants_), what,
+                      TGC_STATUS_RESOURCE_EXHAUSTED));
+  // One allocation and one copy: over a Thunderbolt link, many small copies
+  // cost far more than one large one.
+  std::unique_ptr<hal::Queue> queue;
+  TGC_RETURN_IF_ERROR(Status::fromHal(device_->createQueue(queue), what));
+  TGC_RETURN_IF_ERROR(Status::fromHal(
+      queue->copyHostToDevice(bytes.data(), constants_, 0, bytes.size()),
+      what));
+  return Status::fromHal(queue->synchronize(), what);
+}
+
+//===----------------------------------------------------------------------===//
+// Session
+//===----------------------------------------------------------------------===//
+
+std::string tgc::rt::viewTypeString(const tgc_tensor_view_t &view) {
+  std::string s = "tensor<";
+  if (view.rank < 0 || (view.rank > 0 && !view.shape))
+    return s + "rank " + std::to_string(view.rank) + ">";
+  for (int32_t i = 0; i < view.rank; ++i)
+    s += std::to_string(view.shape[i]) + "x";
+  int dtype = int(view.dtype);
+  s += dtype >= 0 && dtype < kNumDTypes ? dtypeName(DType(dtype))
+                                        : "dtype" + std::to_string(dtype);
+  return s + ">";
+}
+
+Status Session::create(std::shared_ptr<const Module> module,
+                       std::unique_ptr<Session> &out) {
+  std::unique_ptr<Session> session(new Session());
+  TGC_RETURN_IF_ERROR(Status::fromHal(
+      module->device().createQueue(session->queue_), "creating a queue"));
+  session->functions_.resize(module->desc().functions.size());
+  session->module_ = std::move(module);
+  out = std::move(session);
+  return Status::ok();
+}
+
+Session::~Session() {
+  if (queue_)
+    (void)queue_->synchronize();
+  events_.clear();
+  queue_.reset();
+  for (FunctionState &state : functions_)
+    for (hal::Buffer &buffer : state.allocations)
+      module_->device().free(buffer);
+}
+
+Status Session::prepare(size_t function) {
+  FunctionState &state = functions_[function];
+  if (state.ready)
+    return Status::ok();
+  const FunctionDesc &fn = module_->desc().functions[function];
+  std::vector<BoundBuffer> buffers(fn.buffers.size());
+  for (size_t b = 0; b < fn.buffers.size(); ++b) {
+    const BufferDesc &desc = fn.buffers[b];
+    if (desc.kind == BufferKind::Constant) {
+      buffers[b].memory = module_->constantsBuffer();
+      buffers[b].offset = module_->desc().constants[desc.index].offset;
+      continue;
+    }
+    if (desc.size == 0)
+      continue; // nothing to allocate; kernels never touch it
+    hal::Buffer memory;
+    hal::Status status = module_->device().allocate(desc.size, memory);
+    if (!status.ok())
+      return Status::fromHal(status,
+                             "function '" + fn.name + "': allocating buffer " +
+                                 std::to_string(b) + " (" +
+                                 std::to_string(desc.size) + " bytes)",
+                             TGC_STATUS_RESOURCE_EXHAUSTED);
+    state.allocations.push_back(memory);
+    buffers[b].memory = memory;
+  }
+  state.buffers = std::move(buffers);
+  state.ready = true;
+  return Status::ok();
+}
+
+Status Session::checkTensors(const FunctionDesc &fn, const char *what,
+                             const std::vector<TensorType> &types,
+                             const tgc_tensor_view_t *views,
+                             size_t count) const {
+  if (count != types.size())
+    return Status::invalidArgument("function '" + fn.name + "' takes " +
+                                   std::to_string(types.size()) + " " + what +
+                                   "s, got " + std::to_string(count));
+  if (count > 0 && !views)
+    return Status::invalidArgument("function '" + fn.name + "': " + what +
+                                   "s pointer is null");
+  for (size_t i = 0; i < count; ++i) {
+    const tgc_tensor_view_t &view = views[i];
+    const TensorType &type = types[i];
+    std::string where =
+        "function '" + fn.name + "' " + what + " " + std::to_string(i);
+    bool same = int(view.dtype) == int(type.dtype) &&
+                view.rank == int32_t(type.shape.size()) &&
+                (view.rank == 0 ||
+                 (view.shape && std::equal(type.shape.begin(), type.shape.end(),
+                                           view.shape)));
+    if (!same)
+      return Status::invalidArgument(where + ": expected " + type.str() +
+                                     ", got " + viewTypeString(view));
+    if (!view.data && type.byteSize > 0)
+      return Status::invalidArgument(where + ": data pointer is null");
+  }
+  return Status::ok();
+}
+
+Status Session::record(size_t eventIndex) {
+  while (events_.size() <= eventIndex) {
+    std::unique_ptr<hal::Event> event;
+    TGC_RETURN_IF_ERROR(Status::fromHal(module_->device().createEvent(event),
+                                        "creating a profiling event"));
+    events_.push_back(std::move(event));
+  }
+  return Status::fromHal(queue_->record(*events_[eventIndex]),
+                         "recording a profiling event");
+}
+
+Status Session::callAsync(size_t function, const tgc_tensor_view_t *inputs,
+                          size_t inputCount, const tgc_tensor_view_t *outputs,
+                          size_t outputCount) {
+  const ModuleDesc &desc = module_->desc();
+  if (function >= desc.functions.size())
+    return Status::invalidArgument(
+        "function index " + std::to_string(function) + " is out of range (" +
+        std::to_string(desc.functions.size()) + " functions)");
+  const FunctionDesc &fn = desc.functions[function];
+  TGC_RETURN_IF_ERROR(checkTensors(fn, "input", fn.inputs, inputs, inputCount));
+  TGC_RETURN_IF_ERROR(
+      checkTensors(fn, "output", fn.outputs, outputs, outputCount));
+  TGC_RETURN_IF_ERROR(prepare(function));
+  const std::vector<BoundBuffer> &buffers = functions_[function].buffers;
+  std::string where = "function '" + fn.name + "'";
+
+  // Events: [0] start, [1] inputs copied, [2 + s] step s done, last: outputs
+  // copied. A dispatch's time is the span between its neighbours.
+  bool profile = profiling_;
+  size_t eventIndex = 0;
+  if (profile) {
+    TGC_RETURN_IF_ERROR(record(eventIndex++));
+    pendingProfile_ = {true, function, 3 + fn.steps.size()};
+  }
+  for (size_t i = 0; i < fn.inputs.size(); ++i) {
+    int64_t b = fn.inputBuffers[i];
+    if (b < 0 || fn.inputs[i].byteSize == 0)
+      continue;
+    TGC_RETURN_IF_ERROR(Status::fromHal(
+        queue_->copyHostToDevice(inputs[i].data, buffers[b].memory,
+                                 buffers[b].offset, fn.inputs[i].byteSize),
+        where + ": copying input " + std::to_string(i) + " to the device"));
+  }
+  if (profile)
+    TGC_RETURN_IF_ERROR(record(eventIndex++));
+
+  std::vector<uint64_t> args;
+  for (size_t s = 0; s < fn.steps.size(); ++s) {
+    const StepDesc &step = fn.steps[s];
+    if (step.kind == StepKind::Dispatch) {
+      args.clear();
+      for (const BindingDesc &binding : step.bindings) {
+        const BoundBuffer &buffer = buffers[binding.buffer];
+        args.push_back(buffer.memory.address + buffer.offset + binding.offset);
+      }
+      TGC_RETURN_IF_ERROR(Status::fromHal(
+          queue_->launch(module_->kernelHandle(step.kernel),
+                         module_->launchConfig(step.kernel), args),
+          where + " step " + std::to_string(s) + ": launching kernel '" +
+              desc.kernels[step.kernel].name + "'"));
+    } else if (step.size > 0) {
+      const BoundBuffer &src = buffers[step.bindings[0].buffer];
+      const BoundBuffer &dst = buffers[step.bindings[1].buffer];
+      TGC_RETURN_IF_ERROR(Status::fromHal(
+          queue_->copyDeviceToDevice(
+              src.memory, src.offset + step.bindings[0].offset, dst.memory,
+              dst.offset + step.bindings[1].offset, step.size),
+          where + " step " + std::to_string(s) + ": copy"));
+    }
+    if (profile)
+      TGC_RETURN_IF_ERROR(record(eventIndex++));
+  }
+
+  for (size_t o = 0; o < fn.outputs.size(); ++o) {
+    const BoundBuffer &buffer = buffers[fn.outputBuffers[o]];
+    if (fn.outputs[o].byteSize == 0)
+      continue;
+    TGC_RETURN_IF_ERROR(Status::fromHal(
+        queue_->copyDeviceToHost(buffer.memory, buffer.offset, outputs[o].data,
+                                 fn.outputs[o].byteSize),
+        where + ": copying output " + std::to_string(o) + " to the host"));
+  }
+  if (profile)
+    TGC_RETURN_IF_ERROR(record(eventIndex++));
+  return Status::ok();
+}
+
+Status Session::synchronize() {
+  TGC_RETURN_IF_ERROR(
+      Status::fromHal(queue_->synchronize(), "waiting for the device"));
+  if (pendingProfile_.active)
+    return collectProfile();
+  return Status::ok();
+}
+
+Status Session::collectProfile() {
+  pendingProfile_.active = false;
+  const FunctionDesc &fn = module_->desc().functions[pendingProfile_.function];
+  auto elapsed = [&](size_t from, size_t to) -> double {
+    float ms = 0;
+    if (!events_[to]->elapsedMs(*events_[from], ms).ok())
+      return -1; // the device cannot time; reported, not an error
+    return double(ms);
+  };
+  CallProfile profile;
+  for (size_t i = 0; i < fn.inputs.size(); ++i)
+    if (fn.inputBuffers[i] >= 0)
+      profile.hostToDeviceBytes += fn.inputs[i].byteSize;
+  for (const TensorType &output : fn.outputs)
+    profile.deviceToHostBytes += output.byteSize;
+  size_t steps = fn.steps.size();
+  profile.hostToDeviceMs = elapsed(0, 1);
+  profile.deviceToHostMs = elapsed(1 + steps, 2 + steps);
+  for (size_t s = 0; s < steps; ++s)
+    if (fn.steps[s].kind == StepKind::Dispatch)
+      profile.dispatches.push_back(
+          {s, fn.steps[s].kernel, elapsed(1 + s, 2 + s)});
+  profile_ = std::move(profile);
+  hasProfile_ = true;
+  return Status::ok();
+}
+
+Status Session::call(size_t function, const tgc_tensor_view_t *inputs,
+                     size_t inputCount, const tgc_tensor_view_t *outputs,
+                     size_t outputCount) {
+  Status status = callAsync(function, inputs, inputCount, outputs, outputCount);
+  if (!status) {
+    // Do not leave half a call running into the caller's memory.
+    (void)queue_->synchronize();
+    pendingProfile_.active = false;
+    return status;
+  }
+  return synchronize();
+}

@@ -1,0 +1,493 @@
+//===- RuntimeCApi.cpp - the C API over the runtime classes ---------------===//
+//
+// Every entry point converts C++ failures (Status, and exceptions such as
+// std::bad_alloc from hostile sizes) into a tgc_status_t, so no exception
+// ever crosses the C boundary.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tgc/runtime.h"
+
+#include "Bundle.h"
+#include "DeviceSelection.h"
+#include "KernelCache.h"
+#include "Module.h"
+
+#include <cstring>
+#include <new>
+
+using namespace tgc;
+using namespace tgc::rt;
+
+struct tgc_status_s {
+  tgc_status_code_t code;
+  std::string message;
+};
+
+struct tgc_bundle_s {
+  std::shared_ptr<Bundle> bundle;
+};
+
+struct tgc_device_list_s {
+  DeviceInventory inventory;
+  std::vector<std::string> ids;
+};
+
+struct tgc_device_s {
+  std::shared_ptr<hal::Device> device;
+  std::string id;
+};
+
+struct tgc_module_s {
+  std::shared_ptr<const Module> module;
+};
+
+struct tgc_session_s {
+  std::unique_ptr<Session> session;
+  tgc_module_s module; // for tgc_session_module
+};
+
+// Returned when even the error cannot be allocated; never freed.
+static tgc_status_s outOfMemoryStatus{TGC_STATUS_RESOURCE_EXHAUSTED,
+                                      "out of host memory"};
+
+static tgc_status_t makeStatus(tgc_status_code_t code, std::string message) {
+  try {
+    return new tgc_status_s{code, std::move(message)};
+  } catch (...) {
+    return &outOfMemoryStatus;
+  }
+}
+
+static tgc_status_t toC(const Status &status) {
+  return status.isOk() ? nullptr : makeStatus(status.code(), status.message());
+}
+
+/// Runs `body` (returning Status), converting exceptions.
+template <typename Fn> static tgc_status_t guarded(Fn &&body) {
+  try {
+    return toC(body());
+  } catch (const std::bad_alloc &) {
+    return &outOfMemoryStatus;
+  } catch (const std::exception &e) {
+    return makeStatus(TGC_STATUS_INTERNAL,
+                      std::string("unexpected exception: ") + e.what());
+  } catch (...) {
+    return makeStatus(TGC_STATUS_INTERNAL, "unexpected exception");
+  }
+}
+
+static Status nullArgument(const char *function, const char *argument) {
+  return Status::invalidArgument(std::string(function) + ": " + argument +
+                                 " is null");
+}
+
+#define TGC_REQUIRE(arg)                                                       \
+  do {                                                                         \
+    if (!(arg))                                                                \
+      return nullArgument(__func__, #arg);                                     \
+  } while (false)
+
+//===----------------------------------------------------------------------===//
+// Status and dtypes
+//===----------------------------------------------------------------------===//
+
+tgc_status_code_t tgc_status_code(tgc_status_t status) {
+  return status ? status->code : TGC_STATUS_OK;
+}
+
+const char *tgc_status_message(tgc_status_t status) {
+  return status ? status->message.c_str() : "OK";
+}
+
+void tgc_status_free(tgc_status_t status) {
+  if (status != &outOfMemoryStatus)
+    delete status;
+}
+
+const char *tgc_status_code_name(tgc_status_code_t code) {
+  switch (code) {
+  case TGC_STATUS_OK:
+    return "OK";
+  case TGC_STATUS_INVALID_ARGUMENT:
+    return "INVALID_ARGUMENT";
+  case TGC_STATUS_NOT_FOUND:
+    return "NOT_FOUND";
+  case TGC_STATUS_DATA_LOSS:
+    return "DATA_LOSS";
+  case TGC_STATUS_UNAVAILABLE:
+    return "UNAVAILABLE";
+  case TGC_STATUS_RESOURCE_EXHAUSTED:
+    return "RESOURCE_EXHAUSTED";
+  case TGC_STATUS_FAILED_PRECONDITION:
+    return "FAILED_PRECONDITION";
+  case TGC_STATUS_DEVICE_ERROR:
+    return "DEVICE_ERROR";
+  case TGC_STATUS_IO_ERROR:
+    return "IO_ERROR";
+  case TGC_STATUS_INTERNAL:
+    return "INTERNAL";
+  }
+  return "UNKNOWN";
+}
+
+const char *tgc_runtime_version(void) { return TGC_VERSION; }
+
+size_t tgc_dtype_size(tgc_dtype_t dtype) {
+  int d = int(dtype);
+  return d >= 0 && d < kNumDTypes ? dtypeSize(DType(d)) : 0;
+}
+
+const char *tgc_dtype_name(tgc_dtype_t dtype) {
+  int d = int(dtype);
+  return d >= 0 && d < kNumDTypes ? dtypeName(DType(d)) : "?";
+}
+
+//===----------------------------------------------------------------------===//
+// Bundles
+//===----------------------------------------------------------------------===//
+
+tgc_status_t tgc_bundle_open_file(const char *path, tgc_bundle_t **out_bundle) {
+  return guarded([&]() -> Status {
+    TGC_REQUIRE(path);
+    TGC_REQUIRE(out_bundle);
+    *out_bundle = nullptr;
+    auto handle = std::make_unique<tgc_bundle_s>();
+    TGC_RETURN_IF_ERROR(Bundle::openFile(path, handle->bundle));
+    *out_bundle = handle.release();
+    return Status::ok();
+  });
+}
+
+tgc_status_t tgc_bundle_open_memory(const void *data, size_t size,
+                                    const char *name,
+                                    tgc_bundle_t **out_bundle) {
+  return guarded([&]() -> Status {
+    TGC_REQUIRE(data || size == 0);
+    TGC_REQUIRE(out_bundle);
+    *out_bundle = nullptr;
+    auto handle = std::make_unique<tgc_bundle_s>();
+    const auto *bytes = static_cast<const uint8_t *>(data);
+    TGC_RETURN_IF_ERROR(
+        Bundle::openMemory(std::vector<uint8_t>(bytes, bytes + size),
+                           name ? name : "", handle->bundle));
+    *out_bundle = handle.release();
+    return Status::ok();
+  });
+}
+
+void tgc_bundle_destroy(tgc_bundle_t *bundle) { delete bundle; }
+
+const char *tgc_bundle_producer(const tgc_bundle_t *bundle) {
+  return bundle ? bundle->bundle->desc().producer.c_str() : "";
+}
+
+//===----------------------------------------------------------------------===//
+// Devices
+//===----------------------------------------------------------------------===//
+
+static tgc_device_kind_t toC(hal::DeviceKind kind) {
+  switch (kind) {
+  case hal::DeviceKind::Host:
+    return TGC_DEVICE_HOST;
+  case hal::DeviceKind::Cuda:
+    return TGC_DEVICE_CUDA;
+  case hal::DeviceKind::Hip:
+    return TGC_DEVICE_HIP;
+  }
+  return TGC_DEVICE_HOST;
+}
+
+static void fillInfo(const hal::DeviceInfo &info, const std::string &id,
+                     tgc_device_info_t *out) {
+  out->kind = toC(info.kind);
+  out->ordinal = info.ordinal;
+  out->id = id.c_str();
+  out->name = info.name.c_str();
+  out->arch = info.arch.c_str();
+  out->driver_version = info.driverVersion.c_str();
+  out->memory_bytes = info.memoryBytes;
+  out->compute_units = info.computeUnits;
+}
+
+tgc_status_t tgc_device_list_create(tgc_device_list_t **out_list) {
+  return guarded([&]() -> Status {
+    TGC_REQUIRE(out_list);
+    auto list = std::make_unique<tgc_device_list_s>();
+    list->inventory = listDevices();
+    for (const hal::DeviceInfo &info : list->inventory.devices)
+      list->ids.push_back(deviceId(info));
+    *out_list = list.release();
+    return Status::ok();
+  });
+}
+
+void tgc_device_list_destroy(tgc_device_list_t *list) { delete list; }
+
+size_t tgc_device_list_count(const tgc_device_list_t *list) {
+  return list ? list->inventory.devices.size() : 0;
+}
+
+tgc_status_t tgc_device_list_get(const tgc_device_list_t *list, size_t index,
+                                 tgc_device_info_t *out_info) {
+  return guarded([&]() -> Status {
+    TGC_REQUIRE(list);
+    TGC_REQUIRE(out_info);
+    if (index >= list->inventory.devices.size())
+      return Status::invalidArgument("device index " + std::to_string(index) +
+                                     " is out of range");
+    fillInfo(list->inventory.devices[index], list->ids[index], out_info);
+    return Status::ok();
+  });
+}
+
+size_t tgc_device_list_note_count(const tgc_device_list_t *list) {
+  return list ? list->inventory.notes.size() : 0;
+}
+
+const char *tgc_device_list_note(const tgc_device_list_t *list, size_t index) {
+  if (!list || index >= list->inventory.notes.size())
+    return "";
+  return list->inventory.notes[index].c_str();
+}
+
+tgc_status_t tgc_device_open(const char *spec, const tgc_bundle_t *bundle,
+                             tgc_device_t **out_device) {
+  return guarded([&]() -> Status {
+    TGC_REQUIRE(out_device);
+    *out_device = nullptr;
+    DeviceSpec parsed;
+    TGC_RETURN_IF_ERROR(parseDeviceSpec(spec ? spec : "auto", parsed));
+    std::unique_ptr<hal::Device> device;
+    TGC_RETURN_IF_ERROR(
+        openDevice(parsed, bundle ? &bundle->bundle->desc() : nullptr, device));
+    auto handle = std::make_unique<tgc_device_s>();
+    handle->id = deviceId(device->info());
+    handle->device = std::move(device);
+    *out_device = handle.release();
+    return Status::ok();
+  });
+}
+
+void tgc_device_destroy(tgc_device_t *device) { delete device; }
+
+void tgc_device_info(const tgc_device_t *device, tgc_device_info_t *out_info) {
+  if (device && out_info)
+    fillInfo(device->device->info(), device->id, out_info);
+}
+
+//===----------------------------------------------------------------------===//
+// Modules
+//===----------------------------------------------------------------------===//
+
+tgc_status_t tgc_module_load(tgc_device_t *device, const tgc_bundle_t *bundle,
+                             const tgc_module_options_t *options,
+                             tgc_module_t **out_module) {
+  return guarded([&]() -> Status {
+    TGC_REQUIRE(device);
+    TGC_REQUIRE(bundle);
+    TGC_REQUIRE(out_module);
+    *out_module = nullptr;
+    KernelCacheOptions cacheOptions = KernelCacheOptions::fromEnvironment(
+        options ? options->kernel_cache_dir : nullptr);
+    if (options && options->disable_kernel_cache)
+      cacheOptions.enabled = false;
+    auto handle = std::make_unique<tgc_module_s>();
+    TGC_RETURN_IF_ERROR(Module::load(device->device, *bundle->bundle,
+                                     cacheOptions, handle->module));
+    *out_module = handle.release();
+    return Status::ok();
+  });
+}
+
+void tgc_module_destroy(tgc_module_t *module) { delete module; }
+
+const char *tgc_module_code_description(const tgc_module_t *module) {
+  return module ? module->module->codeDescription().c_str() : "";
+}
+
+size_t tgc_module_function_count(const tgc_module_t *module) {
+  return module ? module->module->desc().functions.size() : 0;
+}
+
+static const FunctionDesc *functionAt(const tgc_module_t *module,
+                                      size_t function) {
+  if (!module || function >= module->module->desc().functions.size())
+    return nullptr;
+  return &module->module->desc().functions[function];
+}
+
+const char *tgc_module_function_name(const tgc_module_t *module,
+                                     size_t function) {
+  const FunctionDesc *fn = functionAt(module, function);
+  return fn ? fn->name.c_str() : "";
+}
+
+tgc_status_t tgc_module_find_function(const tgc_module_t *module,
+                                      const char *name, size_t *out_function) {
+  return guarded([&]() -> Status {
+    TGC_REQUIRE(module);
+    TGC_REQUIRE(name);
+    TGC_REQUIRE(out_function);
+    const ModuleDesc &desc = module->module->desc();
+    int64_t index = desc.findFunction(name);
+    if (index < 0)
+      return Status::notFound("no function '" + std::string(name) +
+                              "' in the bundle (it has " + desc.functionList() +
+                              ")");
+    *out_function = size_t(index);
+    return Status::ok();
+  });
+}
+
+size_t tgc_module_function_input_count(const tgc_module_t *module,
+                                       size_t function) {
+  const FunctionDesc *fn = functionAt(module, function);
+  return fn ? fn->inputs.size() : 0;
+}
+
+size_t tgc_module_function_output_count(const tgc_module_t *module,
+                                        size_t function) {
+  const FunctionDesc *fn = functionAt(module, function);
+  return fn ? fn->outputs.size() : 0;
+}
+
+static tgc_status_t signatureTensor(const tgc_module_t *module, size_t function,
+                                    size_t index, bool input,
+                                    tgc_tensor_view_t *out) {
+  return guarded([&]() -> Status {
+    TGC_REQUIRE(out);
+    const FunctionDesc *fn = functionAt(module, function);
+    if (!fn)
+      return Status::invalidArgument(
+          "function index " + std::to_string(function) + " is out of range");
+    const auto &types = input ? fn->inputs : fn->outputs;
+    if (index >= types.size())
+      return Status::invalidArgument(
+          "function '" + fn->name + "' has " + std::to_string(types.size()) +
+          (input ? " inputs" : " outputs") + ", no " + std::to_string(index));
+    const TensorType &type = types[index];
+    out->dtype = tgc_dtype_t(type.dtype);
+    out->rank = int32_t(type.shape.size());
+    out->shape = type.shape.data();
+    out->data = nullptr;
+    return Status::ok();
+  });
+}
+
+tgc_status_t tgc_module_function_input(const tgc_module_t *module,
+                                       size_t function, size_t input,
+                                       tgc_tensor_view_t *out_type) {
+  return signatureTensor(module, function, input, true, out_type);
+}
+
+tgc_status_t tgc_module_function_output(const tgc_module_t *module,
+                                        size_t function, size_t output,
+                                        tgc_tensor_view_t *out_type) {
+  return signatureTensor(module, function, output, false, out_type);
+}
+
+//===----------------------------------------------------------------------===//
+// Sessions
+//===----------------------------------------------------------------------===//
+
+tgc_status_t tgc_session_create(tgc_module_t *module,
+                                tgc_session_t **out_session) {
+  return guarded([&]() -> Status {
+    TGC_REQUIRE(module);
+    TGC_REQUIRE(out_session);
+    *out_session = nullptr;
+    auto handle = std::make_unique<tgc_session_s>();
+    TGC_RETURN_IF_ERROR(Session::create(module->module, handle->session));
+    handle->module.module = module->module;
+    *out_session = handle.release();
+    return Status::ok();
+  });
+}
+
+void tgc_session_destroy(tgc_session_t *session) { delete session; }
+
+const tgc_module_t *tgc_session_module(const tgc_session_t *session) {
+  return session ? &session->module : nullptr;
+}
+
+tgc_status_t tgc_session_call(tgc_session_t *session, size_t function,
+                              const tgc_tensor_view_t *inputs,
+                              size_t input_count,
+                              const tgc_tensor_view_t *outputs,
+                              size_t output_count) {
+  return guarded([&]() -> Status {
+    TGC_REQUIRE(session);
+    return session->session->call(function, inputs, input_count, outputs,
+                                  output_count);
+  });
+}
+
+tgc_status_t tgc_session_call_async(tgc_session_t *session, size_t function,
+                                    const tgc_tensor_view_t *inputs,
+                                    size_t input_count,
+                                    const tgc_tensor_view_t *outputs,
+                                    size_t output_count) {
+  return guarded([&]() -> Status {
+    TGC_REQUIRE(session);
+    return session->session->callAsync(function, inputs, input_count, outputs,
+                                       output_count);
+  });
+}
+
+tgc_status_t tgc_session_synchronize(tgc_session_t *session) {
+  return guarded([&]() -> Status {
+    TGC_REQUIRE(session);
+    return session->session->synchronize();
+  });
+}
+
+tgc_status_t tgc_session_set_profiling(tgc_session_t *session, bool enabled) {
+  return guarded([&]() -> Status {
+    TGC_REQUIRE(session);
+    session->session->setProfiling(enabled);
+    return Status::ok();
+  });
+}
+
+tgc_status_t tgc_session_last_profile(const tgc_session_t *session,
+                                      tgc_call_profile_t *out_profile) {
+  return guarded([&]() -> Status {
+    TGC_REQUIRE(session);
+    TGC_REQUIRE(out_profile);
+    const CallProfile *profile = session->session->lastProfile();
+    if (!profile)
+      return Status::failedPrecondition(
+          "no profiled call has completed on this session");
+    out_profile->host_to_device_bytes = profile->hostToDeviceBytes;
+    out_profile->host_to_device_ms = profile->hostToDeviceMs;
+    out_profile->device_to_host_bytes = profile->deviceToHostBytes;
+    out_profile->device_to_host_ms = profile->deviceToHostMs;
+    out_profile->dispatch_count = profile->dispatches.size();
+    return Status::ok();
+  });
+}
+
+tgc_status_t
+tgc_session_last_dispatch_profile(const tgc_session_t *session, size_t dispatch,
+                                  tgc_dispatch_profile_t *out_profile) {
+  return guarded([&]() -> Status {
+    TGC_REQUIRE(session);
+    TGC_REQUIRE(out_profile);
+    const CallProfile *profile = session->session->lastProfile();
+    if (!profile)
+      return Status::failedPrecondition(
+          "no profiled call has completed on this session");
+    if (dispatch >= profile->dispatches.size())
+      return Status::invalidArgument(
+          "dispatch " + std::to_string(dispatch) + " is out of range (" +
+          std::to_string(profile->dispatches.size()) + " dispatches)");
+    const DispatchProfile &d = profile->dispatches[dispatch];
+    out_profile->step = d.step;
+    out_profile->kernel = d.kernel;
+    out_profile->kernel_name =
+        session->session->module().desc().kernels[d.kernel].name.c_str();
+    out_profile->ms = d.ms;
+    return Status::ok();
+  });
+}

@@ -1,0 +1,285 @@
+/*===- tgc/runtime.h - the tgc runtime C API ----------------------*- C -*-===//
+ *
+ * Loads a tgc bundle (model.bin) onto a device and calls its functions.
+ * C11, no dependencies. docs/runtime.md has a walkthrough.
+ *
+ * Conventions (IREE-like):
+ *  - Every fallible call returns a tgc_status_t. NULL means success; anything
+ *    else is an error object owned by the caller, read with
+ *    tgc_status_code/tgc_status_message and freed with tgc_status_free.
+ *  - Objects are opaque handles made by a _create, _open or _load call and
+ *    released by the matching _destroy. Objects keep what they depend on
+ *    alive internally (a module keeps its device and code, a session keeps
+ *    its module), so handles may be destroyed in any order.
+ *  - Strings returned by the API (names, messages) are owned by the object
+ *    they came from and stay valid until that object is destroyed.
+ *
+ * Threading: bundles, devices and modules are immutable after creation and
+ * may be shared between threads. A session is used by one thread at a time;
+ * run concurrent calls on separate sessions of the same module.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef TGC_RUNTIME_H
+#define TGC_RUNTIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*===----------------------------------------------------------------------===*
+ * Status
+ *===----------------------------------------------------------------------===*/
+
+typedef enum tgc_status_code_e {
+  TGC_STATUS_OK = 0,
+  /* The caller passed something wrong: a tensor of the wrong shape or dtype,
+   * an unknown function name, a malformed device string. */
+  TGC_STATUS_INVALID_ARGUMENT = 1,
+  /* A file, device or function that was asked for does not exist. */
+  TGC_STATUS_NOT_FOUND = 2,
+  /* The bundle is malformed, truncated or corrupted. */
+  TGC_STATUS_DATA_LOSS = 3,
+  /* No usable device/driver, or the bundle has no code for the device. */
+  TGC_STATUS_UNAVAILABLE = 4,
+  /* Out of host or device memory. */
+  TGC_STATUS_RESOURCE_EXHAUSTED = 5,
+  /* The call is valid but the object is not in a state to do it. */
+  TGC_STATUS_FAILED_PRECONDITION = 6,
+  /* The device driver reported a failure (launch, copy, code loading). */
+  TGC_STATUS_DEVICE_ERROR = 7,
+  /* Reading or writing a file failed. */
+  TGC_STATUS_IO_ERROR = 8,
+  /* A bug in tgc. */
+  TGC_STATUS_INTERNAL = 9,
+} tgc_status_code_t;
+
+typedef struct tgc_status_s *tgc_status_t;
+
+/* TGC_STATUS_OK for NULL. */
+tgc_status_code_t tgc_status_code(tgc_status_t status);
+/* A one-line message naming what failed and where; "OK" for NULL. Valid
+ * until the status is freed. */
+const char *tgc_status_message(tgc_status_t status);
+/* Frees a status; NULL is allowed. */
+void tgc_status_free(tgc_status_t status);
+/* A stable name for a code, e.g. "INVALID_ARGUMENT". */
+const char *tgc_status_code_name(tgc_status_code_t code);
+
+/* The tgc version this runtime was built from, e.g. "0.1.0". */
+const char *tgc_runtime_version(void);
+
+/*===----------------------------------------------------------------------===*
+ * Tensors
+ *===----------------------------------------------------------------------===*/
+
+/* Element types; values match the bundle format. i1 is stored as one byte
+ * per element (0 or 1). */
+typedef enum tgc_dtype_e {
+  TGC_DTYPE_F32 = 0,
+  TGC_DTYPE_F16 = 1,
+  TGC_DTYPE_BF16 = 2,
+  TGC_DTYPE_I32 = 3,
+  TGC_DTYPE_I8 = 4,
+  TGC_DTYPE_I1 = 5,
+} tgc_dtype_t;
+
+/* Bytes per element; 0 for an unknown dtype. */
+size_t tgc_dtype_size(tgc_dtype_t dtype);
+/* "f32", "f16", "bf16", "i32", "i8", "i1"; "?" for an unknown dtype. */
+const char *tgc_dtype_name(tgc_dtype_t dtype);
+
+/* A dense, row-major (C order) tensor in host memory that the caller owns.
+ * `shape` points at `rank` dimensions. */
+typedef struct tgc_tensor_view_t {
+  tgc_dtype_t dtype;
+  int32_t rank;
+  const int64_t *shape;
+  void *data;
+} tgc_tensor_view_t;
+
+/*===----------------------------------------------------------------------===*
+ * Bundles
+ *===----------------------------------------------------------------------===*/
+
+typedef struct tgc_bundle_s tgc_bundle_t;
+
+/* Reads and validates a bundle file: container (magic, version, section
+ * table), metadata and every cross-reference in it. Section contents are
+ * checksum-verified and decompressed when a module loads them. */
+tgc_status_t tgc_bundle_open_file(const char *path, tgc_bundle_t **out_bundle);
+/* Same for bytes in memory; the bytes are copied. `name` appears in error
+ * messages (may be NULL). */
+tgc_status_t tgc_bundle_open_memory(const void *data, size_t size,
+                                    const char *name,
+                                    tgc_bundle_t **out_bundle);
+void tgc_bundle_destroy(tgc_bundle_t *bundle);
+
+/* "tgc 0.1.0 (LLVM 22.1.8)": who wrote the bundle. */
+const char *tgc_bundle_producer(const tgc_bundle_t *bundle);
+
+/*===----------------------------------------------------------------------===*
+ * Devices
+ *===----------------------------------------------------------------------===*/
+
+typedef enum tgc_device_kind_e {
+  TGC_DEVICE_HOST = 0,
+  TGC_DEVICE_CUDA = 1,
+  TGC_DEVICE_HIP = 2,
+} tgc_device_kind_t;
+
+typedef struct tgc_device_info_t {
+  tgc_device_kind_t kind;
+  int32_t ordinal;            /* N in cuda:N / hip:N; 0 for the host */
+  const char *id;             /* "host", "cuda:0", "hip:1" */
+  const char *name;           /* "NVIDIA H100 80GB HBM3" */
+  const char *arch;           /* "sm_90", "gfx1100", "x86_64" */
+  const char *driver_version; /* "12080"; "" for the host */
+  uint64_t memory_bytes;
+  int32_t compute_units; /* SMs, CUs or host threads */
+} tgc_device_info_t;
+
+/* A snapshot of the devices present, with notes for backends that are not
+ * available ("no CUDA driver (libcuda.so.1 not found)"). */
+typedef struct tgc_device_list_s tgc_device_list_t;
+
+tgc_status_t tgc_device_list_create(tgc_device_list_t **out_list);
+void tgc_device_list_destroy(tgc_device_list_t *list);
+size_t tgc_device_list_count(const tgc_device_list_t *list);
+/* Strings in `out_info` stay valid until the list is destroyed. */
+tgc_status_t tgc_device_list_get(const tgc_device_list_t *list, size_t index,
+                                 tgc_device_info_t *out_info);
+size_t tgc_device_list_note_count(const tgc_device_list_t *list);
+const char *tgc_device_list_note(const tgc_device_list_t *list, size_t index);
+
+typedef struct tgc_device_s tgc_device_t;
+
+/* Opens a device. `spec` is "auto", "host", "cuda:N" or "hip:N" (NULL means
+ * "auto"). With "auto" the best present device that `bundle` has code for is
+ * chosen: CUDA, then HIP, then the host; `bundle` may be NULL only for an
+ * explicit spec. An explicit device that the bundle has no code for is an
+ * error that lists what the bundle has. */
+tgc_status_t tgc_device_open(const char *spec, const tgc_bundle_t *bundle,
+                             tgc_device_t **out_device);
+void tgc_device_destroy(tgc_device_t *device);
+/* Strings in `out_info` stay valid until the device is destroyed. */
+void tgc_device_info(const tgc_device_t *device, tgc_device_info_t *out_info);
+
+/*===----------------------------------------------------------------------===*
+ * Modules: a bundle's code loaded on a device, constants resident
+ *===----------------------------------------------------------------------===*/
+
+typedef struct tgc_module_s tgc_module_t;
+
+typedef struct tgc_module_options_t {
+  /* Kernel cache directory (PTX compiled by the driver for this exact GPU).
+   * NULL: $TGC_CACHE_DIR/kernels, else $XDG_CACHE_HOME/tgc/kernels, else
+   * ~/.cache/tgc/kernels. */
+  const char *kernel_cache_dir;
+  /* true turns the kernel cache off (so does TGC_KERNEL_CACHE=0). */
+  bool disable_kernel_cache;
+} tgc_module_options_t;
+
+/* Loads the code object that fits the device (exact cubin/HSACO/host
+ * library, else PTX compiled by the CUDA driver through the kernel cache)
+ * and uploads the constants once. `options` may be NULL. */
+tgc_status_t tgc_module_load(tgc_device_t *device, const tgc_bundle_t *bundle,
+                             const tgc_module_options_t *options,
+                             tgc_module_t **out_module);
+void tgc_module_destroy(tgc_module_t *module);
+
+/* How the code was obtained, e.g. "cubin sm_90" or "ptx sm_80 compiled by
+ * the CUDA driver for sm_90 (kernel cache hit)". */
+const char *tgc_module_code_description(const tgc_module_t *module);
+
+size_t tgc_module_function_count(const tgc_module_t *module);
+const char *tgc_module_function_name(const tgc_module_t *module,
+                                     size_t function);
+/* TGC_STATUS_NOT_FOUND (listing the functions there are) if absent. */
+tgc_status_t tgc_module_find_function(const tgc_module_t *module,
+                                      const char *name, size_t *out_function);
+
+/* The static signature: number of inputs/outputs and each tensor's type.
+ * `out_type->data` is set to NULL; `shape` is owned by the module. */
+size_t tgc_module_function_input_count(const tgc_module_t *module,
+                                       size_t function);
+size_t tgc_module_function_output_count(const tgc_module_t *module,
+                                        size_t function);
+tgc_status_t tgc_module_function_input(const tgc_module_t *module,
+                                       size_t function, size_t input,
+                                       tgc_tensor_view_t *out_type);
+tgc_status_t tgc_module_function_output(const tgc_module_t *module,
+                                        size_t function, size_t output,
+                                        tgc_tensor_view_t *out_type);
+
+/*===----------------------------------------------------------------------===*
+ * Sessions: a queue plus per-call buffers, reused across calls
+ *===----------------------------------------------------------------------===*/
+
+typedef struct tgc_session_s tgc_session_t;
+
+tgc_status_t tgc_session_create(tgc_module_t *module,
+                                tgc_session_t **out_session);
+/* Waits for pending work, then frees the session's device buffers. */
+void tgc_session_destroy(tgc_session_t *session);
+/* The module the session runs (borrowed: valid while the session lives, even
+ * after the caller's own module handle is destroyed). */
+const tgc_module_t *tgc_session_module(const tgc_session_t *session);
+
+/* Runs `function` synchronously. Inputs and outputs are checked against the
+ * signature (dtype, rank, shape); outputs are written into the caller's
+ * `outputs[i].data`, which must hold the output's full byte size. */
+tgc_status_t tgc_session_call(tgc_session_t *session, size_t function,
+                              const tgc_tensor_view_t *inputs,
+                              size_t input_count,
+                              const tgc_tensor_view_t *outputs,
+                              size_t output_count);
+
+/* Enqueues the same work and returns. The input and output memory must stay
+ * valid and untouched until tgc_session_synchronize returns. Several calls
+ * may be pending at once; they run in order. */
+tgc_status_t tgc_session_call_async(tgc_session_t *session, size_t function,
+                                    const tgc_tensor_view_t *inputs,
+                                    size_t input_count,
+                                    const tgc_tensor_view_t *outputs,
+                                    size_t output_count);
+/* Waits until every pending call has finished and its outputs are written.
+ * Reports the first device error of the pending calls. */
+tgc_status_t tgc_session_synchronize(tgc_session_t *session);
+
+/* Profiling: when enabled, each call records device events around its
+ * transfers and every kernel launch (this costs a little per call). */
+tgc_status_t tgc_session_set_profiling(tgc_session_t *session, bool enabled);
+
+typedef struct tgc_call_profile_t {
+  uint64_t host_to_device_bytes;
+  double host_to_device_ms;
+  uint64_t device_to_host_bytes;
+  double device_to_host_ms;
+  size_t dispatch_count; /* dispatch steps of the call */
+} tgc_call_profile_t;
+
+typedef struct tgc_dispatch_profile_t {
+  size_t step;             /* index in the function's schedule */
+  uint32_t kernel;         /* index in the bundle's kernels */
+  const char *kernel_name; /* owned by the module */
+  double ms;               /* < 0 when the device cannot time it */
+} tgc_dispatch_profile_t;
+
+/* The profile of the most recent completed call made with profiling on.
+ * FAILED_PRECONDITION if there is none. */
+tgc_status_t tgc_session_last_profile(const tgc_session_t *session,
+                                      tgc_call_profile_t *out_profile);
+tgc_status_t
+tgc_session_last_dispatch_profile(const tgc_session_t *session, size_t dispatch,
+                                  tgc_dispatch_profile_t *out_profile);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* TGC_RUNTIME_H */
