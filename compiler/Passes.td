@@ -31,4 +31,22 @@ def TgToLinalg : Pass<"tg-to-linalg", "::mlir::ModuleOp"> {
                            "::mlir::math::MathDialect"];
 }
 
+
+def TgcFormDispatches : Pass<"tgc-form-dispatches", "::mlir::ModuleOp"> {
+  let summary = "Fuse linalg ops and outline one function per kernel";
+  let description = [{
+    Generalizes named linalg ops, drops unit dimensions, fuses elementwise
+    producers into consumers, then groups what is left into dispatch regions:
+    each region is outlined into a private function tagged
+    `tgc.kernel = "elementwise" | "row" | "matmul" | "generic"` and replaced
+    by a `func.call`. Elementwise ops, reshapes, slices and concats are
+    cloned into every kernel that reads them; a reduction or contraction is
+    computed in exactly one kernel, together with the reductions over the
+    same rows (softmax, layer_norm: one kernel) or the elementwise epilogue
+    of a matmul.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // TGC_COMPILER_PASSES_TD

@@ -1,0 +1,171 @@
+//===- Targets.h - tgc target back ends -------------------------*- C++ -*-===//
+//
+// The last step of the compiler: lowering generated kernels to LLVM and
+// turning them into code objects. NVIDIA gets PTX (and a cubin when ptxas is
+// installed), AMD gets an HSACO, the host CPU gets a shared library with the
+// workgroup-function ABI of docs/host-abi.md.
+//
+// Every entry point reports failures as located MLIR diagnostics and returns
+// failure(); none of them asserts on bad input. Transcendental math is lowered
+// to polynomial approximations, so no libdevice, ocml or libm is needed and
+// no unresolved external symbol may survive: each emitter checks that.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TGC_COMPILER_TARGETS_TARGETS_H
+#define TGC_COMPILER_TARGETS_TARGETS_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlir {
+class DialectRegistry;
+namespace gpu {
+class GPUModuleOp;
+} // namespace gpu
+} // namespace mlir
+
+namespace tgc {
+
+/// Raw bytes of a code object (cubin, HSACO, shared library).
+using Binary = std::vector<char>;
+
+/// Registers the dialects and LLVM IR translations the back ends produce.
+/// The entry points also register them on demand, so calling this is only
+/// needed to parse or print lowered IR before that happens.
+void registerTargetDialects(mlir::DialectRegistry &registry);
+
+//===----------------------------------------------------------------------===//
+// GPU
+//===----------------------------------------------------------------------===//
+
+enum class GpuVendor { Nvidia, Amd };
+
+/// The GPU a gpu.module is lowered for.
+struct TargetSpec {
+  GpuVendor vendor = GpuVendor::Nvidia;
+  /// "sm_90", "sm_80", ... or "gfx1100", "gfx90a", ...
+  std::string chip;
+  /// Width of `index` in device code. 64 matches the host and the pointer
+  /// width; 32 saves registers but is only valid while every buffer has
+  /// fewer than 2^31 elements, which nothing checks yet.
+  unsigned indexBitwidth = 64;
+
+  /// "sm_NN[a]" -> NVIDIA, "gfxNNNN" -> AMD, anything else -> nullopt.
+  static std::optional<TargetSpec> fromChip(llvm::StringRef chip);
+};
+
+/// Lowers `module` in place to the LLVM dialect plus NVVM or ROCDL. Kernel
+/// arguments follow the bare-pointer convention: each statically shaped
+/// memref becomes one pointer, so the runtime passes one 8-byte device
+/// address per binding. `gpu.known_block_size` becomes the launch-bound
+/// attributes of the target (maxntid / flat work-group size).
+mlir::LogicalResult lowerGpuModule(mlir::gpu::GPUModuleOp module,
+                                   const TargetSpec &target);
+
+/// The PTX ISA version emitTx uses by default for `chip` (e.g. 78 for sm_90):
+/// the oldest one that supports the chip, so the PTX JITs on the oldest
+/// driver that knows the chip. nullopt when LLVM does not know the chip.
+std::optional<unsigned> defaultPtxVersion(llvm::StringRef chip);
+
+/// Translates a lowered NVIDIA gpu.module to LLVM IR, optimizes it at
+/// `optLevel` (0-3) and emits PTX for `chip`. `ptxVersion` 0 means
+/// defaultPtxVersion(chip). Fails, naming them, if the PTX would reference
+/// any function or variable it does not define.
+mlir::FailureOr<std::string> emitPtx(mlir::gpu::GPUModuleOp module,
+                                     llvm::StringRef chip, unsigned optLevel,
+                                     unsigned ptxVersion = 0);
+
+/// The output of a step that needs a tool tgc does not ship. Either `bytes`
+/// holds the result, or the tool is not installed and `skipped` says which
+/// tool and where it was looked for; the caller decides whether that is an
+/// error (cubin required for an eGPU bundle) or a warning (PTX-only bundle).
+struct OptionalToolOutput {
+  std::optional<Binary> bytes;
+  std::string skipped;
+};
+
+/// ptxas from $CUDA_HOME/bin, $CUDA_PATH/bin, /usr/local/cuda/bin or PATH.
+std::optional<std::string> findPtxas();
+
+/// Assembles PTX into a cubin for `chip` with ptxas. A ptxas error is a
+/// diagnostic at `loc` carrying ptxas's own message.
+mlir::FailureOr<OptionalToolOutput>
+ptxToCubin(mlir::Location loc, llvm::StringRef ptx, llvm::StringRef chip);
+
+/// Runs ptxas on the PTX without keeping the output. Returns true when ptxas
+/// accepted it, false when ptxas is not installed (nothing was checked).
+mlir::FailureOr<bool> validatePtx(mlir::Location loc, llvm::StringRef ptx,
+                                  llvm::StringRef chip);
+
+/// Translates a lowered AMD gpu.module, emits an AMDGPU object for `chip`
+/// (code object version 5) and links it with ld.lld into an HSACO. Fails if
+/// ld.lld is missing or the HSACO has undefined symbols.
+mlir::FailureOr<Binary> emitHsaco(mlir::gpu::GPUModuleOp module,
+                                  llvm::StringRef chip, unsigned optLevel);
+
+//===----------------------------------------------------------------------===//
+// Host CPU
+//===----------------------------------------------------------------------===//
+
+/// One exported kernel of the host shared library.
+struct HostKernel {
+  /// Exported C symbol: void symbol(void *const *bindings, int64_t wg_begin,
+  ///                                 int64_t wg_end).
+  std::string symbol;
+  /// The func.func implementing it: (memref x numBindings, index, index).
+  std::string body;
+  unsigned numBindings = 0;
+};
+
+/// The CPU the host library is compiled for.
+struct HostTarget {
+  /// LLVM triple; empty means the machine tgc runs on. Supported:
+  /// x86_64-*-linux-gnu, aarch64-*-linux-gnu (ELF), aarch64-apple-darwin
+  /// (Mach-O dylib).
+  std::string triple;
+  /// CPU name; empty means the portable baseline of the triple:
+  /// x86-64-v3 on x86-64, generic on AArch64 Linux, apple-m1 on Darwin.
+  std::string cpu;
+  /// Extra LLVM target features ("+avx512f,..."), appended to the CPU's.
+  std::string features;
+  /// Use the CPU name and features of the machine tgc runs on (like
+  /// -march=native). Only valid when `triple` is empty or the host triple;
+  /// the result may not run on another machine.
+  bool native = false;
+
+  /// The triple, CPU and features this target resolves to.
+  std::string resolvedTriple() const;
+};
+
+/// Lowers the host module in place to the LLVM dialect and adds, for every
+/// kernel, the exported ABI entry point that unpacks the binding array and
+/// calls the (inlined) body. Everything except the entry points becomes
+/// internal. The target matters because some math lowerings depend on it
+/// (fused multiply-add only where the CPU has one).
+mlir::LogicalResult lowerHostModule(mlir::ModuleOp module,
+                                    llvm::ArrayRef<HostKernel> kernels,
+                                    const HostTarget &target = {});
+
+/// Compiles a module lowered by lowerHostModule into a shared library: an
+/// ELF .so linked with ld.lld, or a Mach-O .dylib linked with ld64.lld for
+/// Darwin. Only the kernel entry points are exported; memcpy, memset and
+/// memmove are the only undefined symbols allowed (the loading process
+/// provides them). `soname` defaults to "tgc-host.so" / "tgc-host.dylib".
+mlir::FailureOr<Binary> emitHostSharedLibrary(mlir::ModuleOp module,
+                                              const HostTarget &target,
+                                              unsigned optLevel,
+                                              llvm::StringRef soname = "");
+
+/// ld.lld (or ld64.lld for `flavor` "ld64.lld") from LLVM 22's bin directory,
+/// the -22 suffixed name, or PATH.
+std::optional<std::string> findLld(llvm::StringRef flavor = "ld.lld");
+
+} // namespace tgc
+
+#endif // TGC_COMPILER_TARGETS_TARGETS_H
