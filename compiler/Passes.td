@@ -49,4 +49,30 @@ def TgcFormDispatches : Pass<"tgc-form-dispatches", "::mlir::ModuleOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+
+def TgcGenerateGpuKernels : Pass<"tgc-generate-gpu-kernels", "::mlir::ModuleOp"> {
+  let summary = "Generate a gpu.func for every outlined kernel";
+  let description = [{
+    Adds `gpu.module @tgc_gpu_kernels` with one kernel per function tagged
+    `tgc.kernel`, using the strategy of its kind (vectorized elementwise,
+    block-per-row reductions with warp shuffles, shared-memory tiled matmul,
+    or one thread per element). Records `tgc.gpu_grid` and `tgc.gpu_block`
+    on each kernel function.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def TgcGenerateHostKernels : Pass<"tgc-generate-host-kernels", "::mlir::ModuleOp"> {
+  let summary = "Generate host CPU workgroup functions for every kernel";
+  let description = [{
+    Adds `module @tgc_host_kernels` with one `@<kernel>_body(bindings...,
+    begin, end)` per kernel function, computing workgroups [begin, end), and
+    records `tgc.host_workgroups` on each kernel function.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 #endif // TGC_COMPILER_PASSES_TD

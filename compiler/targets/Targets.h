@@ -68,15 +68,12 @@ struct TargetSpec {
 mlir::LogicalResult lowerGpuModule(mlir::gpu::GPUModuleOp module,
                                    const TargetSpec &target);
 
-/// The PTX ISA version emitTx uses by default for `chip` (e.g. 78 for sm_90):
-/// the oldest one that supports the chip, so the PTX JITs on the oldest
-/// driver that knows the chip. nullopt when LLVM does not know the chip.
-std::optional<unsigned> defaultPtxVersion(llvm::StringRef chip);
-
 /// Translates a lowered NVIDIA gpu.module to LLVM IR, optimizes it at
-/// `optLevel` (0-3) and emits PTX for `chip`. `ptxVersion` 0 means
-/// defaultPtxVersion(chip). Fails, naming them, if the PTX would reference
-/// any function or variable it does not define.
+/// `optLevel` (0-3) and emits PTX for `chip`. `ptxVersion` (e.g. 80 for PTX
+/// ISA 8.0) 0 means the oldest version that supports the chip (7.8 for sm_90,
+/// 7.0 for sm_80), so the PTX JITs on the oldest driver that knows the chip.
+/// Fails, naming them, if the PTX would reference any function or variable it
+/// does not define.
 mlir::FailureOr<std::string> emitPtx(mlir::gpu::GPUModuleOp module,
                                      llvm::StringRef chip, unsigned optLevel,
                                      unsigned ptxVersion = 0);

@@ -1,0 +1,205 @@
+//===- LowerGpuModule.cpp - gpu.module to NVVM / ROCDL --------------------===//
+//
+// One pipeline for both GPU vendors. Upstream's convert-gpu-to-nvvm and
+// convert-gpu-to-rocdl are not used as passes because they lower math to
+// libdevice/ocml calls; instead the same conversion is assembled here from
+// the populate functions, with math already rewritten by tgc-lower-math.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/targets/TargetUtils.h"
+
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVM.h"
+#include "mlir/Conversion/GPUCommon/GPUCommonPass.h"
+#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
+#include "mlir/Conversion/GPUToROCDL/GPUToROCDLPass.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/LLVMCommon/ConversionTarget.h"
+#include "mlir/Conversion/LLVMCommon/TypeConverter.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
+#include "mlir/Dialect/AMDGPU/Utils/Chipset.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/LLVMIR/ROCDLDialect.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/DialectConversion.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace tgc;
+
+std::optional<TargetSpec> TargetSpec::fromChip(StringRef chip) {
+  TargetSpec spec;
+  spec.chip = chip.str();
+  StringRef rest = chip;
+  if (rest.consume_front("sm_") && !rest.empty() && llvm::isDigit(rest[0])) {
+    spec.vendor = GpuVendor::Nvidia;
+    return spec;
+  }
+  if (succeeded(amdgpu::Chipset::parse(chip))) {
+    spec.vendor = GpuVendor::Amd;
+    return spec;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+struct ConvertGpuModulePass
+    : public PassWrapper<ConvertGpuModulePass,
+                         OperationPass<gpu::GPUModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ConvertGpuModulePass)
+
+  ConvertGpuModulePass(GpuVendor vendor, amdgpu::Chipset chipset,
+                       unsigned indexBitwidth)
+      : vendor(vendor), chipset(chipset), indexBitwidth(indexBitwidth) {}
+
+  StringRef getArgument() const override { return "tgc-convert-gpu-module"; }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<LLVM::LLVMDialect, NVVM::NVVMDialect, ROCDL::ROCDLDialect,
+                    cf::ControlFlowDialect>();
+  }
+
+  void runOnOperation() override {
+    gpu::GPUModuleOp module = getOperation();
+    MLIRContext *context = &getContext();
+
+    // All-reduce and friends become shuffles first: they are gpu ops that
+    // lower to other gpu ops, which one conversion cannot do.
+    {
+      RewritePatternSet patterns(context);
+      populateGpuRewritePatterns(patterns);
+      if (failed(applyPatternsGreedily(module, std::move(patterns))))
+        return signalPassFailure();
+    }
+
+    LowerToLLVMOptions options(
+        context, DataLayout(cast<DataLayoutOpInterface>(module.getOperation())));
+    options.overrideIndexBitwidth(indexBitwidth);
+    // One pointer per memref binding: the runtime passes device addresses.
+    options.useBarePtrCallConv = true;
+    LLVMTypeConverter converter(context, options);
+    bool nvidia = vendor == GpuVendor::Nvidia;
+    populateGpuMemorySpaceAttributeConversions(
+        converter, [nvidia](gpu::AddressSpace space) -> unsigned {
+          switch (space) {
+          case gpu::AddressSpace::Global:
+            return 1;
+          case gpu::AddressSpace::Workgroup:
+            return 3;
+          case gpu::AddressSpace::Private:
+            // NVPTX wants allocas in the generic space; AMDGPU's are
+            // private (5).
+            return nvidia ? 0 : 5;
+          }
+          return 0;
+        });
+
+    RewritePatternSet patterns(context);
+    arith::populateArithToLLVMConversionPatterns(converter, patterns);
+    cf::populateControlFlowToLLVMConversionPatterns(converter, patterns);
+    populateFuncToLLVMConversionPatterns(converter, patterns);
+    populateFinalizeMemRefToLLVMConversionPatterns(converter, patterns);
+    populateVectorToLLVMConversionPatterns(converter, patterns);
+    index::populateIndexToLLVMConversionPatterns(converter, patterns);
+    ub::populateUBToLLVMConversionPatterns(converter, patterns);
+    detail::populateNativeMathToLLVMPatterns(converter, patterns,
+                                             /*nativeFma=*/true);
+    LLVMConversionTarget target(*context);
+    target.addIllegalDialect<gpu::GPUDialect>();
+    target.addLegalOp<gpu::GPUModuleOp>();
+    if (nvidia) {
+      populateGpuToNVVMConversionPatterns(converter, patterns);
+      target.addLegalDialect<NVVM::NVVMDialect>();
+    } else {
+      populateGpuToROCDLConversionPatterns(converter, patterns,
+                                           gpu::amd::Runtime::HIP, chipset);
+      target.addLegalDialect<ROCDL::ROCDLDialect>();
+    }
+    if (failed(applyPartialConversion(module, target, std::move(patterns))))
+      signalPassFailure();
+  }
+
+  GpuVendor vendor;
+  amdgpu::Chipset chipset;
+  unsigned indexBitwidth;
+};
+
+/// Turns `gpu.known_block_size` into the launch bounds the backends read, if
+/// the conversion did not already: a bound lets ptxas/LLVM budget registers
+/// for the real block size instead of 1024 threads.
+void addLaunchBounds(gpu::GPUModuleOp module, GpuVendor vendor) {
+  MLIRContext *context = module.getContext();
+  for (auto func : module.getOps<LLVM::LLVMFuncOp>()) {
+    auto known = func->getAttrOfType<DenseI32ArrayAttr>(
+        gpu::GPUDialect::KnownBlockSizeAttrHelper::getNameStr());
+    if (!known)
+      continue;
+    int64_t threads = 1;
+    for (int32_t size : known.asArrayRef())
+      threads *= size;
+    if (vendor == GpuVendor::Nvidia) {
+      if (!func->hasAttr(NVVM::NVVMDialect::getMaxntidAttrName()) &&
+          !func->hasAttr(NVVM::NVVMDialect::getReqntidAttrName()))
+        func->setAttr(NVVM::NVVMDialect::getMaxntidAttrName(), known);
+      continue;
+    }
+    if (!func->hasAttr(ROCDL::ROCDLDialect::getFlatWorkGroupSizeAttrName()))
+      func->setAttr(ROCDL::ROCDLDialect::getFlatWorkGroupSizeAttrName(),
+                    StringAttr::get(context, "1," + Twine(threads)));
+  }
+}
+
+} // namespace
+
+LogicalResult tgc::lowerGpuModule(gpu::GPUModuleOp module,
+                                  const TargetSpec &target) {
+  Location loc = module.getLoc();
+  std::optional<TargetSpec> parsed = TargetSpec::fromChip(target.chip);
+  if (!parsed || parsed->vendor != target.vendor)
+    return emitError(loc) << "'" << target.chip << "' is not "
+                          << (target.vendor == GpuVendor::Nvidia
+                                  ? "an NVIDIA chip (sm_NN)"
+                                  : "an AMD chip (gfxNNNN)");
+  if (target.indexBitwidth != 32 && target.indexBitwidth != 64)
+    return emitError(loc) << "index bitwidth must be 32 or 64, not "
+                          << target.indexBitwidth;
+  amdgpu::Chipset chipset;
+  if (target.vendor == GpuVendor::Amd)
+    chipset = *amdgpu::Chipset::parse(target.chip);
+
+  MLIRContext *context = module.getContext();
+  PassManager pm(context, gpu::GPUModuleOp::getOperationName());
+  pm.addPass(detail::createLowerMathPass());
+  // ceildivsi, floordivsi, maximumf etc. have no direct LLVM lowering.
+  pm.addPass(arith::createArithExpandOpsPass());
+  // subview/reinterpret_cast -> offsets the LLVM lowering understands;
+  // that produces affine.apply, hence lower-affine after it.
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(detail::createPrepareVectorPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(std::make_unique<ConvertGpuModulePass>(target.vendor, chipset,
+                                                    target.indexBitwidth));
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  if (failed(pm.run(module)))
+    return emitError(loc) << "lowering gpu.module @" << module.getName()
+                          << " for " << target.chip << " failed";
+  addLaunchBounds(module, target.vendor);
+  return detail::verifyFullyLowered(module, target.chip);
+}
