@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <new>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -625,7 +626,23 @@ Status Bundle::readSection(uint32_t index, std::vector<uint8_t> &out) const {
     return Status::internal(name_ + ": section " + std::to_string(index) +
                             " out of range");
   std::string error;
-  if (!container_.readSection(index, out, error))
+  bool ok;
+  try {
+    ok = container_.readSection(index, out, error);
+  } catch (const std::bad_alloc &) {
+    return {TGC_STATUS_RESOURCE_EXHAUSTED,
+            name_ + ": section " + std::to_string(index) + " needs " +
+                std::to_string(container_.section(index).rawSize) +
+                " bytes, more memory than is available"};
+  }
+  if (!ok)
     return Status::dataLoss(name_ + ": " + error);
+  return Status::ok();
+}
+
+Status Bundle::verifySections() const {
+  std::vector<uint8_t> bytes;
+  for (uint32_t i = 0; i < container_.numSections(); ++i)
+    TGC_RETURN_IF_ERROR(readSection(i, bytes));
   return Status::ok();
 }

@@ -182,6 +182,9 @@ public:
 
   /// Checksum-verifies and decompresses a section.
   Status readSection(uint32_t index, std::vector<uint8_t> &out) const;
+  /// Checksum-verifies and decompresses every section (openFile only does
+  /// the metadata; modules read the sections they use).
+  Status verifySections() const;
 
 private:
   Bundle() = default;

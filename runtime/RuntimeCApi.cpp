@@ -63,10 +63,11 @@ static tgc_status_t toC(const Status &status) {
   return status.isOk() ? nullptr : makeStatus(status.code(), status.message());
 }
 
-/// Runs `body` (returning Status), converting exceptions.
-template <typename Fn> static tgc_status_t guarded(Fn &&body) {
+/// Runs `body(api)` (returning Status), converting exceptions. `api` is the
+/// entry point's name, for argument errors.
+template <typename Fn> static tgc_status_t guarded(const char *api, Fn &&body) {
   try {
-    return toC(body());
+    return toC(body(api));
   } catch (const std::bad_alloc &) {
     return &outOfMemoryStatus;
   } catch (const std::exception &e) {
@@ -85,7 +86,7 @@ static Status nullArgument(const char *function, const char *argument) {
 #define TGC_REQUIRE(arg)                                                       \
   do {                                                                         \
     if (!(arg))                                                                \
-      return nullArgument(__func__, #arg);                                     \
+      return nullArgument(api, #arg);                                          \
   } while (false)
 
 //===----------------------------------------------------------------------===//
@@ -148,7 +149,7 @@ const char *tgc_dtype_name(tgc_dtype_t dtype) {
 //===----------------------------------------------------------------------===//
 
 tgc_status_t tgc_bundle_open_file(const char *path, tgc_bundle_t **out_bundle) {
-  return guarded([&]() -> Status {
+  return guarded(__func__, [&]([[maybe_unused]] const char *api) -> Status {
     TGC_REQUIRE(path);
     TGC_REQUIRE(out_bundle);
     *out_bundle = nullptr;
@@ -162,7 +163,7 @@ tgc_status_t tgc_bundle_open_file(const char *path, tgc_bundle_t **out_bundle) {
 tgc_status_t tgc_bundle_open_memory(const void *data, size_t size,
                                     const char *name,
                                     tgc_bundle_t **out_bundle) {
-  return guarded([&]() -> Status {
+  return guarded(__func__, [&]([[maybe_unused]] const char *api) -> Status {
     TGC_REQUIRE(data || size == 0);
     TGC_REQUIRE(out_bundle);
     *out_bundle = nullptr;
@@ -177,6 +178,13 @@ tgc_status_t tgc_bundle_open_memory(const void *data, size_t size,
 }
 
 void tgc_bundle_destroy(tgc_bundle_t *bundle) { delete bundle; }
+
+tgc_status_t tgc_bundle_verify(const tgc_bundle_t *bundle) {
+  return guarded(__func__, [&]([[maybe_unused]] const char *api) -> Status {
+    TGC_REQUIRE(bundle);
+    return bundle->bundle->verifySections();
+  });
+}
 
 const char *tgc_bundle_producer(const tgc_bundle_t *bundle) {
   return bundle ? bundle->bundle->desc().producer.c_str() : "";
@@ -211,7 +219,7 @@ static void fillInfo(const hal::DeviceInfo &info, const std::string &id,
 }
 
 tgc_status_t tgc_device_list_create(tgc_device_list_t **out_list) {
-  return guarded([&]() -> Status {
+  return guarded(__func__, [&]([[maybe_unused]] const char *api) -> Status {
     TGC_REQUIRE(out_list);
     auto list = std::make_unique<tgc_device_list_s>();
     list->inventory = listDevices();
@@ -230,7 +238,7 @@ size_t tgc_device_list_count(const tgc_device_list_t *list) {
 
 tgc_status_t tgc_device_list_get(const tgc_device_list_t *list, size_t index,
                                  tgc_device_info_t *out_info) {
-  return guarded([&]() -> Status {
+  return guarded(__func__, [&]([[maybe_unused]] const char *api) -> Status {
     TGC_REQUIRE(list);
     TGC_REQUIRE(out_info);
     if (index >= list->inventory.devices.size())
@@ -253,7 +261,7 @@ const char *tgc_device_list_note(const tgc_device_list_t *list, size_t index) {
 
 tgc_status_t tgc_device_open(const char *spec, const tgc_bundle_t *bundle,
                              tgc_device_t **out_device) {
-  return guarded([&]() -> Status {
+  return guarded(__func__, [&]([[maybe_unused]] const char *api) -> Status {
     TGC_REQUIRE(out_device);
     *out_device = nullptr;
     DeviceSpec parsed;
@@ -283,7 +291,7 @@ void tgc_device_info(const tgc_device_t *device, tgc_device_info_t *out_info) {
 tgc_status_t tgc_module_load(tgc_device_t *device, const tgc_bundle_t *bundle,
                              const tgc_module_options_t *options,
                              tgc_module_t **out_module) {
-  return guarded([&]() -> Status {
+  return guarded(__func__, [&]([[maybe_unused]] const char *api) -> Status {
     TGC_REQUIRE(device);
     TGC_REQUIRE(bundle);
     TGC_REQUIRE(out_module);
@@ -325,7 +333,7 @@ const char *tgc_module_function_name(const tgc_module_t *module,
 
 tgc_status_t tgc_module_find_function(const tgc_module_t *module,
                                       const char *name, size_t *out_function) {
-  return guarded([&]() -> Status {
+  return guarded(__func__, [&]([[maybe_unused]] const char *api) -> Status {
     TGC_REQUIRE(module);
     TGC_REQUIRE(name);
     TGC_REQUIRE(out_function);
@@ -352,10 +360,11 @@ size_t tgc_module_function_output_count(const tgc_module_t *module,
   return fn ? fn->outputs.size() : 0;
 }
 
-static tgc_status_t signatureTensor(const tgc_module_t *module, size_t function,
+static tgc_status_t signatureTensor(const char *apiName,
+                                    const tgc_module_t *module, size_t function,
                                     size_t index, bool input,
                                     tgc_tensor_view_t *out) {
-  return guarded([&]() -> Status {
+  return guarded(apiName, [&]([[maybe_unused]] const char *api) -> Status {
     TGC_REQUIRE(out);
     const FunctionDesc *fn = functionAt(module, function);
     if (!fn)
@@ -378,13 +387,13 @@ static tgc_status_t signatureTensor(const tgc_module_t *module, size_t function,
 tgc_status_t tgc_module_function_input(const tgc_module_t *module,
                                        size_t function, size_t input,
                                        tgc_tensor_view_t *out_type) {
-  return signatureTensor(module, function, input, true, out_type);
+  return signatureTensor(__func__, module, function, input, true, out_type);
 }
 
 tgc_status_t tgc_module_function_output(const tgc_module_t *module,
                                         size_t function, size_t output,
                                         tgc_tensor_view_t *out_type) {
-  return signatureTensor(module, function, output, false, out_type);
+  return signatureTensor(__func__, module, function, output, false, out_type);
 }
 
 //===----------------------------------------------------------------------===//
@@ -393,7 +402,7 @@ tgc_status_t tgc_module_function_output(const tgc_module_t *module,
 
 tgc_status_t tgc_session_create(tgc_module_t *module,
                                 tgc_session_t **out_session) {
-  return guarded([&]() -> Status {
+  return guarded(__func__, [&]([[maybe_unused]] const char *api) -> Status {
     TGC_REQUIRE(module);
     TGC_REQUIRE(out_session);
     *out_session = nullptr;
@@ -416,7 +425,7 @@ tgc_status_t tgc_session_call(tgc_session_t *session, size_t function,
                               size_t input_count,
                               const tgc_tensor_view_t *outputs,
                               size_t output_count) {
-  return guarded([&]() -> Status {
+  return guarded(__func__, [&]([[maybe_unused]] const char *api) -> Status {
     TGC_REQUIRE(session);
     return session->session->call(function, inputs, input_count, outputs,
                                   output_count);
@@ -428,7 +437,7 @@ tgc_status_t tgc_session_call_async(tgc_session_t *session, size_t function,
                                     size_t input_count,
                                     const tgc_tensor_view_t *outputs,
                                     size_t output_count) {
-  return guarded([&]() -> Status {
+  return guarded(__func__, [&]([[maybe_unused]] const char *api) -> Status {
     TGC_REQUIRE(session);
     return session->session->callAsync(function, inputs, input_count, outputs,
                                        output_count);
@@ -436,14 +445,14 @@ tgc_status_t tgc_session_call_async(tgc_session_t *session, size_t function,
 }
 
 tgc_status_t tgc_session_synchronize(tgc_session_t *session) {
-  return guarded([&]() -> Status {
+  return guarded(__func__, [&]([[maybe_unused]] const char *api) -> Status {
     TGC_REQUIRE(session);
     return session->session->synchronize();
   });
 }
 
 tgc_status_t tgc_session_set_profiling(tgc_session_t *session, bool enabled) {
-  return guarded([&]() -> Status {
+  return guarded(__func__, [&]([[maybe_unused]] const char *api) -> Status {
     TGC_REQUIRE(session);
     session->session->setProfiling(enabled);
     return Status::ok();
@@ -452,7 +461,7 @@ tgc_status_t tgc_session_set_profiling(tgc_session_t *session, bool enabled) {
 
 tgc_status_t tgc_session_last_profile(const tgc_session_t *session,
                                       tgc_call_profile_t *out_profile) {
-  return guarded([&]() -> Status {
+  return guarded(__func__, [&]([[maybe_unused]] const char *api) -> Status {
     TGC_REQUIRE(session);
     TGC_REQUIRE(out_profile);
     const CallProfile *profile = session->session->lastProfile();
@@ -471,7 +480,7 @@ tgc_status_t tgc_session_last_profile(const tgc_session_t *session,
 tgc_status_t
 tgc_session_last_dispatch_profile(const tgc_session_t *session, size_t dispatch,
                                   tgc_dispatch_profile_t *out_profile) {
-  return guarded([&]() -> Status {
+  return guarded(__func__, [&]([[maybe_unused]] const char *api) -> Status {
     TGC_REQUIRE(session);
     TGC_REQUIRE(out_profile);
     const CallProfile *profile = session->session->lastProfile();

@@ -118,6 +118,9 @@ tgc_status_t tgc_bundle_open_memory(const void *data, size_t size,
                                     const char *name,
                                     tgc_bundle_t **out_bundle);
 void tgc_bundle_destroy(tgc_bundle_t *bundle);
+/* Checksum-verifies and decompresses every section now, rather than when a
+ * module needs it (e.g. to check a download). */
+tgc_status_t tgc_bundle_verify(const tgc_bundle_t *bundle);
 
 /* "tgc 0.1.0 (LLVM 22.1.8)": who wrote the bundle. */
 const char *tgc_bundle_producer(const tgc_bundle_t *bundle);

@@ -137,6 +137,8 @@ public:
     return Bundle(handle);
   }
   std::string producer() const { return tgc_bundle_producer(get()); }
+  /// Verifies every section's checksum and decompression now.
+  void verify() const { detail::check(tgc_bundle_verify(get())); }
   const tgc_bundle_t *get() const { return handle_.get(); }
 
 private:

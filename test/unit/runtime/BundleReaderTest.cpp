@@ -1,0 +1,422 @@
+//===- BundleReaderTest.cpp - the reader rejects every malformed bundle ---===//
+
+#include "Bundle.h"
+#include "TestBundle.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+using namespace tgc;
+using namespace tgc::rt;
+using namespace tgc::test;
+
+namespace {
+
+std::vector<uint8_t> fakeCode() {
+  std::vector<uint8_t> code(200);
+  for (size_t i = 0; i < code.size(); ++i)
+    code[i] = uint8_t(i * 7);
+  return code;
+}
+
+Status open(std::vector<uint8_t> bytes,
+            std::shared_ptr<Bundle> *out = nullptr) {
+  std::shared_ptr<Bundle> bundle;
+  Status status = Bundle::openMemory(std::move(bytes), "test.bin", bundle);
+  if (out)
+    *out = bundle;
+  return status;
+}
+
+/// Opens and verifies every section: what a load would read.
+Status openAndVerify(std::vector<uint8_t> bytes) {
+  std::shared_ptr<Bundle> bundle;
+  TGC_RETURN_IF_ERROR(open(std::move(bytes), &bundle));
+  return bundle->verifySections();
+}
+
+void put64(std::vector<uint8_t> &b, size_t at, uint64_t v) {
+  for (int i = 0; i < 8; ++i)
+    b[at + i] = uint8_t(v >> (8 * i));
+}
+uint64_t get64(const std::vector<uint8_t> &b, size_t at) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i)
+    v |= uint64_t(b[at + i]) << (8 * i);
+  return v;
+}
+size_t entry(size_t section) {
+  return format::kHeaderSize + format::kSectionEntrySize * section;
+}
+
+} // namespace
+
+TEST(BundleReader, ValidBundleDecodes) {
+  std::shared_ptr<Bundle> bundle;
+  Status status = open(buildAddBundle(fakeCode()), &bundle);
+  ASSERT_TRUE(status.isOk()) << status.message();
+  const ModuleDesc &desc = bundle->desc();
+  EXPECT_EQ(desc.producer, "tgc runtime tests");
+  ASSERT_EQ(desc.functions.size(), 2u);
+  const FunctionDesc &main = desc.functions[0];
+  EXPECT_EQ(main.name, "main");
+  EXPECT_EQ(main.inputs[1].str(), "tensor<2x3xf32>");
+  EXPECT_EQ(main.inputs[1].byteSize, 24u);
+  EXPECT_EQ(main.inputBuffers, (std::vector<int64_t>{0, 1}));
+  EXPECT_EQ(main.outputBuffers, (std::vector<uint32_t>{2, 4, 6}));
+  EXPECT_EQ(desc.codeObjects[0].launches[1].symbol, "tgc_test_mul_f32");
+  EXPECT_EQ(desc.constantsSectionSize, 24u);
+  EXPECT_EQ(desc.codeObjectList(), "host_elf_so " + hostTriple());
+  EXPECT_TRUE(bundle->verifySections().isOk());
+}
+
+TEST(BundleReader, UncompressedMetadataDecodes) {
+  TModule m = addModule();
+  auto bytes = buildBundle(
+      m,
+      {{format::SectionKind::Code, fakeCode(), false},
+       {format::SectionKind::Constants, std::vector<uint8_t>(24), false}},
+      /*compressMetadata=*/false);
+  Status status = open(bytes);
+  EXPECT_TRUE(status.isOk()) << status.message();
+}
+
+TEST(BundleReader, EveryTruncationFails) {
+  std::vector<uint8_t> full = buildAddBundle(fakeCode());
+  for (size_t size = 0; size < full.size(); ++size) {
+    std::vector<uint8_t> prefix(full.begin(), full.begin() + size);
+    Status status = open(prefix);
+    ASSERT_FALSE(status.isOk()) << "prefix of " << size << " bytes opened";
+    EXPECT_EQ(status.code(), TGC_STATUS_DATA_LOSS);
+    EXPECT_EQ(status.message().rfind("test.bin: ", 0), 0u) << status.message();
+  }
+}
+
+TEST(BundleReader, EveryByteFlipFailsUnlessInPadding) {
+  std::vector<uint8_t> full = buildAddBundle(fakeCode());
+  // Bytes that nothing covers: alignment padding between and after sections.
+  std::shared_ptr<Bundle> bundle;
+  ASSERT_TRUE(open(full, &bundle).isOk());
+  format::Container container;
+  std::string error;
+  ASSERT_TRUE(container.parse(full.data(), full.size(), error));
+  std::vector<bool> covered(full.size(), false);
+  size_t tableEnd = entry(container.numSections());
+  for (size_t i = 0; i < tableEnd; ++i)
+    covered[i] = true;
+  for (size_t s = 0; s < container.numSections(); ++s)
+    for (uint64_t i = 0; i < container.section(s).storedSize; ++i)
+      covered[container.section(s).offset + i] = true;
+
+  size_t failures = 0;
+  for (size_t i = 0; i < full.size(); ++i) {
+    std::vector<uint8_t> flipped = full;
+    flipped[i] ^= 0xff;
+    Status status = openAndVerify(flipped);
+    if (covered[i]) {
+      EXPECT_FALSE(status.isOk()) << "flipping byte " << i << " went unnoticed";
+      failures += !status.isOk();
+    } else {
+      EXPECT_TRUE(status.isOk()) << "byte " << i << ": " << status.message();
+    }
+  }
+  EXPECT_GT(failures, 0u);
+}
+
+TEST(BundleReader, WrongVersion) {
+  std::vector<uint8_t> bytes = buildAddBundle(fakeCode());
+  bytes[8] = 99; // version field
+  fixHeaderChecksum(bytes);
+  Status status = open(bytes);
+  ASSERT_FALSE(status.isOk());
+  EXPECT_NE(status.message().find("bundle format version 99 is not supported"),
+            std::string::npos)
+      << status.message();
+}
+
+TEST(BundleReader, BadMagic) {
+  std::vector<uint8_t> bytes = buildAddBundle(fakeCode());
+  bytes[0] = 'X';
+  Status status = open(bytes);
+  EXPECT_EQ(status.message(),
+            "test.bin: not a tgc bundle (bad magic at offset 0)");
+}
+
+TEST(BundleReader, OversizedSections) {
+  std::vector<uint8_t> good = buildAddBundle(fakeCode());
+  struct Case {
+    const char *what;
+    std::function<void(std::vector<uint8_t> &)> edit;
+    const char *expected;
+  };
+  const size_t code = entry(1), constants = entry(2);
+  std::vector<Case> cases = {
+      {"stored size past the end",
+       [&](auto &b) { put64(b, code + 16, uint64_t(1) << 40); },
+       "lies outside the file"},
+      {"stored size wraps", [&](auto &b) { put64(b, code + 16, ~uint64_t(0)); },
+       "lies outside the file"},
+      {"offset past the end",
+       [&](auto &b) { put64(b, constants + 8, b.size() + 64); },
+       "lies outside the file"},
+      {"raw size above the limit",
+       [&](auto &b) { put64(b, code + 24, uint64_t(1) << 62); },
+       "invalid size"},
+      {"uncompressed raw size differs",
+       [&](auto &b) { put64(b, constants + 24, 25); }, "invalid size"},
+      {"overlapping sections",
+       [&](auto &b) { put64(b, constants + 8, get64(b, code + 8)); },
+       "overlaps another section"},
+  };
+  for (const Case &c : cases) {
+    std::vector<uint8_t> bytes = good;
+    c.edit(bytes);
+    fixHeaderChecksum(bytes);
+    Status status = openAndVerify(bytes);
+    ASSERT_FALSE(status.isOk()) << c.what;
+    EXPECT_NE(status.message().find(c.expected), std::string::npos)
+        << c.what << ": " << status.message();
+  }
+}
+
+TEST(BundleReader, CompressedSizeMismatchIsCaught) {
+  // The code section is zstd-compressed: a raw size that differs from the
+  // frame's content size must fail before anything is decompressed.
+  std::vector<uint8_t> bytes = buildAddBundle(std::vector<uint8_t>(4096, 7));
+  std::shared_ptr<Bundle> bundle;
+  ASSERT_TRUE(open(bytes, &bundle).isOk());
+  uint64_t raw = get64(bytes, entry(1) + 24);
+  ASSERT_EQ(raw, 4096u);
+  ASSERT_NE(get64(bytes, entry(1) + 16), raw) << "code section not compressed";
+  put64(bytes, entry(1) + 24, 1u << 30);
+  fixHeaderChecksum(bytes);
+  Status status = openAndVerify(bytes);
+  ASSERT_FALSE(status.isOk());
+  EXPECT_NE(status.message().find("does not declare the expected"),
+            std::string::npos)
+      << status.message();
+}
+
+TEST(BundleReader, GarbageMetadata) {
+  std::vector<uint8_t> garbage(64, 0x41);
+  auto bytes =
+      format::writeContainer({{format::SectionKind::Metadata, garbage, false}});
+  Status status = open(bytes);
+  EXPECT_NE(status.message().find("TGCM"), std::string::npos)
+      << status.message();
+  // Right identifier, broken tables.
+  garbage[4] = 'T', garbage[5] = 'G', garbage[6] = 'C', garbage[7] = 'M';
+  bytes =
+      format::writeContainer({{format::SectionKind::Metadata, garbage, false}});
+  status = open(bytes);
+  EXPECT_NE(status.message().find("FlatBuffers verification"),
+            std::string::npos)
+      << status.message();
+}
+
+//===----------------------------------------------------------------------===//
+// Broken metadata, built with the FlatBuffers builder
+//===----------------------------------------------------------------------===//
+
+struct MetadataCase {
+  const char *name;
+  std::function<void(TModule &)> edit;
+  const char *expected; // the full message after "test.bin: "
+};
+
+class BrokenMetadata : public testing::TestWithParam<MetadataCase> {};
+
+TEST_P(BrokenMetadata, IsRejectedWithAClearMessage) {
+  TModule m = addModule();
+  GetParam().edit(m);
+  Status status = open(buildAddBundle(fakeCode(), m));
+  ASSERT_FALSE(status.isOk());
+  EXPECT_EQ(status.code(), TGC_STATUS_DATA_LOSS);
+  // "HOST" stands for this build's host triple.
+  std::string expected = GetParam().expected;
+  if (size_t at = expected.find("HOST"); at != std::string::npos)
+    expected.replace(at, 4, hostTriple());
+  EXPECT_EQ(status.message(), "test.bin: " + expected);
+}
+
+static TFunction &mainFn(TModule &m) { return m.functions[0]; }
+
+INSTANTIATE_TEST_SUITE_P(
+    Reader, BrokenMetadata,
+    testing::Values(
+        MetadataCase{
+            "BindingBuffer",
+            [](TModule &m) { mainFn(m).steps[2].bindings[1].buffer = 9; },
+            "function 'main' step 2: binding 1 refers to buffer 9 but "
+            "the function has 7 buffers"},
+        MetadataCase{
+            "BindingOffset",
+            [](TModule &m) { mainFn(m).steps[0].bindings[0].offset = 25; },
+            "function 'main' step 0: binding 0 offset 25 lies past "
+            "the end of buffer 0 (24 bytes)"},
+        MetadataCase{"StepKernel",
+                     [](TModule &m) { mainFn(m).steps[0].kernel = 3; },
+                     "function 'main' step 0 refers to kernel 3 but the module "
+                     "has 3 kernels"},
+        MetadataCase{"StepBindingCount",
+                     [](TModule &m) { mainFn(m).steps[0].bindings.pop_back(); },
+                     "function 'main' step 0 passes 2 bindings but kernel 0 "
+                     "('add') takes 3"},
+        MetadataCase{"StepKind",
+                     [](TModule &m) { mainFn(m).steps[1].kind = 7; },
+                     "function 'main' step 1 has unknown kind 7"},
+        MetadataCase{"CopyTooLong",
+                     [](TModule &m) { mainFn(m).steps[1].size = 28; },
+                     "function 'main' step 1: copying 28 bytes at offset 0 "
+                     "runs past the end of buffer 5 (24 bytes)"},
+        MetadataCase{
+            "CopyOffsetPlusSize",
+            [](TModule &m) { mainFn(m).steps[1].bindings[1].offset = 8; },
+            "function 'main' step 1: copying 24 bytes at offset 8 "
+            "runs past the end of buffer 2 (24 bytes)"},
+        MetadataCase{"CopyBindings",
+                     [](TModule &m) { mainFn(m).steps[1].bindings.pop_back(); },
+                     "function 'main' step 1: a copy needs 2 bindings "
+                     "(source, destination), it has 1"},
+        MetadataCase{
+            "CopyIntoConstant",
+            [](TModule &m) { mainFn(m).steps[3].bindings[1].buffer = 3; },
+            "function 'main' step 3: copy destination buffer 3 is a "
+            "constant"},
+        MetadataCase{"BufferKind",
+                     [](TModule &m) { mainFn(m).buffers[5].kind = 4; },
+                     "function 'main' buffer 5 has unknown kind 4"},
+        MetadataCase{"InputIndex",
+                     [](TModule &m) { mainFn(m).buffers[1].index = 2; },
+                     "function 'main' buffer 1 (input) refers to input 2 but "
+                     "the function has 2 inputs"},
+        MetadataCase{"InputSize",
+                     [](TModule &m) { mainFn(m).buffers[1].size = 20; },
+                     "function 'main' buffer 1 (input) is 20 bytes but input 1 "
+                     "(tensor<2x3xf32>) is 24"},
+        MetadataCase{"InputTwice",
+                     [](TModule &m) { mainFn(m).buffers[1].index = 0; },
+                     "function 'main' buffer 1 (input): input 0 already has "
+                     "buffer 0"},
+        MetadataCase{"OutputWithoutBuffer",
+                     [](TModule &m) { mainFn(m).buffers[6].kind = k::scratch; },
+                     "function 'main': output 2 has no buffer"},
+        MetadataCase{"ConstantIndex",
+                     [](TModule &m) { mainFn(m).buffers[3].index = 1; },
+                     "function 'main' buffer 3 (constant) refers to constant 1 "
+                     "but the module has 1 constants"},
+        MetadataCase{"ConstantBufferSize",
+                     [](TModule &m) { mainFn(m).buffers[3].size = 4; },
+                     "function 'main' buffer 3 (constant) is 4 bytes but "
+                     "constant 0 is 24"},
+        MetadataCase{"BufferHuge",
+                     [](TModule &m) { mainFn(m).buffers[5].size = ~0ull; },
+                     "function 'main' buffer 5 (scratch) size "
+                     "18446744073709551615 is too large"},
+        MetadataCase{"DType", [](TModule &m) { mainFn(m).inputs[1].dtype = 6; },
+                     "function 'main' input 1: unknown dtype 6"},
+        MetadataCase{"NegativeDim",
+                     [](TModule &m) {
+                       mainFn(m).outputs[0].shape = {{2, -3}};
+                     },
+                     "function 'main' output 0: dimension 1 is negative (-3)"},
+        MetadataCase{"ShapeOverflow",
+                     [](TModule &m) {
+                       mainFn(m).inputs[0].shape = {
+                           {int64_t(1) << 40, int64_t(1) << 40}};
+                     },
+                     "function 'main' input 0: tensor<1099511627776x"
+                     "1099511627776xf32> is too large (over 2^48 bytes)"},
+        MetadataCase{"DuplicateFunction",
+                     [](TModule &m) { m.functions[1].name = "main"; },
+                     "function 'main' is defined twice"},
+        MetadataCase{"UnnamedFunction",
+                     [](TModule &m) { m.functions[1].name = ""; },
+                     "function 1 has no name"},
+        MetadataCase{"ConstantOutsideSection",
+                     [](TModule &m) {
+                       m.constants[0] = {8, 24};
+                     },
+                     "constant 0 (offset 8, 24 bytes) lies outside the "
+                     "constants section (24 bytes)"},
+        MetadataCase{"ConstantOffsetWraps",
+                     [](TModule &m) {
+                       m.constants[0] = {~0ull, 2};
+                     },
+                     "constant 0 (offset 18446744073709551615, 2 bytes) lies "
+                     "outside the constants section (24 bytes)"},
+        MetadataCase{"ConstantsSectionIndex",
+                     [](TModule &m) { m.constantsSection = 5; },
+                     "constants_section 5 is out of range (the bundle has 3 "
+                     "sections)"},
+        MetadataCase{"ConstantsSectionKind",
+                     [](TModule &m) { m.constantsSection = 1; },
+                     "constants_section 1 is a code section, not a constants "
+                     "one"},
+        MetadataCase{"ConstantsWithoutSection",
+                     [](TModule &m) { m.constantsSection = -1; },
+                     "the module has 1 constants but no constants section"},
+        MetadataCase{"CodeSection",
+                     [](TModule &m) { m.codeObjects[0].section = 3; },
+                     "code object 0 (host_elf_so HOST) refers to section 3 "
+                     "but the bundle has 3 sections"},
+        MetadataCase{"CodeSectionKind",
+                     [](TModule &m) { m.codeObjects[0].section = 2; },
+                     "code object 0 (host_elf_so HOST) refers to section 2 "
+                     "which is a constants section, not a code one"},
+        MetadataCase{"CodeFormat",
+                     [](TModule &m) { m.codeObjects[0].format = 9; },
+                     "code object 0 has unknown format 9"},
+        MetadataCase{"CodeTarget",
+                     [](TModule &m) { m.codeObjects[0].target = 3; },
+                     "code object 0 has unknown target 3"},
+        MetadataCase{"FormatTargetMismatch",
+                     [](TModule &m) { m.codeObjects[0].format = k::cubin; },
+                     "code object 0 (cubin HOST): format cubin does not run "
+                     "on target host"},
+        MetadataCase{"NoArch", [](TModule &m) { m.codeObjects[0].arch = ""; },
+                     "code object 0 (host_elf_so ) has no arch"},
+        MetadataCase{"MissingLaunch",
+                     [](TModule &m) { m.codeObjects[0].launches.pop_back(); },
+                     "code object 0 (host_elf_so HOST) has no launch for "
+                     "kernel 2 ('not')"},
+        MetadataCase{
+            "DuplicateLaunch",
+            [](TModule &m) { m.codeObjects[0].launches[2].kernel = 1; },
+            "code object 0 (host_elf_so HOST) launch 2: kernel 1 "
+            "('mul') has a second launch"},
+        MetadataCase{
+            "LaunchKernel",
+            [](TModule &m) { m.codeObjects[0].launches[0].kernel = 7; },
+            "code object 0 (host_elf_so HOST) launch 0 refers to "
+            "kernel 7 but the module has 3 kernels"},
+        MetadataCase{"ZeroGrid",
+                     [](TModule &m) {
+                       m.codeObjects[0].launches[1].grid = {6, 0, 1};
+                     },
+                     "code object 0 (host_elf_so HOST) launch 1 grid[1] is "
+                     "zero"},
+        MetadataCase{"ZeroBlock",
+                     [](TModule &m) {
+                       m.codeObjects[0].launches[1].block = {0, 1, 1};
+                     },
+                     "code object 0 (host_elf_so HOST) launch 1 block[0] is "
+                     "zero"},
+        MetadataCase{"ShortGrid",
+                     [](TModule &m) {
+                       m.codeObjects[0].launches[0].grid = {6, 1};
+                     },
+                     "code object 0 (host_elf_so HOST) launch 0 grid has 2 "
+                     "entries, expected 3"},
+        MetadataCase{
+            "NoSymbol",
+            [](TModule &m) { m.codeObjects[0].launches[0].symbol = ""; },
+            "code object 0 (host_elf_so HOST) launch 0 has no symbol"},
+        MetadataCase{"TooManyBindings",
+                     [](TModule &m) { m.kernels[0].numBindings = 1u << 20; },
+                     "kernel 0 ('add') has 1048576 bindings, more than the "
+                     "limit of 65536"}),
+    [](const testing::TestParamInfo<MetadataCase> &info) {
+      return std::string(info.param.name);
+    });

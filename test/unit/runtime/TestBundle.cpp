@@ -1,0 +1,161 @@
+//===- TestBundle.cpp - build bundles for runtime tests -------------------===//
+
+#include "TestBundle.h"
+
+#include "bundle_generated.h"
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+using namespace tgc;
+using namespace tgc::test;
+namespace fb = tgc::format;
+
+std::vector<uint8_t> tgc::test::serializeMetadata(const TModule &m) {
+  flatbuffers::FlatBufferBuilder b;
+  auto tensors = [&](const std::vector<TTensor> &ts) {
+    std::vector<flatbuffers::Offset<fb::TensorType>> out;
+    for (const TTensor &t : ts)
+      out.push_back(fb::CreateTensorTypeDirect(b, fb::DType(t.dtype),
+                                               t.shape ? &*t.shape : nullptr));
+    return out;
+  };
+  std::vector<flatbuffers::Offset<fb::Function>> functions;
+  for (const TFunction &f : m.functions) {
+    auto inputs = tensors(f.inputs), outputs = tensors(f.outputs);
+    std::vector<flatbuffers::Offset<fb::Buffer>> buffers;
+    for (const TBuffer &buf : f.buffers)
+      buffers.push_back(
+          fb::CreateBuffer(b, fb::BufferKind(buf.kind), buf.index, buf.size));
+    std::vector<flatbuffers::Offset<fb::Step>> steps;
+    for (const TStep &s : f.steps) {
+      std::vector<flatbuffers::Offset<fb::Binding>> bindings;
+      for (const TBinding &bd : s.bindings)
+        bindings.push_back(fb::CreateBinding(b, bd.buffer, bd.offset));
+      steps.push_back(fb::CreateStepDirect(b, fb::StepKind(s.kind), s.kernel,
+                                           &bindings, s.size));
+    }
+    functions.push_back(
+        fb::CreateFunctionDirect(b, f.name.empty() ? nullptr : f.name.c_str(),
+                                 &inputs, &outputs, &buffers, &steps));
+  }
+  std::vector<flatbuffers::Offset<fb::Kernel>> kernels;
+  for (const TKernel &k : m.kernels)
+    kernels.push_back(fb::CreateKernelDirect(b, k.name.c_str(), k.numBindings));
+  std::vector<flatbuffers::Offset<fb::CodeObject>> codes;
+  for (const TCodeObject &c : m.codeObjects) {
+    std::vector<flatbuffers::Offset<fb::KernelLaunch>> launches;
+    for (const TLaunch &l : c.launches)
+      launches.push_back(fb::CreateKernelLaunchDirect(
+          b, l.kernel, l.symbol.empty() ? nullptr : l.symbol.c_str(), &l.grid,
+          &l.block, l.sharedMemory));
+    codes.push_back(fb::CreateCodeObjectDirect(
+        b, fb::TargetKind(c.target), fb::CodeFormat(c.format),
+        c.arch.empty() ? nullptr : c.arch.c_str(), c.section, &launches));
+  }
+  std::vector<flatbuffers::Offset<fb::Constant>> constants;
+  for (const TConstant &c : m.constants)
+    constants.push_back(fb::CreateConstant(b, c.offset, c.size));
+  auto root =
+      fb::CreateModuleDirect(b, m.producer.c_str(), &functions, &kernels,
+                             &codes, &constants, m.constantsSection);
+  fb::FinishModuleBuffer(b, root);
+  return std::vector<uint8_t>(b.GetBufferPointer(),
+                              b.GetBufferPointer() + b.GetSize());
+}
+
+std::vector<uint8_t>
+tgc::test::buildBundle(const TModule &module,
+                       std::vector<format::SectionInput> sections,
+                       bool compressMetadata) {
+  sections.insert(sections.begin(),
+                  format::SectionInput{format::SectionKind::Metadata,
+                                       serializeMetadata(module),
+                                       compressMetadata});
+  return format::writeContainer(sections);
+}
+
+std::string tgc::test::hostTriple() {
+  return std::string(TGC_TEST_HOST_CPU) + "-unknown-linux-gnu";
+}
+
+TModule tgc::test::addModule() {
+  TModule m;
+  m.kernels = {{"add", 3}, {"mul", 3}, {"not", 2}};
+  TCodeObject host{k::host, k::host_elf_so, hostTriple(), 1, {}};
+  host.launches = {{0, "tgc_test_add_f32", {6, 1, 1}},
+                   {1, "tgc_test_mul_f32", {6, 1, 1}},
+                   {2, "tgc_test_not_i1", {4, 1, 1}}};
+  m.codeObjects = {host};
+  m.constants = {{0, 24}};
+  m.constantsSection = 2;
+
+  TFunction main;
+  main.name = "main";
+  TTensor t23{k::f32, std::vector<int64_t>{2, 3}};
+  main.inputs = {t23, t23};
+  main.outputs = {t23, t23, t23};
+  main.buffers = {{k::input, 0, 24},    {k::input, 1, 24},  {k::output, 0, 24},
+                  {k::constant, 0, 24}, {k::output, 1, 24}, {k::scratch, 0, 24},
+                  {k::output, 2, 24}};
+  main.steps = {
+      {k::dispatch, 0, {{0, 0}, {1, 0}, {5, 0}}, 0},
+      {k::copy, 0, {{5, 0}, {2, 0}}, 24},
+      {k::dispatch, 1, {{5, 0}, {3, 0}, {4, 0}}, 0},
+      {k::copy, 0, {{0, 0}, {6, 0}}, 24},
+  };
+
+  TFunction negate;
+  negate.name = "negate";
+  TTensor t4{k::i1, std::vector<int64_t>{4}};
+  negate.inputs = {t4};
+  negate.outputs = {t4};
+  negate.buffers = {{k::input, 0, 4}, {k::output, 0, 4}};
+  negate.steps = {{k::dispatch, 2, {{0, 0}, {1, 0}}, 0}};
+  m.functions = {main, negate};
+  return m;
+}
+
+std::vector<float> tgc::test::addModuleConstants() {
+  return {1, 2, 3, 4, 5, 6};
+}
+
+std::vector<uint8_t> tgc::test::buildAddBundle(const std::vector<uint8_t> &code,
+                                               const TModule &module) {
+  std::vector<float> w = addModuleConstants();
+  std::vector<uint8_t> constants(w.size() * 4);
+  std::memcpy(constants.data(), w.data(), constants.size());
+  return buildBundle(module,
+                     {{format::SectionKind::Code, code, true},
+                      {format::SectionKind::Constants, constants, false}});
+}
+
+std::vector<uint8_t> tgc::test::readFileBytes(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw std::runtime_error("cannot read " + path);
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+}
+
+std::vector<uint8_t> tgc::test::hostKernelLibrary() {
+  return readFileBytes(TGC_TEST_HOST_KERNELS);
+}
+
+void tgc::test::fixHeaderChecksum(std::vector<uint8_t> &bundle) {
+  // Mirrors the container: xxh64 over header and table with the checksum
+  // field (bytes 24..31) read as zero.
+  uint32_t count = 0;
+  for (int i = 0; i < 4; ++i)
+    count |= uint32_t(bundle[12 + i]) << (8 * i);
+  size_t tableEnd = format::kHeaderSize + format::kSectionEntrySize * count;
+  std::vector<uint8_t> copy(bundle.begin(), bundle.begin() + tableEnd);
+  std::memset(&copy[24], 0, 8);
+  uint64_t hash = XXH64(copy.data(), copy.size(), 0);
+  for (int i = 0; i < 8; ++i)
+    bundle[24 + i] = uint8_t(hash >> (8 * i));
+}

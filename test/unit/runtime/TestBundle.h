@@ -1,0 +1,125 @@
+//===- TestBundle.h - build bundles for runtime tests -----------*- C++ -*-===//
+//
+// A mutable mirror of the metadata schema with raw integers everywhere, so
+// tests can build valid bundles and then break exactly one field (an index
+// out of range, an unknown enum value) before serializing with the
+// FlatBuffers builder.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TGC_TEST_UNIT_RUNTIME_TESTBUNDLE_H
+#define TGC_TEST_UNIT_RUNTIME_TESTBUNDLE_H
+
+#include "BundleContainer.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tgc::test {
+
+struct TTensor {
+  uint8_t dtype = 0;
+  std::optional<std::vector<int64_t>> shape; // nullopt: field absent
+};
+
+struct TBuffer {
+  uint8_t kind;
+  uint32_t index;
+  uint64_t size;
+};
+
+struct TBinding {
+  uint32_t buffer;
+  uint64_t offset;
+};
+
+struct TStep {
+  uint8_t kind = 0;
+  uint32_t kernel = 0;
+  std::vector<TBinding> bindings;
+  uint64_t size = 0;
+};
+
+struct TFunction {
+  std::string name;
+  std::vector<TTensor> inputs, outputs;
+  std::vector<TBuffer> buffers;
+  std::vector<TStep> steps;
+};
+
+struct TKernel {
+  std::string name;
+  uint32_t numBindings;
+};
+
+struct TLaunch {
+  uint32_t kernel;
+  std::string symbol;
+  std::vector<uint32_t> grid{1, 1, 1}, block{1, 1, 1};
+  uint32_t sharedMemory = 0;
+};
+
+struct TCodeObject {
+  uint8_t target, format;
+  std::string arch;
+  uint32_t section;
+  std::vector<TLaunch> launches;
+};
+
+struct TConstant {
+  uint64_t offset, size;
+};
+
+struct TModule {
+  std::string producer = "tgc runtime tests";
+  std::vector<TFunction> functions;
+  std::vector<TKernel> kernels;
+  std::vector<TCodeObject> codeObjects;
+  std::vector<TConstant> constants;
+  int32_t constantsSection = -1;
+};
+
+/// Enum values of the schema, spelled out so tests read like the schema.
+namespace k {
+enum : uint8_t { f32 = 0, f16 = 1, bf16 = 2, i32 = 3, i8 = 4, i1 = 5 };
+enum : uint8_t { host = 0, cuda = 1, hip = 2 };
+enum : uint8_t { ptx = 0, cubin = 1, hsaco = 2, host_elf_so = 3 };
+enum : uint8_t { input = 0, output = 1, constant = 2, scratch = 3 };
+enum : uint8_t { dispatch = 0, copy = 1 };
+} // namespace k
+
+std::vector<uint8_t> serializeMetadata(const TModule &module);
+
+/// Metadata (section 0) followed by `sections`.
+std::vector<uint8_t> buildBundle(const TModule &module,
+                                 std::vector<format::SectionInput> sections,
+                                 bool compressMetadata = true);
+
+/// The host arch triple of this build ("x86_64-unknown-linux-gnu").
+std::string hostTriple();
+
+/// The standard test module, sections: 1 host code, 2 constants.
+///  main(x: 2x3xf32, y: 2x3xf32) -> (x + y, (x + y) * w, x)
+///    w = constant 0 = [1 2 3 4 5 6]; x + y goes through a scratch buffer and
+///    a copy; returning x is a copy step.
+///  negate(m: 4xi1) -> (!m)
+TModule addModule();
+std::vector<float> addModuleConstants();
+/// addModule with its sections: `code` is the host library's bytes.
+std::vector<uint8_t> buildAddBundle(const std::vector<uint8_t> &code,
+                                    const TModule &module = addModule());
+
+/// The test host kernel library built next to the tests.
+std::vector<uint8_t> hostKernelLibrary();
+
+std::vector<uint8_t> readFileBytes(const std::string &path);
+
+/// Recomputes the header checksum after a test edited the section table,
+/// so the edit reaches the bounds checks behind it.
+void fixHeaderChecksum(std::vector<uint8_t> &bundle);
+
+} // namespace tgc::test
+
+#endif // TGC_TEST_UNIT_RUNTIME_TESTBUNDLE_H
