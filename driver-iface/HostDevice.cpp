@@ -135,6 +135,29 @@ Status hostDeviceInfo(DeviceInfo &info) {
 // Thread pool
 //===----------------------------------------------------------------------===//
 
+/// The claim counter of a launch, packed into one word so that a thread can
+/// claim a chunk with a single compare-and-swap and never take a lock on the
+/// hot path: | launch number (32) | chunk count (16) | next chunk (16) |.
+/// The launch number keeps a thread that stalled between reading the word and
+/// its CAS from claiming a chunk of a later launch.
+struct Ticket {
+  static constexpr int kChunkBits = 16;
+  static constexpr uint64_t kChunkMask = (uint64_t(1) << kChunkBits) - 1;
+
+  static uint64_t make(uint32_t launch, uint64_t chunks) {
+    return (uint64_t(launch) << (2 * kChunkBits)) | (chunks << kChunkBits);
+  }
+  static uint64_t chunks(uint64_t ticket) {
+    return (ticket >> kChunkBits) & kChunkMask;
+  }
+  static uint64_t next(uint64_t ticket) { return ticket & kChunkMask; }
+  static bool hasWork(uint64_t ticket) { return next(ticket) < chunks(ticket); }
+};
+
+// Enough chunks for every thread to get kChunksPerThread of them.
+static_assert(kMaxThreads * kChunksPerThread <= Ticket::kChunkMask,
+              "chunk counts must fit the ticket");
+
 class HostThreadPool {
 public:
   HostThreadPool() = default;
@@ -152,36 +175,39 @@ public:
 private:
   void workerMain();
   /// Claims and runs chunks of the current launch until none is left.
-  /// `lock` holds mutex_ on entry and on return.
-  void runChunks(std::unique_lock<std::mutex> &lock);
-  void finishChunk();
+  void runChunks();
+  /// Polls `done` for up to kSpinBeforeSleep; true if it became true.
+  template <typename Predicate> static bool spinUntil(Predicate done);
 
   int threadCount_ = 1;
   std::vector<std::thread> workers_;
   // One launch at a time: queues on several threads may share the device.
   std::mutex launchMutex_;
 
-  std::mutex mutex_;
-  std::condition_variable workAvailable_;
-  std::condition_variable launchFinished_;
-  std::atomic<bool> stopping_{false};
-  // Bumped for every launch so that spinning workers notice one without
-  // taking the lock.
-  std::atomic<uint64_t> launchCount_{0};
-  // The current launch. Guarded by mutex_, so that a worker that wakes after
-  // a launch has finished reads a consistent (and fully claimed) launch.
+  // The current launch. Written by the launcher before it publishes the
+  // launch's ticket (release) and read by a thread only after its CAS on that
+  // ticket succeeded (acquire); they cannot change while that thread's chunk
+  // is unfinished, because the next launch waits for every chunk.
   HostKernelFn kernel_ = nullptr;
   void *const *bindings_ = nullptr;
   int64_t workgroups_ = 0;
-  int64_t chunkCount_ = 0;
-  int64_t nextChunk_ = 0;
-  // Claimed or unclaimed chunks that have not finished yet.
+  uint32_t launchNumber_ = 0;
+  std::atomic<uint64_t> ticket_{0};
+  // Chunks of the current launch that have not finished yet.
   std::atomic<int64_t> chunksLeft_{0};
+
+  // Sleeping, for threads that found no work after spinning.
+  std::mutex sleepMutex_;
+  std::condition_variable workAvailable_;
+  std::condition_variable launchFinished_;
+  std::atomic<int> sleepingWorkers_{0};
+  std::atomic<bool> launcherSleeping_{false};
+  std::atomic<bool> stopping_{false};
 };
 
 HostThreadPool::~HostThreadPool() {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<std::mutex> lock(sleepMutex_);
     stopping_.store(true);
   }
   workAvailable_.notify_all();
@@ -196,7 +222,7 @@ Status HostThreadPool::start(int threadCount) {
     for (int i = 1; i < threadCount; ++i)
       workers_.emplace_back([this] { workerMain(); });
   } catch (const std::exception &error) {
-    // Leave a consistent pool behind: the destructor joins what started.
+    // The destructor joins whatever did start.
     return Status::error(std::string(kDeviceLabel) + ": cannot start " +
                          std::to_string(threadCount - 1) +
                          " worker threads: " + error.what());
@@ -204,89 +230,96 @@ Status HostThreadPool::start(int threadCount) {
   return Status();
 }
 
+template <typename Predicate> bool HostThreadPool::spinUntil(Predicate done) {
+  auto deadline = std::chrono::steady_clock::now() + kSpinBeforeSleep;
+  for (unsigned spins = 1; !done(); ++spins) {
+    cpuRelax();
+    if (spins % 64 == 0 && std::chrono::steady_clock::now() > deadline)
+      return false;
+  }
+  return true;
+}
+
 void HostThreadPool::workerMain() {
-  uint64_t seenLaunches = 0;
+  auto workOrStop = [this] {
+    return Ticket::hasWork(ticket_.load()) || stopping_.load();
+  };
   for (;;) {
-    auto spinDeadline = std::chrono::steady_clock::now() + kSpinBeforeSleep;
-    for (unsigned spins = 1;
-         launchCount_.load(std::memory_order_acquire) == seenLaunches &&
-         !stopping_.load(std::memory_order_relaxed);
-         ++spins) {
-      cpuRelax();
-      if (spins % 64 == 0 && std::chrono::steady_clock::now() > spinDeadline)
-        break;
+    if (!spinUntil(workOrStop)) {
+      std::unique_lock<std::mutex> lock(sleepMutex_);
+      // Announce the sleep before the last look (both seq_cst): either the
+      // launcher sees the announcement and notifies, or this look sees its
+      // ticket.
+      sleepingWorkers_.fetch_add(1);
+      workAvailable_.wait(lock, workOrStop);
+      sleepingWorkers_.fetch_sub(1);
     }
-    std::unique_lock<std::mutex> lock(mutex_);
-    workAvailable_.wait(lock, [&] {
-      return stopping_.load() || launchCount_.load() != seenLaunches;
-    });
     if (stopping_.load())
       return;
-    seenLaunches = launchCount_.load();
-    runChunks(lock);
+    runChunks();
   }
 }
 
-void HostThreadPool::runChunks(std::unique_lock<std::mutex> &lock) {
-  while (nextChunk_ < chunkCount_) {
+void HostThreadPool::runChunks() {
+  uint64_t ticket = ticket_.load(std::memory_order_acquire);
+  while (Ticket::hasWork(ticket)) {
+    if (!ticket_.compare_exchange_weak(ticket, ticket + 1,
+                                       std::memory_order_acq_rel,
+                                       std::memory_order_acquire))
+      continue; // `ticket` now holds the current value; look again.
     // Contiguous, near-equal ranges: the first `extra` chunks get one more
     // workgroup. Computed without products that could overflow.
-    int64_t chunk = nextChunk_++;
-    int64_t base = workgroups_ / chunkCount_;
-    int64_t extra = workgroups_ % chunkCount_;
+    int64_t chunk = static_cast<int64_t>(Ticket::next(ticket));
+    int64_t chunks = static_cast<int64_t>(Ticket::chunks(ticket));
+    int64_t base = workgroups_ / chunks;
+    int64_t extra = workgroups_ % chunks;
     int64_t begin = chunk * base + std::min(chunk, extra);
     int64_t end = begin + base + (chunk < extra ? 1 : 0);
-    HostKernelFn kernel = kernel_;
-    void *const *bindings = bindings_;
-    lock.unlock();
-    kernel(bindings, begin, end);
-    finishChunk();
-    lock.lock();
+    kernel_(bindings_, begin, end);
+    // seq_cst, like the launcher's side: either it sees the count reach
+    // zero or this thread sees that it sleeps.
+    if (chunksLeft_.fetch_sub(1) == 1 && launcherSleeping_.load()) {
+      std::lock_guard<std::mutex> lock(sleepMutex_);
+      launchFinished_.notify_all();
+    }
+    ticket = ticket_.load(std::memory_order_acquire);
   }
-}
-
-void HostThreadPool::finishChunk() {
-  if (chunksLeft_.fetch_sub(1, std::memory_order_acq_rel) != 1)
-    return;
-  // Taking the lock orders this notification after the launcher's check of
-  // chunksLeft_, so the wake-up cannot be lost.
-  std::lock_guard<std::mutex> lock(mutex_);
-  launchFinished_.notify_all();
 }
 
 void HostThreadPool::run(HostKernelFn kernel, void *const *bindings,
                          int64_t workgroups) {
   // One workgroup (or one thread) gains nothing from the pool; run it here
-  // and skip the wake-up round trip entirely.
+  // and skip the hand-over entirely.
   if (threadCount_ == 1 || workgroups <= 1) {
     kernel(bindings, 0, workgroups);
     return;
   }
   std::lock_guard<std::mutex> launchLock(launchMutex_);
-  std::unique_lock<std::mutex> lock(mutex_);
+  int64_t chunks =
+      std::min<int64_t>(workgroups, int64_t(threadCount_) * kChunksPerThread);
   kernel_ = kernel;
   bindings_ = bindings;
   workgroups_ = workgroups;
-  chunkCount_ = std::min<int64_t>(workgroups, threadCount_ * kChunksPerThread);
-  nextChunk_ = 0;
-  chunksLeft_.store(chunkCount_, std::memory_order_relaxed);
-  launchCount_.fetch_add(1, std::memory_order_release);
-  workAvailable_.notify_all();
-  runChunks(lock);
-
-  // The rest is on workers that are already running it; poll briefly, since
-  // their chunks are about as long as the ones this thread just ran.
-  lock.unlock();
-  auto spinDeadline = std::chrono::steady_clock::now() + kSpinBeforeSleep;
-  for (unsigned spins = 1; chunksLeft_.load(std::memory_order_acquire) != 0;
-       ++spins) {
-    cpuRelax();
-    if (spins % 64 == 0 && std::chrono::steady_clock::now() > spinDeadline)
-      break;
+  chunksLeft_.store(chunks, std::memory_order_relaxed);
+  ticket_.store(Ticket::make(++launchNumber_, static_cast<uint64_t>(chunks)));
+  // Wake only as many sleepers as there are chunks for (this thread takes
+  // one); spinning workers need no wake-up.
+  if (int sleeping = sleepingWorkers_.load()) {
+    std::lock_guard<std::mutex> lock(sleepMutex_);
+    for (int64_t i = std::min<int64_t>(sleeping, chunks - 1); i > 0; --i)
+      workAvailable_.notify_one();
   }
-  lock.lock();
-  launchFinished_.wait(
-      lock, [&] { return chunksLeft_.load(std::memory_order_acquire) == 0; });
+  runChunks();
+
+  // The rest is on workers that are running it already; their chunks are
+  // about as long as the ones this thread just ran, so poll first.
+  auto finished = [this] { return chunksLeft_.load() == 0; };
+  if (spinUntil(finished))
+    return;
+  std::unique_lock<std::mutex> lock(sleepMutex_);
+  launcherSleeping_.store(true);
+  launchFinished_.wait(lock, finished);
+  launcherSleeping_.store(false);
 }
 
 //===----------------------------------------------------------------------===//
