@@ -4,6 +4,7 @@
 
 #include "bundle_generated.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -135,6 +136,88 @@ std::vector<uint8_t> tgc::test::buildAddBundle(const std::vector<uint8_t> &code,
                       {format::SectionKind::Constants, constants, false}});
 }
 
+std::string tgc::test::testPtx() {
+  // out[i] = x[i] OP y[i] with i = ctaid.x * ntid.x + tid.x.
+  auto binary = [](const char *name, const char *op) {
+    return std::string(".visible .entry ") + name +
+           R"((.param .u64 x, .param .u64 y, .param .u64 out)
+{
+  .reg .b32 %r<4>;
+  .reg .b64 %rd<8>;
+  .reg .f32 %f<4>;
+  ld.param.u64 %rd1, [x];
+  ld.param.u64 %rd2, [y];
+  ld.param.u64 %rd3, [out];
+  cvta.to.global.u64 %rd1, %rd1;
+  cvta.to.global.u64 %rd2, %rd2;
+  cvta.to.global.u64 %rd3, %rd3;
+  mov.u32 %r1, %ctaid.x;
+  mov.u32 %r2, %ntid.x;
+  mov.u32 %r3, %tid.x;
+  mad.lo.s32 %r1, %r1, %r2, %r3;
+  mul.wide.s32 %rd4, %r1, 4;
+  add.s64 %rd5, %rd1, %rd4;
+  add.s64 %rd6, %rd2, %rd4;
+  add.s64 %rd7, %rd3, %rd4;
+  ld.global.f32 %f1, [%rd5];
+  ld.global.f32 %f2, [%rd6];
+  )" + op + R"(.f32 %f3, %f1, %f2;
+  st.global.f32 [%rd7], %f3;
+  ret;
+}
+)";
+  };
+  return std::string(".version 7.0\n.target sm_50\n.address_size 64\n\n") +
+         binary("tgc_test_add_f32", "add") + binary("tgc_test_mul_f32", "mul") +
+         R"(.visible .entry tgc_test_not_i1(.param .u64 x, .param .u64 out)
+{
+  .reg .pred %p<2>;
+  .reg .b16 %rs<3>;
+  .reg .b32 %r<4>;
+  .reg .b64 %rd<6>;
+  ld.param.u64 %rd1, [x];
+  ld.param.u64 %rd2, [out];
+  cvta.to.global.u64 %rd1, %rd1;
+  cvta.to.global.u64 %rd2, %rd2;
+  mov.u32 %r1, %ctaid.x;
+  mov.u32 %r2, %ntid.x;
+  mov.u32 %r3, %tid.x;
+  mad.lo.s32 %r1, %r1, %r2, %r3;
+  cvt.s64.s32 %rd3, %r1;
+  add.s64 %rd4, %rd1, %rd3;
+  add.s64 %rd5, %rd2, %rd3;
+  ld.global.u8 %rs1, [%rd4];
+  setp.eq.s16 %p1, %rs1, 0;
+  selp.u16 %rs2, 1, 0, %p1;
+  st.global.u8 [%rd5], %rs2;
+  ret;
+}
+)";
+}
+
+TModule tgc::test::gpuModule(uint8_t format, const std::string &arch) {
+  TModule m = addModule();
+  TCodeObject gpu{k::cuda, format, arch, 3, {}};
+  gpu.launches = {{0, "tgc_test_add_f32", {1, 1, 1}, {6, 1, 1}},
+                  {1, "tgc_test_mul_f32", {1, 1, 1}, {6, 1, 1}},
+                  {2, "tgc_test_not_i1", {1, 1, 1}, {4, 1, 1}}};
+  m.codeObjects.push_back(gpu);
+  return m;
+}
+
+std::vector<uint8_t>
+tgc::test::buildGpuBundle(const std::vector<uint8_t> &hostCode,
+                          const std::vector<uint8_t> &gpuCode,
+                          const TModule &module) {
+  std::vector<float> w = addModuleConstants();
+  std::vector<uint8_t> constants(w.size() * 4);
+  std::memcpy(constants.data(), w.data(), constants.size());
+  return buildBundle(module,
+                     {{format::SectionKind::Code, hostCode, true},
+                      {format::SectionKind::Constants, constants, false},
+                      {format::SectionKind::Code, gpuCode, true}});
+}
+
 std::vector<uint8_t> tgc::test::readFileBytes(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
@@ -143,7 +226,10 @@ std::vector<uint8_t> tgc::test::readFileBytes(const std::string &path) {
 }
 
 std::vector<uint8_t> tgc::test::hostKernelLibrary() {
-  return readFileBytes(TGC_TEST_HOST_KERNELS);
+  // The environment wins so the tests can run from a copied build tree
+  // (e.g. on the borrowed GPU machine).
+  const char *path = std::getenv("TGC_TEST_HOST_KERNELS");
+  return readFileBytes(path && *path ? path : TGC_TEST_HOST_KERNELS);
 }
 
 void tgc::test::fixHeaderChecksum(std::vector<uint8_t> &bundle) {

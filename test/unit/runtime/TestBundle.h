@@ -111,7 +111,18 @@ std::vector<float> addModuleConstants();
 std::vector<uint8_t> buildAddBundle(const std::vector<uint8_t> &code,
                                     const TModule &module = addModule());
 
-/// The test host kernel library built next to the tests.
+/// The kernels of host_kernels.c as PTX (sm_50, PTX ISA 7.0), for GPU
+/// tests: one thread per element, so block * grid is the element count.
+std::string testPtx();
+/// addModule plus a CUDA code object in section 3 holding `gpuCode`
+/// (format ptx or cubin, for `arch`), with launches of one block per call.
+TModule gpuModule(uint8_t format = k::ptx, const std::string &arch = "sm_50");
+std::vector<uint8_t> buildGpuBundle(const std::vector<uint8_t> &hostCode,
+                                    const std::vector<uint8_t> &gpuCode,
+                                    const TModule &module = gpuModule());
+
+/// The test host kernel library built next to the tests
+/// ($TGC_TEST_HOST_KERNELS overrides its path).
 std::vector<uint8_t> hostKernelLibrary();
 
 std::vector<uint8_t> readFileBytes(const std::string &path);
