@@ -140,10 +140,15 @@ private:
                                          {block[0], block[1], block[2]}));
   }
 
+  // The entry block also holds the workgroup attributions after the
+  // function arguments: count from the function type.
   SmallVector<Value> inputMemrefs(gpu::GPUFuncOp func) {
-    return llvm::to_vector_of<Value>(func.getArguments().drop_back());
+    unsigned numInputs = func.getFunctionType().getNumInputs() - 1;
+    return llvm::to_vector_of<Value>(func.getArguments().take_front(numInputs));
   }
-  Value outputMemref(gpu::GPUFuncOp func) { return func.getArguments().back(); }
+  Value outputMemref(gpu::GPUFuncOp func) {
+    return func.getArgument(func.getFunctionType().getNumInputs() - 1);
+  }
 
   void store(OpBuilder &b, Location loc, Value value, Value memref,
              ValueRange indices) {

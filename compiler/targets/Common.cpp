@@ -24,6 +24,8 @@
 #include "llvm/IR/Verifier.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
+#include "llvm/Object/ELFObjectFile.h"
+#include "llvm/Object/MachO.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -90,8 +92,7 @@ std::unique_ptr<Pass> tgc::detail::createPrepareVectorPass() {
   return std::make_unique<PrepareVectorPass>();
 }
 
-LogicalResult tgc::detail::verifyFullyLowered(Operation *root,
-                                              StringRef what) {
+LogicalResult tgc::detail::verifyFullyLowered(Operation *root, StringRef what) {
   WalkResult result = root->walk([&](Operation *op) {
     if (op == root ||
         isa<LLVM::LLVMDialect, NVVM::NVVMDialect, ROCDL::ROCDLDialect>(
@@ -147,10 +148,9 @@ void tgc::detail::initializeLlvmTargets() {
 
 static bool isKnownFeature(const llvm::MCSubtargetInfo &info,
                            StringRef feature) {
-  return llvm::any_of(info.getAllProcessorFeatures(),
-                      [&](const llvm::SubtargetFeatureKV &kv) {
-                        return feature == kv.Key;
-                      });
+  return llvm::any_of(
+      info.getAllProcessorFeatures(),
+      [&](const llvm::SubtargetFeatureKV &kv) { return feature == kv.Key; });
 }
 
 FailureOr<std::unique_ptr<llvm::TargetMachine>>
@@ -160,7 +160,8 @@ tgc::detail::createTargetMachine(Location loc, StringRef tripleName,
   initializeLlvmTargets();
   llvm::Triple triple(tripleName);
   std::string error;
-  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
     return emitError(loc) << "unsupported target triple '" << tripleName
                           << "': " << error;
@@ -173,7 +174,8 @@ tgc::detail::createTargetMachine(Location loc, StringRef tripleName,
     return emitError(loc) << "no subtarget information for '" << tripleName
                           << "'";
   if (!cpu.empty() && !info->isCPUStringValid(cpu))
-    return emitError(loc) << "'" << cpu << "' is not a processor LLVM knows for '"
+    return emitError(loc) << "'" << cpu
+                          << "' is not a processor LLVM knows for '"
                           << tripleName << "'";
   SmallVector<StringRef> featureList;
   features.split(featureList, ',', -1, /*KeepEmpty=*/false);
@@ -200,8 +202,7 @@ tgc::detail::createTargetMachine(Location loc, StringRef tripleName,
   llvm::TargetOptions options;
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
       triple, cpu, features, options,
-      pic ? std::optional<llvm::Reloc::Model>(llvm::Reloc::PIC_)
-          : std::nullopt,
+      pic ? std::optional<llvm::Reloc::Model>(llvm::Reloc::PIC_) : std::nullopt,
       std::nullopt, level));
   if (!machine)
     return emitError(loc) << "LLVM could not create a target machine for '"
@@ -249,8 +250,9 @@ LogicalResult tgc::detail::optimizeModule(Location loc, llvm::Module &module,
   else if (optLevel == 2)
     level = llvm::OptimizationLevel::O2;
   llvm::ModulePassManager passes =
-      optLevel == 0 ? builder.buildO0DefaultPipeline(llvm::OptimizationLevel::O0)
-                    : builder.buildPerModuleDefaultPipeline(level);
+      optLevel == 0
+          ? builder.buildO0DefaultPipeline(llvm::OptimizationLevel::O0)
+          : builder.buildPerModuleDefaultPipeline(level);
   passes.run(module, mam);
   return success();
 }
@@ -355,8 +357,8 @@ FailureOr<Binary> TempDir::read(Location loc, StringRef name) const {
 }
 
 LogicalResult tgc::detail::runTool(Location loc, const TempDir &dir,
-                                   StringRef program, ArrayRef<std::string> args,
-                                   StringRef what) {
+                                   StringRef program,
+                                   ArrayRef<std::string> args, StringRef what) {
   SmallVector<StringRef> argRefs(args.begin(), args.end());
   std::string output = dir.file("tool-output.txt");
   std::optional<StringRef> redirects[] = {StringRef(""), StringRef(output),
@@ -430,9 +432,61 @@ std::optional<std::string> tgc::findPtxas() {
 }
 
 std::optional<std::string> tgc::findLld(StringRef flavor) {
-  if (auto forced = toolOverride(flavor == "ld64.lld" ? "TGC_LD64_LLD"
-                                                      : "TGC_LD_LLD"))
+  if (auto forced =
+          toolOverride(flavor == "ld64.lld" ? "TGC_LD64_LLD" : "TGC_LD_LLD"))
     return *forced;
   std::string suffixed = (flavor + "-22").str();
   return detail::findProgram({flavor, suffixed}, {TGC_LLVM_TOOLS_DIR});
+}
+
+FailureOr<LinkedSymbols> tgc::detail::readLinkedSymbols(Location loc,
+                                                        const Binary &bytes) {
+  llvm::MemoryBufferRef buffer(StringRef(bytes.data(), bytes.size()), "linked");
+  auto object = llvm::object::ObjectFile::createObjectFile(buffer);
+  if (!object)
+    return emitError(loc) << "the linker produced an unreadable file: "
+                          << llvm::toString(object.takeError());
+
+  LinkedSymbols result;
+  auto add = [&](const llvm::object::SymbolRef &symbol,
+                 bool stripUnderscore) -> LogicalResult {
+    llvm::Expected<uint32_t> flags = symbol.getFlags();
+    llvm::Expected<StringRef> name = symbol.getName();
+    if (!flags || !name) {
+      llvm::consumeError(flags.takeError());
+      llvm::consumeError(name.takeError());
+      return emitError(loc) << "the linker produced an unreadable symbol table";
+    }
+    StringRef cName = *name;
+    if (cName.empty())
+      return success();
+    if (stripUnderscore)
+      cName.consume_front("_");
+    if (*flags & llvm::object::SymbolRef::SF_Undefined)
+      result.undefined.push_back(cName.str());
+    else if ((*flags & llvm::object::SymbolRef::SF_Global) &&
+             (*flags & llvm::object::SymbolRef::SF_Exported))
+      result.exported.push_back(cName.str());
+    return success();
+  };
+
+  if (auto *elf = dyn_cast<llvm::object::ELFObjectFileBase>(object->get())) {
+    // What the loader sees is .dynsym; .symtab may list more undefined
+    // symbols (e.g. weak references) that the link already resolved.
+    for (const llvm::object::ELFSymbolRef &symbol :
+         elf->getDynamicSymbolIterators())
+      if (failed(add(symbol, false)))
+        return failure();
+  } else if (isa<llvm::object::MachOObjectFile>(object->get())) {
+    for (const llvm::object::SymbolRef &symbol : (*object)->symbols())
+      if (failed(add(symbol, true)))
+        return failure();
+  } else {
+    return emitError(loc) << "the linker produced neither ELF nor Mach-O";
+  }
+  llvm::sort(result.undefined);
+  result.undefined.erase(llvm::unique(result.undefined),
+                         result.undefined.end());
+  llvm::sort(result.exported);
+  return result;
 }

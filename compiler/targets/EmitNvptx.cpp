@@ -69,8 +69,7 @@ FailureOr<std::string> tgc::emitPtx(gpu::GPUModuleOp module, StringRef chip,
   Location loc = module.getLoc();
   std::optional<TargetSpec> spec = TargetSpec::fromChip(chip);
   if (!spec || spec->vendor != GpuVendor::Nvidia)
-    return emitError(loc) << "'" << chip
-                          << "' is not an NVIDIA chip (sm_NN)";
+    return emitError(loc) << "'" << chip << "' is not an NVIDIA chip (sm_NN)";
   if (failed(verifyFullyLowered(module, chip)))
     return failure();
 
@@ -80,10 +79,10 @@ FailureOr<std::string> tgc::emitPtx(gpu::GPUModuleOp module, StringRef chip,
     if (failed(minimum))
       return failure();
     if (ptxVersion < *minimum)
-      return emitError(loc) << "PTX ISA " << ptxVersion / 10 << "."
-                            << ptxVersion % 10 << " does not support " << chip
-                            << " (it needs " << *minimum / 10 << "."
-                            << *minimum % 10 << " or newer)";
+      return emitError(loc)
+             << "PTX ISA " << ptxVersion / 10 << "." << ptxVersion % 10
+             << " does not support " << chip << " (it needs " << *minimum / 10
+             << "." << *minimum % 10 << " or newer)";
     features = "+ptx" + llvm::utostr(ptxVersion);
   }
   auto machine = createTargetMachine(loc, kNvptxTriple, chip, features,
@@ -109,8 +108,8 @@ FailureOr<std::string> tgc::emitPtx(gpu::GPUModuleOp module, StringRef chip,
     InFlightDiagnostic diag = emitError(loc);
     diag << "PTX for " << chip << " declares external symbol"
          << (externs.size() > 1 ? "s " : " ");
-    llvm::interleaveComma(externs, diag,
-                          [&](const std::string &s) { diag << "'" << s << "'"; });
+    llvm::interleaveComma(
+        externs, diag, [&](const std::string &s) { diag << "'" << s << "'"; });
     diag << " that no CUDA driver provides";
     return diag;
   }
@@ -132,8 +131,7 @@ static FailureOr<OptionalToolOutput> runPtxas(Location loc, StringRef ptx,
   }
   std::optional<TargetSpec> spec = TargetSpec::fromChip(chip);
   if (!spec || spec->vendor != GpuVendor::Nvidia)
-    return emitError(loc) << "'" << chip
-                          << "' is not an NVIDIA chip (sm_NN)";
+    return emitError(loc) << "'" << chip << "' is not an NVIDIA chip (sm_NN)";
   FailureOr<TempDir> dir = TempDir::create(loc);
   if (failed(dir) || failed(dir->write(loc, "kernels.ptx", ptx)))
     return failure();

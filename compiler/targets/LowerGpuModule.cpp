@@ -86,8 +86,8 @@ struct ConvertGpuModulePass
         return signalPassFailure();
     }
 
-    LowerToLLVMOptions options(
-        context, DataLayout(cast<DataLayoutOpInterface>(module.getOperation())));
+    LowerToLLVMOptions options(context, DataLayout(cast<DataLayoutOpInterface>(
+                                            module.getOperation())));
     options.overrideIndexBitwidth(indexBitwidth);
     // One pointer per memref binding: the runtime passes device addresses.
     options.useBarePtrCallConv = true;
@@ -116,8 +116,8 @@ struct ConvertGpuModulePass
     populateVectorToLLVMConversionPatterns(converter, patterns);
     index::populateIndexToLLVMConversionPatterns(converter, patterns);
     ub::populateUBToLLVMConversionPatterns(converter, patterns);
-    detail::populateNativeMathToLLVMPatterns(converter, patterns,
-                                             /*nativeFma=*/true);
+    tgc::detail::populateNativeMathToLLVMPatterns(converter, patterns,
+                                                  /*nativeFma=*/true);
     LLVMConversionTarget target(*context);
     target.addIllegalDialect<gpu::GPUDialect>();
     target.addLegalOp<gpu::GPUModuleOp>();
@@ -183,14 +183,14 @@ LogicalResult tgc::lowerGpuModule(gpu::GPUModuleOp module,
 
   MLIRContext *context = module.getContext();
   PassManager pm(context, gpu::GPUModuleOp::getOperationName());
-  pm.addPass(detail::createLowerMathPass());
+  pm.addPass(tgc::detail::createLowerMathPass());
   // ceildivsi, floordivsi, maximumf etc. have no direct LLVM lowering.
   pm.addPass(arith::createArithExpandOpsPass());
   // subview/reinterpret_cast -> offsets the LLVM lowering understands;
   // that produces affine.apply, hence lower-affine after it.
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(detail::createPrepareVectorPass());
+  pm.addPass(tgc::detail::createPrepareVectorPass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -201,5 +201,5 @@ LogicalResult tgc::lowerGpuModule(gpu::GPUModuleOp module,
     return emitError(loc) << "lowering gpu.module @" << module.getName()
                           << " for " << target.chip << " failed";
   addLaunchBounds(module, target.vendor);
-  return detail::verifyFullyLowered(module, target.chip);
+  return tgc::detail::verifyFullyLowered(module, target.chip);
 }

@@ -36,9 +36,8 @@ constexpr StringLiteral kApproximated[] = {
 /// Ops rewritten into the approximated ones (or into sqrt/div) first. tanh is
 /// not among them: its direct approximation is more accurate than
 /// (e^2x - 1)/(e^2x + 1).
-constexpr StringRef kExpanded[] = {"sinh",  "cosh", "tan",   "asinh",
-                                   "acosh", "atanh", "powf", "fpowi",
-                                   "exp2",  "rsqrt"};
+constexpr StringRef kExpanded[] = {"sinh",  "cosh", "tan",   "asinh", "acosh",
+                                   "atanh", "powf", "fpowi", "exp2",  "rsqrt"};
 
 /// Ops every target lowers to instructions (llvm.sqrt, llvm.fabs, ...).
 bool isNativeMathOp(Operation *op) {
@@ -78,8 +77,7 @@ struct Log10ToLog : OpRewritePattern<math::Log10Op> {
   }
 };
 
-struct LowerMathPass
-    : public PassWrapper<LowerMathPass, OperationPass<>> {
+struct LowerMathPass : public PassWrapper<LowerMathPass, OperationPass<>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(LowerMathPass)
 
   StringRef getArgument() const override { return "tgc-lower-math"; }
@@ -134,18 +132,38 @@ struct FmaToFMulAdd : ConvertOpToLLVMPattern<math::FmaOp> {
   }
 };
 
+/// arith.remf -> llvm.frem, which NVPTX and AMDGPU expand inline (the host
+/// rejects remf before it gets here: frem would be a call to fmodf).
+struct RemFToFRem : ConvertOpToLLVMPattern<arith::RemFOp> {
+  using ConvertOpToLLVMPattern::ConvertOpToLLVMPattern;
+  LogicalResult
+  matchAndRewrite(arith::RemFOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type type = getTypeConverter()->convertType(op.getType());
+    if (!type || !LLVM::isCompatibleType(type))
+      return rewriter.notifyMatchFailure(op, "n-D vector remf");
+    rewriter.replaceOpWithNewOp<LLVM::FRemOp>(op, type, adaptor.getLhs(),
+                                              adaptor.getRhs());
+    return success();
+  }
+};
+
 } // namespace
 
 std::unique_ptr<Pass> tgc::detail::createLowerMathPass() {
   return std::make_unique<LowerMathPass>();
 }
 
-void tgc::detail::populateNativeMathToLLVMPatterns(
-    LLVMTypeConverter &converter, RewritePatternSet &patterns,
-    bool nativeFma) {
+void tgc::detail::populateNativeMathToLLVMPatterns(LLVMTypeConverter &converter,
+                                                   RewritePatternSet &patterns,
+                                                   bool nativeFma) {
+  // The GPU conversions also carry patterns that turn these very ops (and
+  // frem) into libdevice/ocml calls; a higher benefit makes ours win.
+  constexpr unsigned benefit = 10;
   // approximateLog1p only matters for log1p, which never gets here.
   populateMathToLLVMConversionPatterns(converter, patterns,
-                                       /*approximateLog1p=*/false);
+                                       /*approximateLog1p=*/false, benefit);
+  patterns.add<RemFToFRem>(converter, benefit);
   if (!nativeFma)
-    patterns.add<FmaToFMulAdd>(converter, /*benefit=*/2);
+    patterns.add<FmaToFMulAdd>(converter, benefit + 1);
 }

@@ -125,6 +125,15 @@ mlir::LogicalResult runTool(mlir::Location loc, const TempDir &dir,
                             llvm::ArrayRef<std::string> args,
                             llvm::StringRef what);
 
+/// Symbols of a linked shared object (ELF .so/HSACO or Mach-O dylib) as
+/// seen by the dynamic loader, C names (no Mach-O leading underscore).
+struct LinkedSymbols {
+  std::vector<std::string> undefined;
+  std::vector<std::string> exported;
+};
+mlir::FailureOr<LinkedSymbols> readLinkedSymbols(mlir::Location loc,
+                                                 const Binary &bytes);
+
 /// The first executable named one of `names` in `dirs`, then in PATH.
 std::optional<std::string> findProgram(llvm::ArrayRef<llvm::StringRef> names,
                                        llvm::ArrayRef<std::string> dirs);

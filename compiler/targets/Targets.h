@@ -136,8 +136,10 @@ struct HostTarget {
   /// the result may not run on another machine.
   bool native = false;
 
-  /// The triple, CPU and features this target resolves to.
-  std::string resolvedTriple() const;
+  /// This target with the triple, CPU and features filled in (what a bundle
+  /// should record next to the library, and what a runtime must check the
+  /// CPU against), or a diagnostic at `loc` for an unsupported target.
+  mlir::FailureOr<HostTarget> resolve(mlir::Location loc) const;
 };
 
 /// Lowers the host module in place to the LLVM dialect and adds, for every

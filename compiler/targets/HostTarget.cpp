@@ -1,0 +1,387 @@
+//===- HostTarget.cpp - Host CPU shared libraries -------------------------===//
+//
+// The host "device" runs a kernel's workgroups on a thread pool; each call
+// of an exported kernel runs workgroups [wg_begin, wg_end) (docs/host-abi.md).
+// The library is self-contained: no libm, no libc beyond the memcpy/memset/
+// memmove LLVM may emit, all of which every process already has loaded.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/targets/TargetUtils.h"
+
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVM.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/LLVMCommon/ConversionTarget.h"
+#include "mlir/Conversion/LLVMCommon/TypeConverter.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/DialectConversion.h"
+#include "mlir/Transforms/Passes.h"
+
+#include "llvm/ADT/StringSet.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
+using namespace mlir;
+using namespace tgc;
+using namespace tgc::detail;
+
+/// The only symbols the library may import. LLVM turns large copies and
+/// zero-fills into these calls even without any in the IR; every process
+/// that can dlopen the library already has them.
+static constexpr StringRef kAllowedImports[] = {"memcpy", "memset", "memmove"};
+
+FailureOr<HostTarget> HostTarget::resolve(Location loc) const {
+  HostTarget result = *this;
+  result.native = false;
+  std::string hostTriple = llvm::sys::getDefaultTargetTriple();
+  llvm::Triple triple(llvm::Triple::normalize(
+      this->triple.empty() ? hostTriple : this->triple));
+  result.triple = triple.str();
+  if (!triple.isX86_64() && !triple.isAArch64())
+    return emitError(loc) << "host code for '" << result.triple
+                          << "' is not supported (x86_64 and aarch64 are)";
+  if (!triple.isOSLinux() && !triple.isOSDarwin())
+    return emitError(loc) << "host code for '" << result.triple
+                          << "' is not supported (Linux and macOS are)";
+  if (triple.isOSDarwin() && !triple.isAArch64())
+    return emitError(loc) << "host code for '" << result.triple
+                          << "' is not supported (macOS on arm64 only)";
+
+  if (native) {
+    llvm::Triple host(llvm::Triple::normalize(hostTriple));
+    if (host.getArch() != triple.getArch() || host.getOS() != triple.getOS())
+      return emitError(loc)
+             << "native CPU requested for '" << result.triple
+             << "', which is not this machine (" << host.str() << ")";
+    if (!cpu.empty())
+      return emitError(loc) << "native CPU and an explicit CPU ('" << cpu
+                            << "') are exclusive";
+    result.cpu = llvm::sys::getHostCPUName().str();
+    std::string features;
+    for (const auto &feature : llvm::sys::getHostCPUFeatures())
+      features += (feature.second ? "+" : "-") + feature.first().str() + ",";
+    result.features = features + this->features;
+    if (!result.features.empty() && result.features.back() == ',')
+      result.features.pop_back();
+    return result;
+  }
+  if (result.cpu.empty()) {
+    // The library may run on another machine than the compiler (a bundle is
+    // copied around), so the default is a baseline, not this CPU. On x86-64
+    // that is x86-64-v3 (Haswell / Zen 1 and later, RHEL 10's baseline):
+    // it brings F16C, without which f16 conversions become compiler-rt
+    // calls the library cannot have, FMA, which the math approximations
+    // are tuned for, and AVX2 for vectorized loops. Pre-2013 CPUs and
+    // Atom-class parts without AVX need an explicit cpu = "x86-64-v2".
+    // On AArch64 every Apple Mac is at least an M1; Linux gets plain ARMv8.
+    if (triple.isX86_64())
+      result.cpu = "x86-64-v3";
+    else if (triple.isOSDarwin())
+      result.cpu = "apple-m1";
+    else
+      result.cpu = "generic";
+  }
+  return result;
+}
+
+namespace {
+
+struct ConvertHostModulePass
+    : public PassWrapper<ConvertHostModulePass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ConvertHostModulePass)
+
+  explicit ConvertHostModulePass(bool nativeFma) : nativeFma(nativeFma) {}
+
+  StringRef getArgument() const override { return "tgc-convert-host-module"; }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<LLVM::LLVMDialect, cf::ControlFlowDialect>();
+  }
+
+  void runOnOperation() override {
+    MLIRContext *context = &getContext();
+    LowerToLLVMOptions options(context);
+    options.overrideIndexBitwidth(64);
+    // Bodies take one pointer per binding, which is what the entry point
+    // loads from the binding array.
+    options.useBarePtrCallConv = true;
+    LLVMTypeConverter converter(context, options);
+    RewritePatternSet patterns(context);
+    arith::populateArithToLLVMConversionPatterns(converter, patterns);
+    cf::populateControlFlowToLLVMConversionPatterns(converter, patterns);
+    populateFuncToLLVMConversionPatterns(converter, patterns);
+    populateFinalizeMemRefToLLVMConversionPatterns(converter, patterns);
+    populateVectorToLLVMConversionPatterns(converter, patterns);
+    index::populateIndexToLLVMConversionPatterns(converter, patterns);
+    ub::populateUBToLLVMConversionPatterns(converter, patterns);
+    populateNativeMathToLLVMPatterns(converter, patterns, nativeFma);
+    LLVMConversionTarget target(*context);
+    target.addLegalOp<ModuleOp>();
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+
+  bool nativeFma;
+};
+
+/// Checks the body function of a kernel against the ABI, before lowering
+/// loses the types.
+LogicalResult verifyBody(ModuleOp module, const HostKernel &kernel) {
+  auto body = module.lookupSymbol<func::FuncOp>(kernel.body);
+  if (!body)
+    return emitError(module.getLoc())
+           << "kernel '" << kernel.symbol << "': no func.func @" << kernel.body;
+  if (body.isExternal())
+    return body.emitError() << "kernel body has no definition";
+  if (module.lookupSymbol(kernel.symbol))
+    return body.emitError() << "kernel symbol '" << kernel.symbol
+                            << "' is already defined in the host module";
+  FunctionType type = body.getFunctionType();
+  if (type.getNumResults() != 0 ||
+      type.getNumInputs() != kernel.numBindings + 2)
+    return body.emitError() << "kernel body must be (" << kernel.numBindings
+                            << " memrefs, index, index) -> (), not " << type;
+  for (auto [i, input] : llvm::enumerate(type.getInputs())) {
+    if (i >= kernel.numBindings) {
+      if (!input.isIndex())
+        return body.emitError()
+               << "kernel body argument " << i
+               << " (workgroup range) must be index, not " << input;
+      continue;
+    }
+    auto memref = dyn_cast<MemRefType>(input);
+    if (!memref || !memref.hasStaticShape() ||
+        !memref.getLayout().isIdentity() || memref.getMemorySpace())
+      return body.emitError()
+             << "binding " << i << " must be a statically shaped memref "
+             << "with identity layout in the default memory space, not "
+             << input;
+  }
+  return success();
+}
+
+/// The exported entry point: unpack the binding array, call the body.
+void buildEntryPoint(ModuleOp module, const HostKernel &kernel,
+                     LLVM::LLVMFuncOp body) {
+  MLIRContext *context = module.getContext();
+  Location loc = body.getLoc();
+  auto ptr = LLVM::LLVMPointerType::get(context);
+  auto i64 = IntegerType::get(context, 64);
+  OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());
+  auto entry = LLVM::LLVMFuncOp::create(
+      builder, loc, kernel.symbol,
+      LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(context),
+                                  {ptr, i64, i64}));
+  Block *block = entry.addEntryBlock(builder);
+  builder.setInsertionPointToStart(block);
+  SmallVector<Value> args;
+  for (unsigned i = 0; i < kernel.numBindings; ++i) {
+    Value slot =
+        LLVM::GEPOp::create(builder, loc, ptr, ptr, block->getArgument(0),
+                            ArrayRef<LLVM::GEPArg>{int32_t(i)});
+    args.push_back(LLVM::LoadOp::create(builder, loc, ptr, slot,
+                                        /*alignment=*/8));
+  }
+  args.push_back(block->getArgument(1));
+  args.push_back(block->getArgument(2));
+  LLVM::CallOp::create(builder, loc, body, args);
+  LLVM::ReturnOp::create(builder, loc, ValueRange());
+  // The body is only reachable through the entry point; inlining it there
+  // even at -O0 keeps one function per kernel in the library.
+  body.setAlwaysInline(true);
+}
+
+/// Whether math.fma can be llvm.fma without a libm call.
+bool hasNativeFma(llvm::TargetMachine &machine) {
+  if (!machine.getTargetTriple().isX86())
+    return true; // AArch64 always has fused multiply-add.
+  return machine.getMCSubtargetInfo()->checkFeatures("+fma");
+}
+
+} // namespace
+
+LogicalResult tgc::lowerHostModule(ModuleOp module,
+                                   ArrayRef<HostKernel> kernels,
+                                   const HostTarget &hostTarget) {
+  Location loc = module.getLoc();
+  FailureOr<HostTarget> target = hostTarget.resolve(loc);
+  if (failed(target))
+    return failure();
+  auto machine = createTargetMachine(loc, target->triple, target->cpu,
+                                     target->features, 0, /*pic=*/true);
+  if (failed(machine))
+    return failure();
+
+  llvm::StringSet<> symbols;
+  for (const HostKernel &kernel : kernels) {
+    if (!symbols.insert(kernel.symbol).second)
+      return emitError(loc)
+             << "kernel symbol '" << kernel.symbol << "' is listed twice";
+    if (failed(verifyBody(module, kernel)))
+      return failure();
+  }
+  // frem becomes a call to fmodf on CPUs, and there is no approximation.
+  WalkResult remf = module.walk([](arith::RemFOp op) {
+    op.emitOpError() << "needs fmod from libm, which host code may not use";
+    return WalkResult::interrupt();
+  });
+  if (remf.wasInterrupted())
+    return failure();
+
+  MLIRContext *context = module.getContext();
+  PassManager pm(context, ModuleOp::getOperationName());
+  pm.addPass(createLowerMathPass());
+  // bf16 has no arithmetic on baseline CPUs and its conversions would be
+  // compiler-rt calls: compute in f32 and convert with integer ops.
+  pm.addPass(math::createMathExtendToSupportedTypes());
+  pm.addPass(arith::createArithEmulateUnsupportedFloats(
+      arith::ArithEmulateUnsupportedFloatsOptions{{"bf16"}, "f32"}));
+  pm.addPass(arith::createArithExpandOpsPass(
+      arith::ArithExpandOpsPassOptions{/*includeBf16=*/true}));
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createPrepareVectorPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(std::make_unique<ConvertHostModulePass>(hasNativeFma(**machine)));
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  if (failed(pm.run(module)))
+    return emitError(loc) << "lowering the host module for " << target->triple
+                          << " failed";
+
+  // Only the entry points are visible outside the library.
+  for (auto func : module.getOps<LLVM::LLVMFuncOp>())
+    if (!func.isExternal())
+      func.setLinkage(LLVM::Linkage::Internal);
+  for (auto global : module.getOps<LLVM::GlobalOp>())
+    if (global.getValueOrNull() || !global.getInitializerRegion().empty())
+      global.setLinkage(LLVM::Linkage::Internal);
+
+  for (const HostKernel &kernel : kernels) {
+    auto body = module.lookupSymbol<LLVM::LLVMFuncOp>(kernel.body);
+    if (!body)
+      return emitError(loc) << "kernel body @" << kernel.body
+                            << " disappeared during lowering";
+    buildEntryPoint(module, kernel, body);
+  }
+  return verifyFullyLowered(module, target->triple);
+}
+
+FailureOr<Binary> tgc::emitHostSharedLibrary(ModuleOp module,
+                                             const HostTarget &hostTarget,
+                                             unsigned optLevel,
+                                             StringRef soname) {
+  Location loc = module.getLoc();
+  FailureOr<HostTarget> target = hostTarget.resolve(loc);
+  if (failed(target))
+    return failure();
+  bool darwin = llvm::Triple(target->triple).isOSDarwin();
+  StringRef linker = darwin ? "ld64.lld" : "ld.lld";
+  std::optional<std::string> lld = findLld(linker);
+  if (!lld)
+    return emitError(loc) << linker
+                          << " is needed to link host code but was not found "
+                             "(looked at $TGC_"
+                          << (darwin ? "LD64_LLD" : "LD_LLD")
+                          << ", " TGC_LLVM_TOOLS_DIR
+                             ", and PATH; Debian: lld-22)";
+  if (failed(verifyFullyLowered(module, target->triple)))
+    return failure();
+
+  // Exports: what lowerHostModule left external.
+  SmallVector<std::string> exports;
+  for (auto func : module.getOps<LLVM::LLVMFuncOp>())
+    if (!func.isExternal() && func.getLinkage() != LLVM::Linkage::Internal &&
+        func.getLinkage() != LLVM::Linkage::Private)
+      exports.push_back(func.getName().str());
+  llvm::sort(exports);
+
+  auto machine = createTargetMachine(loc, target->triple, target->cpu,
+                                     target->features, optLevel, /*pic=*/true);
+  if (failed(machine))
+    return failure();
+  llvm::LLVMContext llvmContext;
+  auto llvmModule = translateToLlvm(module, llvmContext, **machine);
+  if (failed(llvmModule) ||
+      failed(optimizeModule(loc, **llvmModule, **machine, optLevel)) ||
+      failed(
+          checkNoExternals(loc, **llvmModule, kAllowedImports, target->triple)))
+    return failure();
+  auto object = emitMachineCode(loc, **llvmModule, **machine,
+                                llvm::CodeGenFileType::ObjectFile);
+  if (failed(object))
+    return failure();
+
+  FailureOr<TempDir> dir = TempDir::create(loc);
+  if (failed(dir) || failed(dir->write(loc, "kernels.o", *object)))
+    return failure();
+  std::string name = soname.empty()
+                         ? (darwin ? "tgc-host.dylib" : "tgc-host.so")
+                         : soname.str();
+  std::vector<std::string> args = {*lld};
+  if (darwin) {
+    // Undefined symbols (memcpy & co.) bind at load time from whatever
+    // the process has: we cannot link against an SDK's libSystem here.
+    args.insert(args.end(), {"-dylib", "-arch", "arm64", "-platform_version",
+                             "macos", "13.0", "13.0", "-install_name",
+                             "@rpath/" + name, "-undefined", "dynamic_lookup"});
+  } else {
+    args.insert(args.end(), {"-shared", "-soname", name, "-z", "noexecstack",
+                             "-z", "relro", "-z", "now", "--hash-style=both"});
+  }
+  args.insert(args.end(),
+              {"-o", dir->file("kernels.so"), dir->file("kernels.o")});
+  if (failed(runTool(loc, *dir, *lld, args,
+                     ("linking the host library with " + linker).str())))
+    return failure();
+  FailureOr<Binary> library = dir->read(loc, "kernels.so");
+  if (failed(library))
+    return failure();
+
+  FailureOr<LinkedSymbols> symbols = readLinkedSymbols(loc, *library);
+  if (failed(symbols))
+    return failure();
+  SmallVector<std::string> unexpected;
+  for (const std::string &symbol : symbols->undefined)
+    if (!llvm::is_contained(kAllowedImports, symbol))
+      unexpected.push_back(symbol);
+  if (!unexpected.empty()) {
+    InFlightDiagnostic diag = emitError(loc);
+    diag << "host library for " << target->triple
+         << " would import symbols only libm/compiler-rt provide: ";
+    llvm::interleaveComma(unexpected, diag);
+    if (llvm::Triple(target->triple).isX86())
+      diag << " (f16 conversions need F16C: use a cpu of x86-64-v3 or later)";
+    return diag;
+  }
+  if (ArrayRef(symbols->exported) != ArrayRef(exports)) {
+    InFlightDiagnostic diag = emitError(loc);
+    diag << "host library exports [";
+    llvm::interleaveComma(symbols->exported, diag);
+    diag << "], expected exactly the kernels [";
+    llvm::interleaveComma(exports, diag);
+    return diag << "]";
+  }
+  return std::move(*library);
+}

@@ -1,0 +1,177 @@
+//===- tgc.cpp - the tgc compiler driver ----------------------------------===//
+//
+//   tgc model.mlir -o model.bin [--targets=host,sm_90,gfx1100] [-O2]
+//   tgc model.mlir --emit=kernels
+//   tgc --inspect model.bin
+//
+//===----------------------------------------------------------------------===//
+
+#include "Inspect.h"
+
+#include "compiler/Pipeline.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> inputFile(cl::Positional,
+                                      cl::desc("<model.mlir | model.bin>"),
+                                      cl::init("-"));
+static cl::opt<std::string> outputFile("o", cl::desc("Output file"),
+                                       cl::value_desc("file"), cl::init(""));
+static cl::list<std::string>
+    targets("targets", cl::CommaSeparated,
+            cl::desc("Targets: host, a host triple (aarch64-linux-gnu, "
+                     "aarch64-apple-darwin), sm_XX, gfxNNNN "
+                     "(default host,sm_80,sm_90,gfx1100)"));
+static cl::opt<char> optLevel("O", cl::Prefix, cl::init('2'),
+                              cl::desc("Optimization level: -O0 ... -O3 "
+                                       "(default -O2)"));
+static cl::opt<std::string> hostCpu("host-cpu", cl::init(""),
+                                    cl::desc("CPU for host code (default: a "
+                                             "portable baseline)"));
+static cl::opt<tgc::Stage> emit(
+    "emit", cl::desc("Stop after a stage and write its output"),
+    cl::init(tgc::Stage::Bundle),
+    cl::values(clEnumValN(tgc::Stage::Tg, "tg", "tg after decomposition"),
+               clEnumValN(tgc::Stage::Linalg, "linalg", "linalg on tensors"),
+               clEnumValN(tgc::Stage::Kernels, "kernels",
+                          "kernel functions and generated GPU/host kernels"),
+               clEnumValN(tgc::Stage::Llvm, "llvm",
+                          "kernels lowered to the LLVM dialect"),
+               clEnumValN(tgc::Stage::Ptx, "ptx", "PTX of each NVIDIA target"),
+               clEnumValN(tgc::Stage::Cubin, "cubin",
+                          "cubin of the one NVIDIA target"),
+               clEnumValN(tgc::Stage::Hsaco, "hsaco",
+                          "HSACO of the one AMD target"),
+               clEnumValN(tgc::Stage::Bundle, "bundle", "the bundle")));
+static cl::opt<std::string>
+    dumpIntermediates("dump-intermediates", cl::init(""),
+                      cl::desc("Write every stage's IR and code objects to "
+                               "this directory"),
+                      cl::value_desc("dir"));
+static cl::opt<bool> inspect("inspect",
+                             cl::desc("Describe a bundle instead of compiling"));
+static cl::opt<bool> verbose("v", cl::desc("Print progress to stderr"));
+
+/// Writes `bytes` to `path` through a temporary file renamed at the end, so
+/// a failed or interrupted run never leaves a partial output behind.
+static LogicalResult writeAtomically(StringRef path, StringRef bytes) {
+  if (path == "-") {
+    llvm::outs() << bytes;
+    return success();
+  }
+  auto temp = llvm::sys::fs::TempFile::create(path + "-%%%%%%%%.tmp");
+  if (!temp) {
+    llvm::errs() << "tgc: error: cannot create a temporary file next to '"
+                 << path << "': " << llvm::toString(temp.takeError()) << "\n";
+    return failure();
+  }
+  {
+    llvm::raw_fd_ostream os(temp->FD, /*shouldClose=*/false);
+    os << bytes;
+    os.flush();
+    if (os.has_error()) {
+      llvm::errs() << "tgc: error: writing '" << path
+                   << "' failed: " << os.error().message() << "\n";
+      llvm::consumeError(temp->discard());
+      return failure();
+    }
+  }
+  if (llvm::Error e = temp->keep(path)) {
+    llvm::errs() << "tgc: error: cannot write '" << path
+                 << "': " << llvm::toString(std::move(e)) << "\n";
+    return failure();
+  }
+  return success();
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerDefaultTimingManagerCLOptions();
+  cl::ParseCommandLineOptions(argc, argv, "tgc: tensor graph compiler\n");
+
+  if (inspect)
+    return tgc::inspectBundle(inputFile, llvm::outs());
+
+  if (optLevel < '0' || optLevel > '3') {
+    llvm::errs() << "tgc: error: invalid optimization level -O" << optLevel
+                 << " (expected -O0 ... -O3)\n";
+    return 1;
+  }
+
+  DialectRegistry registry;
+  tgc::registerCompilerDialects(registry);
+  MLIRContext context(registry);
+  context.allowUnregisteredDialects(false);
+
+  std::string errorMessage;
+  auto input = openInputFile(inputFile, &errorMessage);
+  if (!input) {
+    llvm::errs() << "tgc: error: " << errorMessage << "\n";
+    return 1;
+  }
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1;
+  if (failed(verify(*module)))
+    return 1;
+
+  tgc::CompileOptions options;
+  if (!targets.empty())
+    options.targets.assign(targets.begin(), targets.end());
+  options.optLevel = optLevel - '0';
+  options.stopAfter = emit;
+  options.hostCpu = hostCpu;
+  options.dumpDirectory = dumpIntermediates;
+  options.verbose = verbose;
+  DefaultTimingManager timing;
+  applyDefaultTimingManagerCLOptions(timing);
+  TimingScope rootTiming = timing.getRootScope();
+  options.configurePassManager = [&](PassManager &pm) {
+    if (failed(applyPassManagerCLOptions(pm)))
+      return;
+    pm.enableTiming(rootTiming);
+  };
+
+  tgc::CompileResult result;
+  if (failed(tgc::compile(*module, options, result)))
+    return 1;
+  for (const std::string &skipped : result.skipped)
+    llvm::errs() << "tgc: warning: skipped " << skipped << "\n";
+
+  bool binary = emit == tgc::Stage::Bundle || emit == tgc::Stage::Cubin ||
+                emit == tgc::Stage::Hsaco;
+  std::string output = outputFile;
+  if (output.empty()) {
+    if (binary && emit == tgc::Stage::Bundle) {
+      llvm::errs() << "tgc: error: a bundle needs an output file (-o "
+                      "model.bin); use --emit=<stage> to print a stage\n";
+      return 1;
+    }
+    output = "-";
+  }
+  StringRef bytes = binary ? StringRef(reinterpret_cast<const char *>(
+                                           result.bytes.data()),
+                                       result.bytes.size())
+                           : StringRef(result.text);
+  return failed(writeAtomically(output, bytes)) ? 1 : 0;
+}
