@@ -230,13 +230,18 @@ private:
                                 " section, not a constants one");
       out_.constantsSection = section;
       out_.constantsSectionSize = entry.rawSize;
-    } else if (numConstants != 0) {
-      return Status::dataLoss("the module has " + std::to_string(numConstants) +
-                              " constants but no constants section");
     }
+    // Without a section there are 0 bytes of constants: writers leave the
+    // section out when every constant is empty.
     for (size_t c = 0; c < numConstants; ++c) {
       const fb::Constant *constant = module.constants()->Get(c);
       uint64_t offset = constant->offset(), size = constant->size();
+      if (section == -1 && (offset != 0 || size != 0))
+        return Status::dataLoss("constant " + std::to_string(c) + " (offset " +
+                                std::to_string(offset) + ", " +
+                                std::to_string(size) +
+                                " bytes) needs a constants section but the "
+                                "module has none");
       if (offset > out_.constantsSectionSize ||
           size > out_.constantsSectionSize - offset)
         return Status::dataLoss(

@@ -82,6 +82,17 @@ TEST(BundleReader, UncompressedMetadataDecodes) {
   EXPECT_TRUE(status.isOk()) << status.message();
 }
 
+TEST(BundleReader, EmptyConstantsNeedNoSection) {
+  TModule m = addModule();
+  m.functions.erase(m.functions.begin()); // keep 'negate' only
+  m.constants = {{0, 0}};
+  m.constantsSection = -1;
+  m.functions[0].buffers.push_back({k::constant, 0, 0});
+  Status status =
+      open(buildBundle(m, {{format::SectionKind::Code, fakeCode(), true}}));
+  EXPECT_TRUE(status.isOk()) << status.message();
+}
+
 TEST(BundleReader, EveryTruncationFails) {
   std::vector<uint8_t> full = buildAddBundle(fakeCode());
   for (size_t size = 0; size < full.size(); ++size) {
@@ -356,7 +367,8 @@ INSTANTIATE_TEST_SUITE_P(
                      "one"},
         MetadataCase{"ConstantsWithoutSection",
                      [](TModule &m) { m.constantsSection = -1; },
-                     "the module has 1 constants but no constants section"},
+                     "constant 0 (offset 0, 24 bytes) needs a constants "
+                     "section but the module has none"},
         MetadataCase{"CodeSection",
                      [](TModule &m) { m.codeObjects[0].section = 3; },
                      "code object 0 (host_elf_so HOST) refers to section 3 "
