@@ -238,8 +238,9 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
     getInputMutable().assign(producer.getInput());
     return getResult();
   }
-  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
-    return dense.reshape(getType());
+  // Reshaping a constant copies it, so large ones are left alone.
+  if (isSmallConstant(adaptor.getInput()))
+    return cast<DenseElementsAttr>(adaptor.getInput()).reshape(getType());
   return {};
 }
 
@@ -338,8 +339,15 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
                                   "need one entry per dimension of ",
                              type);
   for (int64_t d = 0; d < rank; ++d) {
-    if (start[d] < 0 || size[d] < 1 || stride[d] < 1 ||
-        start[d] + (size[d] - 1) * stride[d] >= type.getDimSize(d))
+    if (size[d] < 1 || stride[d] < 1)
+      return emitOptionalError(loc, "'tg.slice' op dimension ", d, " has size ",
+                               size[d], " and stride ", stride[d],
+                               "; both must be positive");
+    // The last index start + (size - 1) * stride must be < dim; divide
+    // rather than multiply so huge sizes cannot overflow.
+    int64_t dim = type.getDimSize(d);
+    if (start[d] < 0 || start[d] >= dim ||
+        (size[d] - 1) > (dim - 1 - start[d]) / stride[d])
       return emitOptionalError(
           loc, "'tg.slice' op dimension ", d, " (start ", start[d], ", size ",
           size[d], ", stride ", stride[d], ") is outside the input ", type);
@@ -435,6 +443,32 @@ static LogicalResult verifyNormParam(Operation *op, StringRef name,
            << shapeString(expected) << " with element type "
            << input.getElementType();
   return success();
+}
+
+/// `input-type (, type)*`, one type for each optional operand present, in
+/// order (see LayerNormOp's assembly format).
+static ParseResult
+parseNormTypes(OpAsmParser &parser, Type &inputType,
+               const std::optional<OpAsmParser::UnresolvedOperand> &weight,
+               const std::optional<OpAsmParser::UnresolvedOperand> &bias,
+               Type &weightType, Type &biasType) {
+  if (parser.parseType(inputType))
+    return failure();
+  if (weight && (parser.parseComma() || parser.parseType(weightType)))
+    return failure();
+  if (bias && (parser.parseComma() || parser.parseType(biasType)))
+    return failure();
+  return success();
+}
+
+static void printNormTypes(OpAsmPrinter &printer, Operation *, Type inputType,
+                           Value weight, Value bias, Type weightType,
+                           Type biasType) {
+  printer << inputType;
+  if (weight)
+    printer << ", " << weightType;
+  if (bias)
+    printer << ", " << biasType;
 }
 
 LogicalResult SoftmaxOp::verify() {

@@ -403,10 +403,13 @@ def Tg_LayerNormOp : Tg_Op<"layer_norm", [Pure, AttrSizedOperandSegments,
                        Optional<Tg_Tensor>:$bias, I64Attr:$axis,
                        F32Attr:$epsilon);
   let results = (outs Tg_Tensor:$result);
+  // The trailing types are matched to the operands that are present, so a
+  // bias without a weight parses back (two optional `, type` groups cannot
+  // tell which operand a lone type belongs to).
   let assemblyFormat = [{
     $input (`weight` $weight^)? (`bias` $bias^)? `axis` `=` $axis `epsilon`
-    `=` $epsilon attr-dict `:` type($input) (`,` type($weight)^)?
-    (`,` type($bias)^)?
+    `=` $epsilon attr-dict `:` custom<NormTypes>(type($input), ref($weight),
+    ref($bias), type($weight), type($bias))
   }];
   let hasVerifier = 1;
 }
