@@ -84,8 +84,9 @@ TEST(Half, Conversions) {
   EXPECT_EQ(halfToFloat(0x8400), -std::ldexp(1.f, -14));
   for (uint32_t h = 0; h < 0x10000; ++h) {
     float f = halfToFloat(uint16_t(h));
-    if (!std::isnan(f))
+    if (!std::isnan(f)) {
       ASSERT_EQ(floatToHalf(f), h) << std::hex << h;
+    }
   }
 }
 
