@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs on the borrowed GPU machine, from the directory prepared by
+# scripts/prepare-gpu-check.sh (carried as .gpu/):
+#   1. every example on cuda:0 against its NumPy reference and against the
+#      host backend's output;
+#   2. a PTX-only bundle (sm_80 code on a newer GPU): driver JIT, then a
+#      second process that must hit the kernel cache;
+#   3. bench/gpu models: tg-run --benchmark next to PyTorch on the same GPU.
+# Prints a summary; exits 1 if any correctness check failed.
+set -u
+cd "$(dirname "${BASH_SOURCE[0]}")"
+export TGC_CACHE_DIR="$(mktemp -d)"
+failures=0
+check() { # description, command...
+  local what="$1"; shift
+  if "$@"; then echo "PASS $what"; else echo "FAIL $what"; failures=$((failures + 1)); fi
+}
+
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
+./tg-run --list-devices
+
+for m in mlp softmax layernorm attention; do
+  check "$m cuda vs numpy" ./tg-run $m.bin --device=cuda:0 --input=@$m.x.npy \
+    --expected-output=@$m.ref.npy --atol=1e-4 --rtol=1e-3 --print-max-elements=0 -v >/dev/null
+  check "$m cuda vs host" ./tg-run $m.bin --device=cuda:0 --input=@$m.x.npy \
+    --expected-output=@$m.host.npy --atol=1e-5 --rtol=1e-4 --print-max-elements=0 >/dev/null
+  ./tg-run $m.bin --device=cuda:0 --input=@$m.x.npy --benchmark=200 | grep -vE '^result|^[-0-9. e]+$' | head -12
+done
+
+check "ptx jit (cold cache)" ./tg-run softmax-sm80.bin --device=cuda:0 --input=@softmax.x.npy \
+  --expected-output=@softmax.ref.npy --atol=1e-4 --rtol=1e-3 -v
+check "ptx jit (warm cache)" ./tg-run softmax-sm80.bin --device=cuda:0 --input=@softmax.x.npy \
+  --expected-output=@softmax.ref.npy --atol=1e-4 --rtol=1e-3 -v
+echo "kernel cache entries: $(find "$TGC_CACHE_DIR" -type f | wc -l)"
+
+python3 - <<'PY'
+import numpy as np
+rng = np.random.default_rng(0)
+f = lambda *s: rng.standard_normal(s).astype(np.float32)
+np.save("sm.x.npy", f(4096, 4096))
+np.save("ln.x.npy", f(8192, 1024)); np.save("ln.g.npy", f(1024)); np.save("ln.b.npy", f(1024))
+np.save("mm.a.npy", f(2048, 2048)); np.save("mm.b.npy", f(2048, 2048)); np.save("mm.bias.npy", f(2048))
+np.save("ew.x.npy", f(4096, 4096)); np.save("ew.y.npy", f(4096, 4096))
+PY
+bench() { # model, inputs...
+  local m="$1"; shift
+  local args=()
+  for i in "$@"; do args+=(--input=@$i); done
+  echo "== $m"
+  ./tg-run $m.bin --device=cuda:0 "${args[@]}" --benchmark=20 | grep -vE '^result|^[-0-9. e.]+$|^\.\.\.' | head -14
+  python3 torch_compare.py $m "$@"
+}
+bench softmax_4096 sm.x.npy
+bench layernorm_8192x1024 ln.x.npy ln.g.npy ln.b.npy
+bench matmul_gelu_2048 mm.a.npy mm.b.npy mm.bias.npy
+bench elementwise_16m ew.x.npy ew.y.npy
+
+echo "gpu-check: $failures failure(s)"
+exit $((failures > 0))

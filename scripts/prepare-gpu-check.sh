@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Prepares .gpu/ for scripts/gpu-check.sh on a borrowed GPU machine that has
+# no LLVM: a static tg-run, every example compiled here for the default
+# targets (plus a PTX-only bundle to exercise the driver JIT and the kernel
+# cache), the bench/gpu models for sm_90, inputs, NumPy references and the
+# host backend's outputs.
+#
+#   scripts/prepare-gpu-check.sh [BUILD_DIR]   (default: build)
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${1:-$repo/build}"
+out="$repo/.gpu"
+py=/usr/bin/python3
+grep -qx '/.gpu/' "$repo/.git/info/exclude" 2>/dev/null || echo '/.gpu/' >> "$repo/.git/info/exclude"
+
+"$repo/scripts/build-device-runtime.sh" "$repo/build-device" >/dev/null
+rm -rf "$out" && mkdir -p "$out"
+cp "$repo/build-device/bin/tg-run" "$out/tg-run"
+cp "$repo/bench/gpu/torch_compare.py" "$repo/scripts/gpu-check.sh" "$out/"
+
+for model in mlp softmax layernorm attention; do
+  src="$repo/examples/$model.mlir"
+  "$build/bin/tgc" "$src" -o "$out/$model.bin"
+  # Input shape from the signature of @main.
+  shape=$(sed -n 's/.*func.func @main(%x: tensor<\([0-9x]*\)xf32>.*/\1/p' "$src")
+  $py - "$out/$model.x.npy" "$shape" <<'PY'
+import sys, numpy as np
+shape = tuple(int(d) for d in sys.argv[2].split("x"))
+np.save(sys.argv[1], np.random.default_rng(7).standard_normal(shape).astype(np.float32))
+PY
+  $py "$repo/scripts/reference.py" "$src" "$out/$model.x.npy" "$out/$model.ref.npy"
+  "$build/bin/tg-run" "$out/$model.bin" --device=host --input=@"$out/$model.x.npy" \
+    --output=@"$out/$model.host.npy" >/dev/null
+done
+# PTX only for an older arch: on an sm_90 device the runtime must JIT it.
+"$build/bin/tgc" "$repo/examples/softmax.mlir" --targets=sm_80 -o "$out/softmax-sm80.bin" 2>/dev/null
+
+for model in softmax_4096 layernorm_8192x1024 matmul_gelu_2048 elementwise_16m; do
+  "$build/bin/tgc" "$repo/bench/gpu/$model.mlir" --targets=sm_90 -o "$out/$model.bin"
+done
+du -sh "$out"
