@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <new>
 
 using namespace tgc;
 using namespace tgc::io;
@@ -613,12 +614,25 @@ static bool parseValue(const std::string &token, tgc_dtype_t dtype, void *dst,
 }
 
 bool tgc::io::parseTensorText(const std::string &text, Tensor &out,
-                              std::string &error) {
+                              std::string &error, uint64_t maxBytes) {
   size_t eq = text.find('=');
   TensorType type;
   if (!parseTensorType(trim(text.substr(0, eq)), type, error))
     return false;
-  Tensor tensor(type);
+  // A short string can ask for a huge tensor (zeros or one splatted value).
+  if (type.byteSize() > maxBytes) {
+    error = type.str() + " is " + std::to_string(type.byteSize()) +
+            " bytes, more than the limit of " + std::to_string(maxBytes);
+    return false;
+  }
+  Tensor tensor;
+  try {
+    tensor = Tensor(type);
+  } catch (const std::bad_alloc &) {
+    error = "not enough memory for " + type.str() + " (" +
+            std::to_string(type.byteSize()) + " bytes)";
+    return false;
+  }
   if (eq == std::string::npos) {
     out = std::move(tensor);
     return true;

@@ -47,8 +47,10 @@ bool parseTensorType(const std::string &text, TensorType &out,
 /// "2x3xf32=1 2 3 4 5 6". Values are separated by spaces or commas;
 /// brackets are ignored (so printed results parse back); one value fills
 /// the whole tensor; no "=" gives zeros. Floats accept nan/inf; i1 accepts
-/// 0/1/true/false.
-bool parseTensorText(const std::string &text, Tensor &out, std::string &error);
+/// 0/1/true/false. Tensors over `maxBytes` are refused (fuzzers bound it;
+/// tg-run allows anything below 2^48 and reports when memory runs out).
+bool parseTensorText(const std::string &text, Tensor &out, std::string &error,
+                     uint64_t maxBytes = uint64_t(1) << 48);
 
 /// Element `index` as a double (i1 -> 0/1).
 double elementAsDouble(const Tensor &tensor, size_t index);
