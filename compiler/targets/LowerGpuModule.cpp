@@ -25,6 +25,7 @@
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
 #include "mlir/Dialect/AMDGPU/Utils/Chipset.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -57,6 +58,98 @@ std::optional<TargetSpec> TargetSpec::fromChip(StringRef chip) {
 }
 
 namespace {
+
+/// Offsets in the HSA AQL kernel dispatch packet
+/// (hsa_kernel_dispatch_packet_t).
+constexpr int64_t kPacketWorkgroupSize = 4; // uint16_t workgroup_size_{x,y,z}
+constexpr int64_t kPacketGridSize = 12;     // uint32_t grid_size_{x,y,z}
+
+/// Reads a field of the dispatch packet as an index.
+Value loadPacketField(OpBuilder &b, Location loc, int64_t offset,
+                      unsigned bits) {
+  MLIRContext *context = b.getContext();
+  auto constant = LLVM::LLVMPointerType::get(context, /*addressSpace=*/4);
+  Value packet = LLVM::CallIntrinsicOp::create(
+                     b, loc, constant,
+                     b.getStringAttr("llvm.amdgcn.dispatch.ptr"), ValueRange())
+                     .getResult(0);
+  Value field = LLVM::GEPOp::create(b, loc, constant, b.getI8Type(), packet,
+                                    ArrayRef<LLVM::GEPArg>{int32_t(offset)});
+  Value value =
+      LLVM::LoadOp::create(b, loc, b.getIntegerType(bits), field,
+                           /*alignment=*/bits / 8,
+                           /*isVolatile=*/false, /*isNonTemporal=*/false,
+                           /*isInvariant=*/true);
+  if (bits < 32)
+    value = arith::ExtUIOp::create(b, loc, b.getI32Type(), value);
+  return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), value);
+}
+
+/// The block size a kernel is known to be launched with: gpu.func's own
+/// `known_block_size`, or the discardable `gpu.known_block_size` (which is
+/// also what survives on the llvm.func after conversion).
+DenseI32ArrayAttr knownBlockSize(Operation *func) {
+  for (StringRef name :
+       {StringRef("known_block_size"),
+        StringRef(gpu::GPUDialect::KnownBlockSizeAttrHelper::getNameStr())})
+    if (auto known = func->getAttrOfType<DenseI32ArrayAttr>(name))
+      if (known.size() == 3)
+        return known;
+  return {};
+}
+
+/// Block size along `dim`: a constant under a known block size, else read
+/// from the dispatch packet.
+Value amdBlockDim(OpBuilder &b, Operation *op, gpu::Dimension dim) {
+  unsigned index = static_cast<unsigned>(dim);
+  if (auto func = op->getParentOfType<gpu::GPUFuncOp>())
+    if (DenseI32ArrayAttr known = knownBlockSize(func))
+      return arith::ConstantIndexOp::create(b, op->getLoc(), known[index]);
+  return loadPacketField(b, op->getLoc(), kPacketWorkgroupSize + 2 * index, 16);
+}
+
+/// Upstream lowers gpu.block_dim/grid_dim for AMD to calls into ockl (ROCm's
+/// device library), which tgc does not link. The same numbers are in the
+/// AQL dispatch packet that every HSA/HIP launch provides, in every code
+/// object version; reading it needs no hidden kernel arguments.
+struct AmdBlockDimFromPacket : OpRewritePattern<gpu::BlockDimOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(gpu::BlockDimOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, amdBlockDim(rewriter, op, op.getDimension()));
+    return success();
+  }
+};
+
+struct AmdGridDimFromPacket : OpRewritePattern<gpu::GridDimOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(gpu::GridDimOp op,
+                                PatternRewriter &rewriter) const override {
+    // The packet holds the grid in work-items; blocks = ceil(grid / block).
+    unsigned index = static_cast<unsigned>(op.getDimension());
+    Value items =
+        loadPacketField(rewriter, op.getLoc(), kPacketGridSize + 4 * index, 32);
+    Value block = amdBlockDim(rewriter, op, op.getDimension());
+    rewriter.replaceOpWithNewOp<arith::CeilDivUIOp>(op, items, block);
+    return success();
+  }
+};
+
+struct AmdDispatchPacketPass
+    : public PassWrapper<AmdDispatchPacketPass,
+                         OperationPass<gpu::GPUModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(AmdDispatchPacketPass)
+  StringRef getArgument() const override { return "tgc-amd-dispatch-packet"; }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<LLVM::LLVMDialect, arith::ArithDialect>();
+  }
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<AmdBlockDimFromPacket, AmdGridDimFromPacket>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
 
 struct ConvertGpuModulePass
     : public PassWrapper<ConvertGpuModulePass,
@@ -144,8 +237,7 @@ struct ConvertGpuModulePass
 void addLaunchBounds(gpu::GPUModuleOp module, GpuVendor vendor) {
   MLIRContext *context = module.getContext();
   for (auto func : module.getOps<LLVM::LLVMFuncOp>()) {
-    auto known = func->getAttrOfType<DenseI32ArrayAttr>(
-        gpu::GPUDialect::KnownBlockSizeAttrHelper::getNameStr());
+    DenseI32ArrayAttr known = knownBlockSize(func);
     if (!known)
       continue;
     int64_t threads = 1;
@@ -184,6 +276,8 @@ LogicalResult tgc::lowerGpuModule(gpu::GPUModuleOp module,
   MLIRContext *context = module.getContext();
   PassManager pm(context, gpu::GPUModuleOp::getOperationName());
   pm.addPass(tgc::detail::createLowerMathPass());
+  if (target.vendor == GpuVendor::Amd)
+    pm.addPass(std::make_unique<AmdDispatchPacketPass>());
   // ceildivsi, floordivsi, maximumf etc. have no direct LLVM lowering.
   pm.addPass(arith::createArithExpandOpsPass());
   // subview/reinterpret_cast -> offsets the LLVM lowering understands;
