@@ -26,7 +26,13 @@ struct tgc_status_s {
 
 struct tgc_bundle_s {
   std::shared_ptr<Bundle> bundle;
+  std::vector<std::string> codeObjects; // descriptions, for the C strings
 };
+
+static void describeCodeObjects(tgc_bundle_s &handle) {
+  for (const CodeObjectDesc &code : handle.bundle->desc().codeObjects)
+    handle.codeObjects.push_back(code.str());
+}
 
 struct tgc_device_list_s {
   DeviceInventory inventory;
@@ -155,6 +161,7 @@ tgc_status_t tgc_bundle_open_file(const char *path, tgc_bundle_t **out_bundle) {
     *out_bundle = nullptr;
     auto handle = std::make_unique<tgc_bundle_s>();
     TGC_RETURN_IF_ERROR(Bundle::openFile(path, handle->bundle));
+    describeCodeObjects(*handle);
     *out_bundle = handle.release();
     return Status::ok();
   });
@@ -172,6 +179,7 @@ tgc_status_t tgc_bundle_open_memory(const void *data, size_t size,
     TGC_RETURN_IF_ERROR(
         Bundle::openMemory(std::vector<uint8_t>(bytes, bytes + size),
                            name ? name : "", handle->bundle));
+    describeCodeObjects(*handle);
     *out_bundle = handle.release();
     return Status::ok();
   });
@@ -188,6 +196,16 @@ tgc_status_t tgc_bundle_verify(const tgc_bundle_t *bundle) {
 
 const char *tgc_bundle_producer(const tgc_bundle_t *bundle) {
   return bundle ? bundle->bundle->desc().producer.c_str() : "";
+}
+
+size_t tgc_bundle_code_object_count(const tgc_bundle_t *bundle) {
+  return bundle ? bundle->codeObjects.size() : 0;
+}
+
+const char *tgc_bundle_code_object(const tgc_bundle_t *bundle, size_t index) {
+  if (!bundle || index >= bundle->codeObjects.size())
+    return "";
+  return bundle->codeObjects[index].c_str();
 }
 
 //===----------------------------------------------------------------------===//

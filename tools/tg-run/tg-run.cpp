@@ -213,8 +213,11 @@ int run(const Options &options) {
     throw Failure{"no bundle given (usage: tg-run model.bin [options]; see "
                   "--help)"};
   Bundle bundle = Bundle::openFile(options.bundle);
+  std::string codeObjects;
+  for (const std::string &code : bundle.codeObjects())
+    codeObjects += (codeObjects.empty() ? "" : ", ") + code;
   verbose(options, "bundle " + options.bundle + " written by '" +
-                       bundle.producer() + "'");
+                       bundle.producer() + "', code: " + codeObjects);
   Device device = Device::open(options.device, &bundle);
   DeviceInfo info = device.info();
   verbose(options,

@@ -124,6 +124,11 @@ tgc_status_t tgc_bundle_verify(const tgc_bundle_t *bundle);
 
 /* "tgc 0.1.0 (LLVM 22.1.8)": who wrote the bundle. */
 const char *tgc_bundle_producer(const tgc_bundle_t *bundle);
+/* The bundle's code objects, each described as "<format> <arch>", e.g.
+ * "cubin sm_90", "ptx sm_80", "hsaco gfx1100",
+ * "host_elf_so x86_64-unknown-linux-gnu". */
+size_t tgc_bundle_code_object_count(const tgc_bundle_t *bundle);
+const char *tgc_bundle_code_object(const tgc_bundle_t *bundle, size_t index);
 
 /*===----------------------------------------------------------------------===*
  * Devices

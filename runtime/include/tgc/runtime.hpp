@@ -137,6 +137,13 @@ public:
     return Bundle(handle);
   }
   std::string producer() const { return tgc_bundle_producer(get()); }
+  /// "cubin sm_90", "ptx sm_80", "host_elf_so x86_64-unknown-linux-gnu".
+  std::vector<std::string> codeObjects() const {
+    std::vector<std::string> list;
+    for (size_t i = 0; i < tgc_bundle_code_object_count(get()); ++i)
+      list.push_back(tgc_bundle_code_object(get(), i));
+    return list;
+  }
   /// Verifies every section's checksum and decompression now.
   void verify() const { detail::check(tgc_bundle_verify(get())); }
   const tgc_bundle_t *get() const { return handle_.get(); }

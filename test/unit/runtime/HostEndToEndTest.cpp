@@ -58,6 +58,8 @@ template <typename Fn> std::string errorOf(Fn &&body, tgc_status_code_t code) {
 
 TEST_F(HostEndToEnd, CallComputesAllOutputs) {
   Bundle b = bundle();
+  EXPECT_EQ(b.codeObjects(),
+            std::vector<std::string>{"host_elf_so " + hostTriple()});
   Device device = Device::open("auto", &b);
   EXPECT_EQ(device.info().id, "host");
   Module module = Module::load(device, b);
