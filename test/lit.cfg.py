@@ -34,7 +34,8 @@ else:
     config.available_features.add("tgc-compiler")
 
 # PATH: our tools first, then LLVM's (FileCheck, not, count, llvm-readelf).
-path = [d for d in config.tgc_tools_dirs if d] + [config.llvm_tools_dir]
+path = list(dict.fromkeys([d for d in config.tgc_tools_dirs if d] +
+                          [config.llvm_tools_dir]))
 config.environment["PATH"] = os.pathsep.join(path + [config.environment["PATH"]])
 
 for tool in ["tg-opt", "tgc", "tg-run"]:
