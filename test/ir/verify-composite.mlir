@@ -88,3 +88,29 @@ func.func @rms_norm_weight_element(%a: tensor<4x8xbf16>, %w: tensor<8xf32>) {
   %0 = tg.rms_norm %a weight %w axis = 1 epsilon = 1.0e-06 : tensor<4x8xbf16>, tensor<8xf32>
   return
 }
+
+// -----
+
+// A bias without a weight is checked the same way.
+func.func @layer_norm_bias_only_shape(%a: tensor<4x8xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{'tg.layer_norm' op bias has type 'tensor<4xf32>' but the normalized shape of 'tensor<4x8xf32>' from axis 1 is [8] with element type 'f32'}}
+  %0 = tg.layer_norm %a bias %b axis = 1 epsilon = 1.0e-05 : tensor<4x8xf32>, tensor<4xf32>
+  return
+}
+
+// -----
+
+// The custom form names one type per operand present.
+func.func @layer_norm_missing_type(%a: tensor<4x8xf32>, %w: tensor<8xf32>, %b: tensor<8xf32>) {
+  // expected-error @+1 {{expected ','}}
+  %0 = tg.layer_norm %a weight %w bias %b axis = 1 epsilon = 1.0e-05 : tensor<4x8xf32>, tensor<8xf32>
+  return
+}
+
+// -----
+
+func.func @rms_norm_result_type(%a: tensor<4x8xf32>) {
+  // expected-error @+1 {{'tg.rms_norm' op failed to verify that all of {input, result} have same type}}
+  %0 = "tg.rms_norm"(%a) {axis = 1 : i64, epsilon = 1.0e-06 : f32} : (tensor<4x8xf32>) -> tensor<4x4xf32>
+  return
+}

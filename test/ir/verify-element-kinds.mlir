@@ -110,3 +110,131 @@ func.func @reduce_on_i1(%a: tensor<2xi1>) {
   %0 = tg.reduce_sum %a axes = [0] : tensor<2xi1> -> tensor<i1>
   return
 }
+
+// -----
+
+func.func @log_on_int(%a: tensor<4xi32>) {
+  // expected-error @+1 {{'tg.log' op operand #0 has element type 'i32'; requires a floating-point type}}
+  %0 = tg.log %a : tensor<4xi32>
+  return
+}
+
+// -----
+
+func.func @sqrt_on_int(%a: tensor<4xi32>) {
+  // expected-error @+1 {{'tg.sqrt' op operand #0 has element type 'i32'; requires a floating-point type}}
+  %0 = tg.sqrt %a : tensor<4xi32>
+  return
+}
+
+// -----
+
+func.func @rsqrt_on_int(%a: tensor<4xi32>) {
+  // expected-error @+1 {{'tg.rsqrt' op operand #0 has element type 'i32'; requires a floating-point type}}
+  %0 = tg.rsqrt %a : tensor<4xi32>
+  return
+}
+
+// -----
+
+func.func @reciprocal_on_int(%a: tensor<4xi32>) {
+  // expected-error @+1 {{'tg.reciprocal' op operand #0 has element type 'i32'; requires a floating-point type}}
+  %0 = tg.reciprocal %a : tensor<4xi32>
+  return
+}
+
+// -----
+
+func.func @silu_on_int(%a: tensor<4xi32>) {
+  // expected-error @+1 {{'tg.silu' op operand #0 has element type 'i32'; requires a floating-point type}}
+  %0 = tg.silu %a : tensor<4xi32>
+  return
+}
+
+// -----
+
+func.func @sin_on_int(%a: tensor<4xi32>) {
+  // expected-error @+1 {{'tg.sin' op operand #0 has element type 'i32'; requires a floating-point type}}
+  %0 = tg.sin %a : tensor<4xi32>
+  return
+}
+
+// -----
+
+func.func @cos_on_int(%a: tensor<4xi32>) {
+  // expected-error @+1 {{'tg.cos' op operand #0 has element type 'i32'; requires a floating-point type}}
+  %0 = tg.cos %a : tensor<4xi32>
+  return
+}
+
+// -----
+
+func.func @abs_on_i1(%a: tensor<4xi1>) {
+  // expected-error @+1 {{'tg.abs' op operand #0 has element type i1; requires a numeric type}}
+  %0 = tg.abs %a : tensor<4xi1>
+  return
+}
+
+// -----
+
+func.func @sub_on_i1(%a: tensor<4xi1>) {
+  // expected-error @+1 {{'tg.sub' op operand #0 has element type}}
+  %0 = tg.sub %a, %a : tensor<4xi1>, tensor<4xi1> -> tensor<4xi1>
+  return
+}
+
+// -----
+
+func.func @mul_on_i1(%a: tensor<4xi1>) {
+  // expected-error @+1 {{'tg.mul' op operand #0 has element type}}
+  %0 = tg.mul %a, %a : tensor<4xi1>, tensor<4xi1> -> tensor<4xi1>
+  return
+}
+
+// -----
+
+func.func @div_on_i1(%a: tensor<4xi1>) {
+  // expected-error @+1 {{'tg.div' op operand #0 has element type}}
+  %0 = tg.div %a, %a : tensor<4xi1>, tensor<4xi1> -> tensor<4xi1>
+  return
+}
+
+// -----
+
+func.func @min_on_i1(%a: tensor<4xi1>) {
+  // expected-error @+1 {{'tg.min' op operand #0 has element type}}
+  %0 = tg.min %a, %a : tensor<4xi1>, tensor<4xi1> -> tensor<4xi1>
+  return
+}
+
+// -----
+
+func.func @pow_on_i1(%a: tensor<4xi1>) {
+  // expected-error @+1 {{'tg.pow' op operand #0 has element type}}
+  %0 = tg.pow %a, %a : tensor<4xi1>, tensor<4xi1> -> tensor<4xi1>
+  return
+}
+
+// -----
+
+func.func @reduce_max_on_i1(%a: tensor<2xi1>) {
+  // expected-error @+1 {{'tg.reduce_max' op operand #0 has element type i1; requires a numeric type}}
+  %0 = tg.reduce_max %a axes = [0] : tensor<2xi1> -> tensor<i1>
+  return
+}
+
+// -----
+
+func.func @reduce_min_on_i1(%a: tensor<2xi1>) {
+  // expected-error @+1 {{'tg.reduce_min' op operand #0 has element type i1; requires a numeric type}}
+  %0 = tg.reduce_min %a axes = [0] : tensor<2xi1> -> tensor<i1>
+  return
+}
+
+// -----
+
+func.func @reduce_mean_on_i1(%a: tensor<2xi1>) {
+  // expected-error @+1 {{'tg.reduce_mean' op operand #0 has element type i1; requires a numeric type}}
+  %0 = tg.reduce_mean %a axes = [0] : tensor<2xi1> -> tensor<i1>
+  return
+}
