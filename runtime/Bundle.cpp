@@ -221,8 +221,7 @@ private:
       if (section < 0 || size_t(section) >= sections_.size())
         return Status::dataLoss("constants_section " + std::to_string(section) +
                                 " is out of range (the bundle has " +
-                                std::to_string(sections_.size()) +
-                                " sections)");
+                                countOf(sections_.size(), "section") + ")");
       const fb::SectionEntry &entry = sections_[section];
       if (entry.kind != fb::SectionKind::Constants)
         return Status::dataLoss("constants_section " + std::to_string(section) +
@@ -292,10 +291,9 @@ private:
         return Status::dataLoss(where + " has no arch");
       desc.section = code->section();
       if (desc.section >= sections_.size())
-        return Status::dataLoss(where + " refers to section " +
-                                std::to_string(desc.section) +
-                                " but the bundle has " +
-                                std::to_string(sections_.size()) + " sections");
+        return Status::dataLoss(
+            where + " refers to section " + std::to_string(desc.section) +
+            " but the bundle has " + countOf(sections_.size(), "section"));
       if (sections_[desc.section].kind != fb::SectionKind::Code)
         return Status::dataLoss(
             where + " refers to section " + std::to_string(desc.section) +
@@ -311,7 +309,7 @@ private:
         if (k >= numKernels)
           return Status::dataLoss(lwhere + " refers to kernel " +
                                   std::to_string(k) + " but the module has " +
-                                  std::to_string(numKernels) + " kernels");
+                                  countOf(numKernels, "kernel"));
         if (seen[k])
           return Status::dataLoss(lwhere + ": kernel " + std::to_string(k) +
                                   " (" + quoted(out_.kernels[k].name) +
@@ -415,8 +413,7 @@ private:
         if (bd.index >= tensors.size())
           return Status::dataLoss(
               where + " refers to " + what + " " + std::to_string(bd.index) +
-              " but the function has " + std::to_string(tensors.size()) + " " +
-              what + "s");
+              " but the function has " + countOf(tensors.size(), what));
         if (owners[bd.index] >= 0)
           return Status::dataLoss(
               where + ": " + what + " " + std::to_string(bd.index) +
@@ -440,10 +437,10 @@ private:
         break;
       case BufferKind::Constant:
         if (bd.index >= out_.constants.size())
-          return Status::dataLoss(
-              where + " refers to constant " + std::to_string(bd.index) +
-              " but the module has " + std::to_string(out_.constants.size()) +
-              " constants");
+          return Status::dataLoss(where + " refers to constant " +
+                                  std::to_string(bd.index) +
+                                  " but the module has " +
+                                  countOf(out_.constants.size(), "constant"));
         if (bd.size != out_.constants[bd.index].size)
           return Status::dataLoss(
               where + " is " + std::to_string(bd.size) +
@@ -479,10 +476,10 @@ private:
         std::string bwhere = where + ": binding " + std::to_string(i);
         uint32_t buffer = binding->buffer();
         if (buffer >= desc.buffers.size())
-          return Status::dataLoss(
-              bwhere + " refers to buffer " + std::to_string(buffer) +
-              " but the function has " + std::to_string(desc.buffers.size()) +
-              " buffers");
+          return Status::dataLoss(bwhere + " refers to buffer " +
+                                  std::to_string(buffer) +
+                                  " but the function has " +
+                                  countOf(desc.buffers.size(), "buffer"));
         uint64_t size = desc.buffers[buffer].size;
         if (binding->offset() > size)
           return Status::dataLoss(
@@ -495,15 +492,14 @@ private:
         if (sd.kernel >= out_.kernels.size())
           return Status::dataLoss(
               where + " refers to kernel " + std::to_string(sd.kernel) +
-              " but the module has " + std::to_string(out_.kernels.size()) +
-              " kernels");
+              " but the module has " + countOf(out_.kernels.size(), "kernel"));
         const KernelDesc &kernel = out_.kernels[sd.kernel];
         if (sd.bindings.size() != kernel.numBindings)
-          return Status::dataLoss(
-              where + " passes " + std::to_string(sd.bindings.size()) +
-              " bindings but kernel " + std::to_string(sd.kernel) + " (" +
-              quoted(kernel.name) + ") takes " +
-              std::to_string(kernel.numBindings));
+          return Status::dataLoss(where + " passes " +
+                                  countOf(sd.bindings.size(), "binding") +
+                                  " but kernel " + std::to_string(sd.kernel) +
+                                  " (" + quoted(kernel.name) + ") takes " +
+                                  std::to_string(kernel.numBindings));
       } else {
         if (sd.bindings.size() != 2)
           return Status::dataLoss(where +

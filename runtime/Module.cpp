@@ -243,8 +243,8 @@ Status Session::checkTensors(const FunctionDesc &fn, const char *what,
                              size_t count) const {
   if (count != types.size())
     return Status::invalidArgument("function '" + fn.name + "' takes " +
-                                   std::to_string(types.size()) + " " + what +
-                                   "s, got " + std::to_string(count));
+                                   countOf(types.size(), what) + ", got " +
+                                   std::to_string(count));
   if (count > 0 && !views)
     return Status::invalidArgument("function '" + fn.name + "': " + what +
                                    "s pointer is null");
@@ -285,7 +285,7 @@ Status Session::callAsync(size_t function, const tgc_tensor_view_t *inputs,
   if (function >= desc.functions.size())
     return Status::invalidArgument(
         "function index " + std::to_string(function) + " is out of range (" +
-        std::to_string(desc.functions.size()) + " functions)");
+        countOf(desc.functions.size(), "function") + ")");
   const FunctionDesc &fn = desc.functions[function];
   TGC_RETURN_IF_ERROR(checkTensors(fn, "input", fn.inputs, inputs, inputCount));
   TGC_RETURN_IF_ERROR(

@@ -391,8 +391,9 @@ static tgc_status_t signatureTensor(const char *apiName,
     const auto &types = input ? fn->inputs : fn->outputs;
     if (index >= types.size())
       return Status::invalidArgument(
-          "function '" + fn->name + "' has " + std::to_string(types.size()) +
-          (input ? " inputs" : " outputs") + ", no " + std::to_string(index));
+          "function '" + fn->name + "' has " +
+          countOf(types.size(), input ? "input" : "output") + ", no " +
+          std::to_string(index));
     const TensorType &type = types[index];
     out->dtype = tgc_dtype_t(type.dtype);
     out->rank = int32_t(type.shape.size());

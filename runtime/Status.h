@@ -12,6 +12,7 @@
 #include "Device.h"
 #include "tgc/runtime.h"
 
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -70,6 +71,11 @@ private:
   tgc_status_code_t code_ = TGC_STATUS_OK;
   std::string message_;
 };
+
+/// "1 input", "3 inputs": counts in messages read as English.
+inline std::string countOf(uint64_t n, const std::string &noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
 
 #define TGC_RETURN_IF_ERROR(expr)                                              \
   do {                                                                         \

@@ -316,7 +316,7 @@ INSTANTIATE_TEST_SUITE_P(
         MetadataCase{"ConstantIndex",
                      [](TModule &m) { mainFn(m).buffers[3].index = 1; },
                      "function 'main' buffer 3 (constant) refers to constant 1 "
-                     "but the module has 1 constants"},
+                     "but the module has 1 constant"},
         MetadataCase{"ConstantBufferSize",
                      [](TModule &m) { mainFn(m).buffers[3].size = 4; },
                      "function 'main' buffer 3 (constant) is 4 bytes but "
