@@ -250,7 +250,8 @@ LogicalResult tgc::lowerHostModule(ModuleOp module,
 
   MLIRContext *context = module.getContext();
   PassManager pm(context, ModuleOp::getOperationName());
-  pm.addPass(createLowerMathPass());
+  bool nativeFma = hasNativeFma(**machine);
+  pm.addPass(createLowerMathPass(nativeFma));
   // bf16 has no arithmetic on baseline CPUs and its conversions would be
   // compiler-rt calls: compute in f32 and convert with integer ops.
   pm.addPass(math::createMathExtendToSupportedTypes());
@@ -264,7 +265,7 @@ LogicalResult tgc::lowerHostModule(ModuleOp module,
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  pm.addPass(std::make_unique<ConvertHostModulePass>(hasNativeFma(**machine)));
+  pm.addPass(std::make_unique<ConvertHostModulePass>(nativeFma));
   pm.addPass(createReconcileUnrealizedCastsPass());
   if (failed(pm.run(module)))
     return emitError(loc) << "lowering the host module for " << target->triple

@@ -275,7 +275,7 @@ LogicalResult tgc::lowerGpuModule(gpu::GPUModuleOp module,
 
   MLIRContext *context = module.getContext();
   PassManager pm(context, gpu::GPUModuleOp::getOperationName());
-  pm.addPass(tgc::detail::createLowerMathPass());
+  pm.addPass(tgc::detail::createLowerMathPass(/*hasFma=*/true));
   if (target.vendor == GpuVendor::Amd)
     pm.addPass(std::make_unique<AmdDispatchPacketPass>());
   // ceildivsi, floordivsi, maximumf etc. have no direct LLVM lowering.

@@ -77,6 +77,13 @@ struct Log10ToLog : OpRewritePattern<math::Log10Op> {
   }
 };
 
+Type f64Like(Type type) {
+  Type f64 = Float64Type::get(type.getContext());
+  if (auto vector = dyn_cast<VectorType>(type))
+    return vector.clone(f64);
+  return f64;
+}
+
 /// sin and cos of f32 with Cody-Waite range reduction. MLIR's own
 /// approximation reduces with a single-precision pi/2, so its absolute error
 /// grows with |x| (7e-4 at |x| = 1e4, where rotary position embeddings
@@ -85,8 +92,11 @@ struct Log10ToLog : OpRewritePattern<math::Log10Op> {
 /// keeps r accurate to about 1e6 (measured: <= 1.6 ulp for |x| <= 1e6), then
 /// minimax polynomials on [-pi/4, pi/4] (the Cephes sinf/cosf coefficients).
 template <typename OpTy> struct SinCosF32 : OpRewritePattern<OpTy> {
-  using OpRewritePattern<OpTy>::OpRewritePattern;
   static constexpr bool isSin = std::is_same_v<OpTy, math::SinOp>;
+
+  SinCosF32(MLIRContext *context, bool hasFma)
+      : OpRewritePattern<OpTy>(context, /*benefit=*/2), hasFma(hasFma) {}
+  bool hasFma;
 
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
@@ -114,10 +124,24 @@ template <typename OpTy> struct SinCosF32 : OpRewritePattern<OpTy> {
     Value x = op.getOperand();
     Value k = math::RoundEvenOp::create(
         b, loc, mul(x, constant(0.63661977236758134308))); // 2/pi
-    Value negK = arith::NegFOp::create(b, loc, k);
-    Value r = fma(negK, constant(1.57079637050628662109375), x);
-    r = fma(negK, constant(-4.37113900018624283e-8), r);
-    r = fma(negK, constant(-1.7151245100059474e-15), r);
+    Value r;
+    if (hasFma) {
+      Value negK = arith::NegFOp::create(b, loc, k);
+      r = fma(negK, constant(1.57079637050628662109375), x);
+      r = fma(negK, constant(-4.37113900018624283e-8), r);
+      r = fma(negK, constant(-1.7151245100059474e-15), r);
+    } else {
+      // Without FMA each k * part rounds and the split loses its point;
+      // CPUs without FMA still have fast doubles: x - k * pi/2 in f64 is
+      // exact enough (53 bits) for the same range.
+      Type wide = f64Like(type);
+      Value kWide = arith::ExtFOp::create(b, loc, wide, k);
+      Value xWide = arith::ExtFOp::create(b, loc, wide, x);
+      Value product = arith::MulFOp::create(
+          b, loc, kWide, floatConstant(b, loc, wide, 1.5707963267948966192));
+      r = arith::TruncFOp::create(
+          b, loc, type, arith::SubFOp::create(b, loc, xWide, product));
+    }
     // sin(-0) is -0: keep x itself when there is nothing to reduce.
     Value zero = constant(0.0);
     r = select(cmp(arith::CmpFPredicate::OEQ, k, zero), x, r);
@@ -167,6 +191,9 @@ template <typename OpTy> struct SinCosF32 : OpRewritePattern<OpTy> {
 struct LowerMathPass : public PassWrapper<LowerMathPass, OperationPass<>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(LowerMathPass)
 
+  explicit LowerMathPass(bool hasFma) : hasFma(hasFma) {}
+  bool hasFma;
+
   StringRef getArgument() const override { return "tgc-lower-math"; }
   StringRef getDescription() const override {
     return "Rewrite transcendental math into polynomial approximations";
@@ -182,7 +209,7 @@ struct LowerMathPass : public PassWrapper<LowerMathPass, OperationPass<>> {
     patterns.add<Log10ToLog>(context);
     // Preferred over the upstream sin/cos approximations.
     patterns.add<SinCosF32<math::SinOp>, SinCosF32<math::CosOp>>(context,
-                                                                 /*benefit=*/2);
+                                                                 hasFma);
     math::populateExpansionPatterns(patterns, kExpanded);
     populateMathF32ExpansionPatterns(patterns, isApproximated);
     populateMathPolynomialApproximationPatterns(patterns, isApproximated);
@@ -240,8 +267,8 @@ struct RemFToFRem : ConvertOpToLLVMPattern<arith::RemFOp> {
 
 } // namespace
 
-std::unique_ptr<Pass> tgc::detail::createLowerMathPass() {
-  return std::make_unique<LowerMathPass>();
+std::unique_ptr<Pass> tgc::detail::createLowerMathPass(bool hasFma) {
+  return std::make_unique<LowerMathPass>(hasFma);
 }
 
 void tgc::detail::populateNativeMathToLLVMPatterns(LLVMTypeConverter &converter,

@@ -38,8 +38,10 @@ namespace detail {
 /// Rewrites transcendental math ops into polynomial approximations and
 /// arithmetic, leaving only ops every target implements natively (sqrt,
 /// fabs, fma, floor, ...). Fails on math that cannot be lowered that way
-/// (e.g. f64 exp, which has no approximation), naming the op.
-std::unique_ptr<mlir::Pass> createLowerMathPass();
+/// (e.g. f64 exp, which has no approximation), naming the op. `hasFma`
+/// says whether math.fma will be a fused instruction on the target, which
+/// some approximations rely on for their accuracy.
+std::unique_ptr<mlir::Pass> createLowerMathPass(bool hasFma);
 
 /// Lowers vector ops that have no direct LLVM lowering (broadcasts,
 /// transfers, shape casts, contractions, ...) into ones that do.

@@ -34,6 +34,7 @@
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -251,8 +252,8 @@ static bool runKernel(void *library, StringRef spec, ModuleOp original) {
     }
   }
   bool pass = maxUlp < 0 || worst <= maxUlp;
-  llvm::outs() << kernel << " " << ref << " [" << lo << ", " << hi
-               << "] points=" << points.size()
+  llvm::outs() << kernel << " " << ref << " [" << llvm::format("%g", lo) << ", "
+               << llvm::format("%g", hi) << "] points=" << points.size()
                << " max_ulp=" << llvm::format("%.2f", worst)
                << " at x=" << llvm::format("%.9g", worstX) << " (got "
                << llvm::format("%.9g", worstGot) << ", want "
