@@ -312,16 +312,18 @@ public:
     SmallVector<Operation *> ops;
     for (Operation &op : func.getBody().front())
       ops.push_back(&op);
-    for (Operation *op : llvm::reverse(ops)) {
-      if (owner.count(op))
-        continue;
-      bool returned = llvm::any_of(op->getUsers(), [&](Operation *user) {
-        return user == ret.getOperation();
-      });
-      if (isHeavy(op) || (returned && isInlinable(op) &&
-                          !isViewOfMaterialized(op->getResult(0))))
-        formRegion(op);
+    // A returned value is computed by a kernel rooted at the op under its
+    // reshapes, so the kernel writes the value and the reshape is a view.
+    llvm::DenseSet<Operation *> returnedRoots;
+    for (Value v : ret.getOperands()) {
+      Value base = stripViews(v);
+      Operation *def = base.getDefiningOp();
+      if (def && isInlinable(def) && !isa<tensor::EmptyOp>(def))
+        returnedRoots.insert(def);
     }
+    for (Operation *op : llvm::reverse(ops))
+      if (!owner.count(op) && (isHeavy(op) || returnedRoots.contains(op)))
+        formRegion(op);
     for (Region &region : regions)
       if (failed(outline(region, kernelCounter)))
         return failure();
@@ -350,19 +352,13 @@ private:
     }
   }
 
-  /// A returned reshape of an argument, constant or heavy result needs no
-  /// kernel: the schedule aliases or copies it.
-  bool isViewOfMaterialized(Value v) {
-    Operation *def = v.getDefiningOp();
-    while (def && isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(def)) {
+  static Value stripViews(Value v) {
+    while (Operation *def = v.getDefiningOp()) {
+      if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(def))
+        break;
       v = def->getOperand(0);
-      def = v.getDefiningOp();
     }
-    if (!def)
-      return true;
-    if (auto constant = dyn_cast<arith::ConstantOp>(def))
-      return isa<RankedTensorType>(constant.getType());
-    return isHeavy(def);
+    return v;
   }
 
   void formRegion(Operation *root) {
@@ -375,8 +371,8 @@ private:
       region.kind = Kind::Matmul;
       return;
     }
-    if (isElementwise(root)) {
-      if (tryMatmulEpilogue(region))
+    if (isInlinable(root)) {
+      if (isElementwise(root) && tryMatmulEpilogue(region))
         return;
     } else if (isReduction(root) &&
                readsRowsContiguously(cast<linalg::GenericOp>(root))) {

@@ -178,6 +178,7 @@ private:
       Value inBounds = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
                                              first, e.index(n));
       auto guard = scf::IfOp::create(b, loc, inBounds, false);
+      OpBuilder::InsertionGuard restore(b);
       b.setInsertionPointToStart(&guard.getThenRegion().front());
       SmallVector<Value> idx = e.delinearize(first, shape);
       if (width == 1) {
@@ -204,7 +205,6 @@ private:
       vector::StoreOp::create(b, loc, vec, outputMemref(func), idx,
                               /*nontemporal=*/false,
                               llvm::MaybeAlign(width * elementBits / 8));
-      b.setInsertionPointAfter(guard);
     });
     return success();
   }

@@ -278,17 +278,8 @@ Value KernelEmitter::emitGeneric(linalg::GenericOp op, ValueRange loopIndices,
       mapping.map(extract.getResult(), emit(extract.getTensor(), at));
       continue;
     }
-    // Scalars captured from the kernel body (constants) are cloned here.
-    for (Value operand : inner.getOperands()) {
-      if (mapping.contains(operand) || op->isAncestor(operand.getParentBlock()->getParentOp()))
-        continue;
-      Operation *captured = operand.getDefiningOp();
-      if (!captured || !isa<arith::ConstantOp>(captured)) {
-        inner.emitError("kernel generator cannot capture this value");
-        llvm::report_fatal_error("unsupported capture in payload");
-      }
-      mapping.map(operand, b.clone(*captured)->getResult(0));
-    }
+    for (Value operand : inner.getOperands())
+      mapCapture(op, operand, mapping);
     Operation *clone = b.clone(inner, mapping);
     if (&inner == combiner)
       if (auto fm = dyn_cast<arith::ArithFastMathInterface>(clone))
@@ -298,7 +289,23 @@ Value KernelEmitter::emitGeneric(linalg::GenericOp op, ValueRange loopIndices,
                                                arith::FastMathFlags::contract));
   }
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  mapCapture(op, yield.getOperand(0), mapping);
   return mapping.lookupOrDefault(yield.getOperand(0));
+}
+
+void KernelEmitter::mapCapture(Operation *generic, Value operand,
+                               IRMapping &mapping) {
+  // Scalars a payload captures from the kernel body (constants) are cloned
+  // where the payload is emitted.
+  if (mapping.contains(operand) ||
+      generic->isAncestor(operand.getParentBlock()->getParentOp()))
+    return;
+  Operation *captured = operand.getDefiningOp();
+  if (!captured || !isa<arith::ConstantOp>(captured)) {
+    generic->emitError("kernel generator cannot capture this value");
+    llvm::report_fatal_error("unsupported capture in payload");
+  }
+  mapping.map(operand, b.clone(*captured)->getResult(0));
 }
 
 Value KernelEmitter::emitReductionStep(linalg::GenericOp reduction,

@@ -74,6 +74,8 @@ private:
   mlir::Value emitGeneric(mlir::linalg::GenericOp op,
                           mlir::ValueRange loopIndices, mlir::Value acc,
                           bool reassociate);
+  void mapCapture(mlir::Operation *generic, mlir::Value operand,
+                  mlir::IRMapping &mapping);
   mlir::Value emitSerialReduction(mlir::linalg::GenericOp op,
                                   mlir::ValueRange outIndices);
   mlir::Value applyMap(mlir::AffineExpr expr, mlir::ValueRange dims);

@@ -346,9 +346,45 @@ LogicalResult tgc::validateTargets(const std::vector<std::string> &targets,
   return success();
 }
 
+/// tgc compiles modules of func.func entry points made of tg ops; anything
+/// else is reported here rather than failing somewhere down the pipeline.
+static LogicalResult checkInput(ModuleOp module) {
+  bool hasEntry = false;
+  for (Operation &op : module.getBody()->getOperations()) {
+    auto func = dyn_cast<func::FuncOp>(op);
+    if (!func)
+      return op.emitError() << "unsupported top-level op '" << op.getName()
+                            << "' (a tgc model is a module of func.func)";
+    if (func.isExternal())
+      return func.emitError() << "function '" << func.getSymName()
+                              << "' has no body";
+    hasEntry |= func.isPublic();
+    WalkResult walk = func.walk([&](Operation *inner) {
+      if (inner == func.getOperation() || isa<func::ReturnOp>(inner) ||
+          isa<tg::TgDialect>(inner->getDialect()))
+        return WalkResult::advance();
+      inner->emitError() << "unsupported op '" << inner->getName()
+                         << "': tgc compiles tg ops (see docs/dialect/tg.md)";
+      return WalkResult::interrupt();
+    });
+    if (walk.wasInterrupted())
+      return failure();
+    for (Type type : func.getFunctionType().getInputs())
+      if (!isa<RankedTensorType>(type) ||
+          !cast<RankedTensorType>(type).hasStaticShape())
+        return func.emitError() << "function '" << func.getSymName()
+                                << "' takes " << type
+                                << "; entry points take static tensors";
+  }
+  if (!hasEntry)
+    return module.emitError("the module has no public function to compile");
+  return success();
+}
+
 LogicalResult tgc::compile(ModuleOp module, const CompileOptions &options,
                            CompileResult &result) {
-  if (failed(validateTargets(options.targets, module.getLoc())))
+  if (failed(validateTargets(options.targets, module.getLoc())) ||
+      failed(checkInput(module)))
     return failure();
   return Compilation(module, options, result).run();
 }

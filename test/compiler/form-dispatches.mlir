@@ -1,0 +1,101 @@
+// RUN: tg-opt %s --tg-decompose-composites --canonicalize --tg-to-linalg --tgc-form-dispatches --canonicalize | FileCheck %s
+// Kernel counts: each function's CHECK-NOT after its kernels proves no more.
+
+// Softmax over the last axis: one row kernel.
+// CHECK-LABEL: func.func private @softmax_kernel0
+// CHECK-SAME: tgc.kernel = "row"
+// CHECK-SAME: tgc.reduced_shape = array<i64: 128>, tgc.row_shape = array<i64: 4>
+// CHECK-NOT: @softmax_kernel1
+// CHECK-LABEL: func.func @softmax
+// CHECK-NEXT: call @softmax_kernel0(%arg0)
+// CHECK-NEXT: return
+func.func @softmax(%x: tensor<4x128xf32>) -> tensor<4x128xf32> {
+  %0 = tg.softmax %x axis = 1 : tensor<4x128xf32>
+  return %0 : tensor<4x128xf32>
+}
+
+// layer_norm with weight and bias: one row kernel.
+// CHECK-LABEL: func.func private @layer_norm_kernel0
+// CHECK-SAME: tgc.kernel = "row"
+// CHECK-NOT: @layer_norm_kernel1
+// CHECK-LABEL: func.func @layer_norm
+// CHECK-NEXT: call @layer_norm_kernel0(%arg0, %arg1, %arg2)
+func.func @layer_norm(%x: tensor<8x64xf32>, %w: tensor<64xf32>, %b: tensor<64xf32>) -> tensor<8x64xf32> {
+  %0 = tg.layer_norm %x weight %w bias %b axis = 1 epsilon = 1.0e-05 : tensor<8x64xf32>, tensor<64xf32>, tensor<64xf32>
+  return %0 : tensor<8x64xf32>
+}
+
+// matmul + bias + gelu: one matmul kernel with the epilogue.
+// CHECK-LABEL: func.func private @matmul_bias_gelu_kernel0
+// CHECK-SAME: tgc.kernel = "matmul"
+// CHECK: math.erf
+// CHECK-NOT: @matmul_bias_gelu_kernel1
+// CHECK-LABEL: func.func @matmul_bias_gelu
+// CHECK-NEXT: call @matmul_bias_gelu_kernel0(%arg0, %arg1, %arg2)
+func.func @matmul_bias_gelu(%a: tensor<8x64xf32>, %b: tensor<64x32xf32>, %bias: tensor<32xf32>) -> tensor<8x32xf32> {
+  %0 = tg.matmul %a, %b : tensor<8x64xf32>, tensor<64x32xf32> -> tensor<8x32xf32>
+  %1 = tg.add %0, %bias : tensor<8x32xf32>, tensor<32xf32> -> tensor<8x32xf32>
+  %2 = tg.gelu %1 : tensor<8x32xf32>
+  return %2 : tensor<8x32xf32>
+}
+
+// A chain of five elementwise ops: one elementwise kernel.
+// CHECK-LABEL: func.func private @chain_kernel0
+// CHECK-SAME: tgc.kernel = "elementwise"
+// CHECK-NOT: @chain_kernel1
+// CHECK-LABEL: func.func @chain
+// CHECK-NEXT: call @chain_kernel0
+func.func @chain(%x: tensor<64x64xf32>, %y: tensor<64xf32>) -> tensor<64x64xf32> {
+  %0 = tg.add %x, %y : tensor<64x64xf32>, tensor<64xf32> -> tensor<64x64xf32>
+  %1 = tg.mul %0, %0 : tensor<64x64xf32>, tensor<64x64xf32> -> tensor<64x64xf32>
+  %2 = tg.exp %1 : tensor<64x64xf32>
+  %3 = tg.relu %2 : tensor<64x64xf32>
+  %4 = tg.sub %3, %x : tensor<64x64xf32>, tensor<64x64xf32> -> tensor<64x64xf32>
+  return %4 : tensor<64x64xf32>
+}
+
+// A transpose feeding a matmul folds into its indexing map.
+// CHECK-LABEL: func.func private @transposed_operand_kernel0
+// CHECK-SAME: tgc.kernel = "matmul"
+// CHECK-NOT: @transposed_operand_kernel1
+func.func @transposed_operand(%a: tensor<64x8xf32>, %b: tensor<64x32xf32>) -> tensor<8x32xf32> {
+  %t = tg.transpose %a permutation = [1, 0] : tensor<64x8xf32> -> tensor<8x64xf32>
+  %0 = tg.matmul %t, %b : tensor<8x64xf32>, tensor<64x32xf32> -> tensor<8x32xf32>
+  return %0 : tensor<8x32xf32>
+}
+
+// A column reduction reads rows with a stride: the generic strategy.
+// CHECK-LABEL: func.func private @column_sum_kernel0
+// CHECK-SAME: tgc.kernel = "generic"
+func.func @column_sum(%x: tensor<64x32xf32>) -> tensor<32xf32> {
+  %0 = tg.reduce_sum %x axes = [0] : tensor<64x32xf32> -> tensor<32xf32>
+  return %0 : tensor<32xf32>
+}
+
+// A returned reshape is a view of the kernel's result; returning an input
+// needs no kernel at all.
+// CHECK-LABEL: func.func private @views_kernel0
+// CHECK-SAME: -> tensor<4x8xf32>
+// CHECK-NOT: @views_kernel1
+// CHECK-LABEL: func.func @views
+// CHECK: %[[K:.*]] = call @views_kernel0(%arg0)
+// CHECK: %[[V:.*]] = tensor.collapse_shape %[[K]]
+// CHECK: return %[[V]], %arg0
+func.func @views(%x: tensor<4x8xf32>) -> (tensor<32xf32>, tensor<4x8xf32>) {
+  %0 = tg.exp %x : tensor<4x8xf32>
+  %1 = tg.reshape %0 : tensor<4x8xf32> -> tensor<32xf32>
+  return %1, %x : tensor<32xf32>, tensor<4x8xf32>
+}
+
+// A reduction whose value is also returned is materialized by its own
+// kernel; its consumer reads it.
+// CHECK-LABEL: func.func private @shared_reduction_kernel0
+// CHECK-SAME: tgc.kernel = "elementwise"
+// CHECK-LABEL: func.func private @shared_reduction_kernel1
+// CHECK-SAME: tgc.kernel = "row"
+// CHECK-NOT: @shared_reduction_kernel2
+func.func @shared_reduction(%x: tensor<4x16xf32>) -> (tensor<4x1xf32>, tensor<4x16xf32>) {
+  %m = tg.reduce_max %x axes = [1] keep_dims : tensor<4x16xf32> -> tensor<4x1xf32>
+  %0 = tg.sub %x, %m : tensor<4x16xf32>, tensor<4x1xf32> -> tensor<4x16xf32>
+  return %m, %0 : tensor<4x1xf32>, tensor<4x16xf32>
+}
