@@ -93,10 +93,19 @@ OpFoldResult CastOp::fold(FoldAdaptor) {
 // Binary ops
 //===----------------------------------------------------------------------===//
 
+/// The additive identity: -0.0 for floats (x + 0.0 is +0.0 for x = -0.0),
+/// 0 for integers.
+static bool isAdditiveIdentity(Attribute attr) {
+  auto elements = dyn_cast_if_present<SplatElementsAttr>(attr);
+  if (elements && isa<FloatType>(elements.getElementType()))
+    return elements.getSplatValue<APFloat>().isNegZero();
+  return isSplatOf(attr, 0);
+}
+
 OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
-  if (isSplatOf(adaptor.getRhs(), 0) && getLhs().getType() == getType())
+  if (isAdditiveIdentity(adaptor.getRhs()) && getLhs().getType() == getType())
     return getLhs();
-  if (isSplatOf(adaptor.getLhs(), 0) && getRhs().getType() == getType())
+  if (isAdditiveIdentity(adaptor.getLhs()) && getRhs().getType() == getType())
     return getRhs();
   return foldBinaryConstants(
       *this, adaptor.getOperands(),

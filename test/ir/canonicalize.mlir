@@ -83,12 +83,13 @@ func.func @reshape_constant() -> tensor<2x3xi32> {
 
 // -----
 
+// For floats the identity is -0.0: x + 0.0 is +0.0 when x is -0.0.
 // CHECK-LABEL: func.func @add_zero
 // CHECK-SAME: (%[[X:.*]]: tensor<4xf32>, %[[I:.*]]: tensor<4xi32>)
 // CHECK-NOT: tg.add
 // CHECK: return %[[X]], %[[X]], %[[I]]
 func.func @add_zero(%x: tensor<4xf32>, %i: tensor<4xi32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xi32>) {
-  %z = tg.constant dense<0.0> : tensor<4xf32>
+  %z = tg.constant dense<-0.0> : tensor<4xf32>
   %zi = tg.constant dense<0> : tensor<4xi32>
   %0 = tg.add %x, %z : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
   %1 = tg.add %z, %x : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
@@ -104,7 +105,7 @@ func.func @add_zero(%x: tensor<4xf32>, %i: tensor<4xi32>) -> (tensor<4xf32>, ten
 // CHECK-NOT: tg.add
 // CHECK: return %[[X]]
 func.func @add_zero_scalar(%x: tensor<4xf32>) -> tensor<4xf32> {
-  %z = tg.constant dense<0.0> : tensor<f32>
+  %z = tg.constant dense<-0.0> : tensor<f32>
   %0 = tg.add %x, %z : tensor<4xf32>, tensor<f32> -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
@@ -118,6 +119,17 @@ func.func @add_zero_broadcasting(%x: tensor<4xf32>) -> tensor<2x4xf32> {
   %z = tg.constant dense<0.0> : tensor<2x4xf32>
   %0 = tg.add %x, %z : tensor<4xf32>, tensor<2x4xf32> -> tensor<2x4xf32>
   return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// x + (+0.0) is not x (for x = -0.0) and stays.
+// CHECK-LABEL: func.func @add_positive_zero
+// CHECK: tg.add
+func.func @add_positive_zero(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %z = tg.constant dense<0.0> : tensor<4xf32>
+  %0 = tg.add %x, %z : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
 }
 
 // -----
