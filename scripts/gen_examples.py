@@ -100,7 +100,14 @@ func.func @main(%x: tensor<16x32xf32>) -> tensor<16x32xf32> {
     write("attention.mlir", body, ws)
 
 
+def inputs():
+    (ROOT / "inputs").mkdir(exist_ok=True)
+    x = np.random.default_rng(42).standard_normal((4, 32)).astype(np.float32)
+    np.save(ROOT / "inputs" / "mlp_x.npy", x)
+
+
 if __name__ == "__main__":
+    inputs()
     mlp()
     softmax()
     layernorm()
