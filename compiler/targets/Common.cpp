@@ -17,6 +17,7 @@
 #include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/ROCDL/ROCDLToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "mlir/Target/LLVMIR/LLVMTranslationInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include "llvm/IR/LegacyPassManager.h"
@@ -105,6 +106,19 @@ LogicalResult tgc::detail::verifyFullyLowered(Operation *root, StringRef what) {
 }
 
 void tgc::detail::registerTranslations(MLIRContext *context) {
+  // Appending to a context's registry is not something to do concurrently
+  // or needlessly; skip it when the interfaces are already there.
+  bool registered = llvm::all_of(
+      ArrayRef<StringRef>{"builtin", "llvm", "nvvm", "rocdl", "gpu"},
+      [&](StringRef name) {
+        Dialect *dialect = context->getLoadedDialect(name);
+        // Translation loads no dialects: only the loaded ones matter.
+        return !dialect ||
+               dialect
+                   ->getRegisteredInterface<LLVMTranslationDialectInterface>();
+      });
+  if (registered)
+    return;
   DialectRegistry registry;
   registerTargetDialects(registry);
   context->appendDialectRegistry(registry);
@@ -274,7 +288,9 @@ LogicalResult tgc::detail::checkNoExternals(Location loc, llvm::Module &module,
     missing.push_back(function.getName().str());
   }
   for (llvm::GlobalVariable &global : module.globals())
-    if (global.isDeclaration() &&
+    // Address space 3 declarations are dynamic shared memory / LDS, which
+    // the GPU backends resolve; nothing else may be external.
+    if (global.isDeclaration() && global.getAddressSpace() != 3 &&
         !llvm::is_contained(allowed, global.getName()))
       missing.push_back(global.getName().str());
   if (missing.empty())

@@ -48,7 +48,9 @@ static SmallVector<std::string> externSymbols(StringRef ptx) {
   ptx.split(lines, '\n');
   for (StringRef line : lines) {
     line = line.trim();
-    if (!line.starts_with(".extern"))
+    // `.extern .shared` is dynamic shared memory, sized at launch.
+    if (!line.starts_with(".extern") ||
+        line.drop_front(strlen(".extern")).trim().starts_with(".shared"))
       continue;
     // `.extern .func (.param .b32 retval) __nv_expf(` : skip the return
     // parameter list, then the name is the identifier before the next '('.

@@ -255,6 +255,20 @@ void addLaunchBounds(gpu::GPUModuleOp module, GpuVendor vendor) {
   }
 }
 
+/// gpu.dynamic_shared_memory lowers to an internal zero-sized array in the
+/// workgroup address space, which NVPTX then "demotes" to a zero-sized
+/// static .shared variable: every access is out of bounds. Dynamic shared
+/// memory is an external declaration (CUDA's `extern __shared__`, AMDGPU's
+/// dynamic LDS), so make it one.
+void externalizeDynamicSharedMemory(gpu::GPUModuleOp module) {
+  for (auto global : module.getOps<LLVM::GlobalOp>()) {
+    auto array = dyn_cast<LLVM::LLVMArrayType>(global.getType());
+    if (global.getAddrSpace() == 3 && array && array.getNumElements() == 0 &&
+        !global.getValueOrNull() && global.getInitializerRegion().empty())
+      global.setLinkage(LLVM::Linkage::External);
+  }
+}
+
 } // namespace
 
 LogicalResult tgc::lowerGpuModule(gpu::GPUModuleOp module,
@@ -295,5 +309,6 @@ LogicalResult tgc::lowerGpuModule(gpu::GPUModuleOp module,
     return emitError(loc) << "lowering gpu.module @" << module.getName()
                           << " for " << target.chip << " failed";
   addLaunchBounds(module, target.vendor);
+  externalizeDynamicSharedMemory(module);
   return tgc::detail::verifyFullyLowered(module, target.chip);
 }

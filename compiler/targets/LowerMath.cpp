@@ -183,7 +183,30 @@ template <typename OpTy> struct SinCosF32 : OpRewritePattern<OpTy> {
     Value result =
         isSin ? select(odd, cosPoly, sinPoly) : select(odd, sinPoly, cosPoly);
     result = select(negative, arith::NegFOp::create(b, loc, result), result);
+    // The polynomial turns sin(-0) into +0.
+    if (isSin)
+      result = select(cmp(arith::CmpFPredicate::OEQ, x, zero), x, result);
     rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// sinh(x) = (expm1(x) - expm1(-x)) / 2. Upstream's (e^x - e^-x) / 2
+/// cancels near zero (0 instead of x below 1.5e-8, 20% off at 1e-7);
+/// expm1 keeps the relative accuracy there and equals e^x - 1 elsewhere.
+struct SinhFromExpm1 : OpRewritePattern<math::SinhOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::SinhOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = op.getOperand();
+    auto fmf = op.getFastmathAttr();
+    Value up = math::ExpM1Op::create(rewriter, loc, x, fmf);
+    Value down = math::ExpM1Op::create(
+        rewriter, loc, arith::NegFOp::create(rewriter, loc, x, fmf), fmf);
+    Value difference = arith::SubFOp::create(rewriter, loc, up, down, fmf);
+    rewriter.replaceOpWithNewOp<arith::MulFOp>(
+        op, difference, floatConstant(rewriter, loc, op.getType(), 0.5), fmf);
     return success();
   }
 };
@@ -207,6 +230,7 @@ struct LowerMathPass : public PassWrapper<LowerMathPass, OperationPass<>> {
     MLIRContext *context = &getContext();
     RewritePatternSet patterns(context);
     patterns.add<Log10ToLog>(context);
+    patterns.add<SinhFromExpm1>(context, /*benefit=*/2);
     // Preferred over the upstream sin/cos approximations.
     patterns.add<SinCosF32<math::SinOp>, SinCosF32<math::CosOp>>(context,
                                                                  hasFma);

@@ -11,7 +11,8 @@
 // RUN: tgc-targets-test %S/Inputs/gpu-kernels.mlir --target=gfx90a -o %t.gfx90a.hsaco
 // RUN: llvm-readelf --notes %t.gfx90a.hsaco | FileCheck %s --check-prefix=GFX90A
 
-// PTX-NOT: .extern
+// PTX-NOT: .extern .func
+// PTX: .extern .shared .align 16 .b8 __dynamic_shmem__0[];
 // PTX-LABEL: .visible .entry row_sum(
 // PTX: .maxntid 256, 1, 1
 // PTX: .shared .align 4 .b8
@@ -23,6 +24,9 @@
 // PTX: mov.u32 {{.*}}%nctaid.x
 // PTX: ld.global.v4.{{[bf]}}32
 // PTX: st.global.v4.{{[bf]}}32
+// PTX-LABEL: .visible .entry reverse(
+// PTX: st.shared.b32 [%rd{{[0-9]+}}]
+// PTX: bar.sync 0
 
 // NOTES: amdhsa.kernels:
 // NOTES: .group_segment_fixed_size: 32
@@ -31,6 +35,7 @@
 // NOTES: .name: row_sum
 // NOTES: .wavefront_size: 32
 // NOTES: .name: vector_f16
+// NOTES: .name: reverse
 // NOTES: amdhsa.target: amdgcn-amd-amdhsa--gfx1100
 // NOTES: amdhsa.version:
 // NOTES-NEXT: - 1

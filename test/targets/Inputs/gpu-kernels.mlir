@@ -1,6 +1,6 @@
 // Kernels in the shape the kernel generator emits: statically shaped memref
 // bindings, workgroup memory, shuffles, barriers, scf control flow, vector
-// loads/stores with alignment, f16. Shared by the PTX and HSACO tests.
+// loads/stores with alignment, f16, dynamic shared memory. Shared by the PTX and HSACO tests.
 module attributes {gpu.container_module} {
 gpu.module @kernels {
   // Row sum: each block reduces one row with xor-shuffles and smem.
@@ -69,6 +69,27 @@ gpu.module @kernels {
     %th = math.tanh %h : vector<4xf16>
     vector.store %z, %a[%i] {alignment = 16} : memref<1024xf32>, vector<4xf32>
     vector.store %th, %b[%i] : memref<1024xf16>, vector<4xf16>
+    gpu.return
+  }
+
+  // Dynamic shared memory (sized at launch): reverses 256 floats per block.
+  gpu.func @reverse(%a: memref<1024xf32>) kernel
+      attributes {known_block_size = array<i32: 256, 1, 1>} {
+    %tx = gpu.thread_id x
+    %bx = gpu.block_id x
+    %c0 = arith.constant 0 : index
+    %c255 = arith.constant 255 : index
+    %c256 = arith.constant 256 : index
+    %smem = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
+    %view = memref.view %smem[%c0][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<256xf32, #gpu.address_space<workgroup>>
+    %base = arith.muli %bx, %c256 : index
+    %i = arith.addi %base, %tx : index
+    %v = memref.load %a[%i] : memref<1024xf32>
+    memref.store %v, %view[%tx] : memref<256xf32, #gpu.address_space<workgroup>>
+    gpu.barrier
+    %j = arith.subi %c255, %tx : index
+    %w = memref.load %view[%j] : memref<256xf32, #gpu.address_space<workgroup>>
+    memref.store %w, %a[%i] : memref<1024xf32>
     gpu.return
   }
 }
