@@ -7,9 +7,10 @@
  * sweep of float bit patterns in [LO, HI] and is compared with libm in
  * double precision (max error in ulps, like tgc-targets-test --run).
  * ROWSUM holds Inputs/gpu-kernels.mlir; its row_sum kernel (shuffles,
- * workgroup memory, barrier) is checked against a host sum. Every launch
+ * workgroup memory, barrier) is checked against a host sum, and its reverse
+ * kernel (dynamic shared memory) against the expected permutation. Every launch
  * passes one 8-byte device pointer per binding: the bare-pointer ABI.
- * Exit status 0 only if every module loads and row_sum is right.
+ * Exit status 0 only if every module loads and both kernels are right.
  */
 #include <dlfcn.h>
 #include <math.h>
@@ -189,7 +190,26 @@ static int checkRowSum(const char *path) {
     ok &= out[r] == want[r];
   printf("row_sum %s: %s (row 0: got %g want %g)\n", path, ok ? "PASS" : "FAIL",
          out[0], want[0]);
-  return ok;
+
+  /* reverse: dynamic shared memory, sized at launch (1 KiB). */
+  CUfunction reverse;
+  CHECK(cuModuleGetFunction(&reverse, module, "reverse"));
+  float data[1024], back[1024];
+  for (int i = 0; i < 1024; ++i)
+    data[i] = (float)i;
+  CUdeviceptr dData;
+  CHECK(cuMemAlloc(&dData, sizeof data));
+  CHECK(cuMemcpyHtoD(dData, data, sizeof data));
+  void *reverseParams[] = {&dData};
+  CHECK(cuLaunchKernel(reverse, 4, 1, 1, 256, 1, 1, 1024, NULL, reverseParams,
+                       NULL));
+  CHECK(cuCtxSynchronize());
+  CHECK(cuMemcpyDtoH(back, dData, sizeof back));
+  int reversed = 1;
+  for (int i = 0; i < 1024; ++i)
+    reversed &= back[i] == (float)((i / 256) * 256 + 255 - i % 256);
+  printf("reverse %s: %s\n", path, reversed ? "PASS" : "FAIL");
+  return ok && reversed;
 }
 
 int main(int argc, char **argv) {
