@@ -3,21 +3,11 @@
 // Caches what a driver compiled for one exact device (today: PTX compiled to
 // a cubin by the CUDA driver), so the second start of a model skips the JIT.
 //
-// Layout: one file per key, `<dir>/<xxh128 of key>.tgck`, holding a header
-// (magic, full key text, payload size, payload xxh64) and the payload. The
-// full key is stored and compared, so a hash collision is a miss, not a
-// wrong kernel. Correctness rules, each for a failure peers have shipped:
-//  - the key includes the device arch, driver version and tgc version, so an
-//    upgrade never serves stale code;
-//  - entries are published by writing a temporary file in the same
-//    directory, fsync, then rename, so readers never see half an entry;
-//  - compile-and-publish runs under flock on a per-key lock file, so N
-//    processes starting together compile once;
-//  - entries are checksummed; a bad one is discarded and rebuilt;
-//  - the directory is bounded: after a publish, least-recently-used entries
-//    (by mtime, which a hit touches) are removed until under the limit;
-//  - any failure to read or write the directory degrades to compiling
-//    without the cache, with one warning, never an error.
+// The key includes the device arch, driver version and tgc version, so an
+// upgrade never serves stale code. The file mechanics (atomic publish,
+// flock around compile-and-publish, checksums, LRU eviction, degrading to no
+// cache with one warning) are DiskCache's, shared with the JIT's compile
+// cache.
 //
 // No GPU is needed to use or test it: the compile step is a callback.
 //
@@ -26,6 +16,7 @@
 #ifndef TGC_RUNTIME_KERNELCACHE_H
 #define TGC_RUNTIME_KERNELCACHE_H
 
+#include "DiskCache.h"
 #include "Status.h"
 
 #include <cstdint>
@@ -69,39 +60,34 @@ struct KernelCacheKey {
 
 class KernelCache {
 public:
-  enum class Outcome {
-    Disabled, // cache off: compiled
-    Hit,      // served from disk
-    Compiled, // compiled and published
-    Uncached, // compiled, but the directory could not be used
-  };
-  static const char *outcomeName(Outcome outcome);
+  using Outcome = DiskCache::Outcome;
+  static const char *outcomeName(Outcome outcome) {
+    return DiskCache::outcomeName(outcome);
+  }
 
-  using CompileFn = std::function<Status(std::vector<uint8_t> &out)>;
+  using CompileFn = DiskCache::CompileFn;
 
   explicit KernelCache(KernelCacheOptions options);
 
   /// Returns the cached bytes for `key`, or runs `compile` and publishes its
   /// result. Only `compile`'s own errors are returned.
   Status getOrCompile(const KernelCacheKey &key, const CompileFn &compile,
-                      std::vector<uint8_t> &out, Outcome *outcome = nullptr);
+                      std::vector<uint8_t> &out, Outcome *outcome = nullptr) {
+    return cache_.getOrCompile(key.text(), compile, out, outcome);
+  }
 
   const KernelCacheOptions &options() const { return options_; }
   /// Path of the entry file for `key` (for tests).
-  std::string entryPath(const KernelCacheKey &key) const;
+  std::string entryPath(const KernelCacheKey &key) const {
+    return cache_.entryPath(key.text());
+  }
   /// Removes least-recently-used entries until the directory is within
   /// maxBytes (runs after every publish).
-  void evict();
+  void evict() { cache_.evict(); }
 
 private:
-  bool ensureDirectory();
-  bool readEntry(const std::string &path, const std::string &keyText,
-                 std::vector<uint8_t> &out);
-  bool publish(const std::string &path, const std::string &keyText,
-               const std::vector<uint8_t> &payload);
-  void warn(const std::string &message);
-
   KernelCacheOptions options_;
+  DiskCache cache_;
 };
 
 } // namespace tgc::rt
