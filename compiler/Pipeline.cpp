@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/Threading.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
@@ -110,22 +111,46 @@ public:
     if (options.stopAfter == tgc::Stage::Kernels)
       return printModule();
 
-    std::vector<tgc::CodeObjectInput> code;
+    // Lowering to the LLVM dialect mutates MLIR and loads dialects, so it
+    // runs target by target; LLVM optimization, code generation and the
+    // external tools (ptxas, ld.lld) then run for all targets in parallel.
+    std::vector<TargetWork> work;
     for (const ParsedTarget &target : targets) {
-      if (failed(compileTarget(target, code)))
+      work.emplace_back();
+      work.back().target = target;
+      if (failed(lowerTarget(work.back())))
         return failure();
     }
-    switch (options.stopAfter) {
-    case tgc::Stage::Llvm:
-    case tgc::Stage::Ptx:
-    case tgc::Stage::Asm:
+    if (options.stopAfter == tgc::Stage::Llvm) {
+      for (TargetWork &w : work)
+        result.text += w.text;
       return success();
-    case tgc::Stage::Cubin:
-    case tgc::Stage::Hsaco:
-      return success();
-    default:
-      break;
     }
+    {
+      TimingScope scope = nestTiming("backends (parallel)");
+      MLIRContext *context = module.getContext();
+      ParallelDiagnosticHandler diagnostics(context);
+      if (failed(failableParallelForEachN(
+              context, 0, work.size(), [&](size_t i) {
+                diagnostics.setOrderIDForThread(i);
+                LogicalResult r = emitTarget(work[i]);
+                diagnostics.eraseOrderIDForThread();
+                return r;
+              })))
+        return failure();
+    }
+    std::vector<tgc::CodeObjectInput> code;
+    for (TargetWork &w : work) {
+      result.text += w.text;
+      if (!w.bytes.empty())
+        result.bytes = std::move(w.bytes);
+      llvm::append_range(result.skipped, w.skipped);
+      for (tgc::CodeObjectInput &object : w.code)
+        code.push_back(std::move(object));
+    }
+    if (options.stopAfter != tgc::Stage::Bundle)
+      return success();
+    TimingScope scope = nestTiming("bundle");
     FailureOr<std::vector<uint8_t>> bundle =
         tgc::writeBundle(module, code, tgc::producerString());
     if (failed(bundle))
@@ -143,12 +168,19 @@ private:
     PassManager pm(module.getContext());
     if (options.configurePassManager)
       options.configurePassManager(pm);
+    TimingScope scope = nestTiming(stage);
+    if (options.timing)
+      pm.enableTiming(scope);
     populate(pm);
     if (failed(pm.run(module)))
       return failure();
     dumpText((Twine(++dumpCounter) + "-" + stage + ".mlir").str(),
              [&](llvm::raw_ostream &os) { module.print(os); });
     return success();
+  }
+
+  TimingScope nestTiming(StringRef name) {
+    return options.timing ? options.timing->nest(name) : TimingScope();
   }
 
   LogicalResult printModule() {
@@ -202,120 +234,145 @@ private:
     return copy;
   }
 
-  LogicalResult compileTarget(const ParsedTarget &target,
-                              std::vector<tgc::CodeObjectInput> &code) {
+  /// One target's lowered module and what its back end produced.
+  struct TargetWork {
+    ParsedTarget target;
+    OwningOpRef<ModuleOp> lowered;
+    std::string triple; // host targets
+    std::string text;
+    std::vector<uint8_t> bytes;
+    std::vector<tgc::CodeObjectInput> code;
+    std::vector<std::string> skipped;
+  };
+
+  bool wantsStage(const ParsedTarget &target) const {
+    switch (options.stopAfter) {
+    case tgc::Stage::Ptx:
+    case tgc::Stage::Cubin:
+      return target.kind == TargetKind::Nvidia;
+    case tgc::Stage::Hsaco:
+      return target.kind == TargetKind::Amd;
+    default:
+      return true;
+    }
+  }
+
+  LogicalResult lowerTarget(TargetWork &w) {
+    const ParsedTarget &target = w.target;
+    std::string name = target.name.empty() ? "host" : target.name;
+    if (!wantsStage(target))
+      return success();
     if (options.verbose)
-      llvm::errs() << "tgc: target "
-                   << (target.name.empty() ? "host" : target.name) << "\n";
-    if (target.kind == TargetKind::Host)
-      return compileHost(target, code);
-    auto gpuModule = findNested<gpu::GPUModuleOp>("tgc_gpu_kernels");
-    if (!gpuModule)
-      return module.emitError("no GPU kernels were generated");
-    OwningOpRef<ModuleOp> copy = cloneIntoModule(gpuModule);
-    auto lowered = *copy->getOps<gpu::GPUModuleOp>().begin();
-    auto spec = *tgc::TargetSpec::fromChip(target.name);
-    if (failed(tgc::lowerGpuModule(lowered, spec)))
-      return failure();
-    dumpText(target.name + ".llvm.mlir",
-             [&](llvm::raw_ostream &os) { copy->print(os); });
+      llvm::errs() << "tgc: lowering for " << name << "\n";
+    TimingScope scope = nestTiming("lower " + name);
+    if (target.kind == TargetKind::Host) {
+      auto hostModule = findNested<ModuleOp>("tgc_host_kernels");
+      if (!hostModule)
+        return module.emitError("no host kernels were generated");
+      w.lowered = cloneIntoModule(hostModule);
+      tgc::HostTarget host = hostTarget(target);
+      if (failed(tgc::lowerHostModule(*w.lowered, hostKernels(), host)))
+        return failure();
+      w.triple = llvm::Triple::normalize(target.name.empty()
+                                             ? llvm::sys::getDefaultTargetTriple()
+                                             : target.name);
+      name = w.triple;
+    } else {
+      auto gpuModule = findNested<gpu::GPUModuleOp>("tgc_gpu_kernels");
+      if (!gpuModule)
+        return module.emitError("no GPU kernels were generated");
+      w.lowered = cloneIntoModule(gpuModule);
+      auto lowered = *w.lowered->getOps<gpu::GPUModuleOp>().begin();
+      if (failed(tgc::lowerGpuModule(lowered,
+                                     *tgc::TargetSpec::fromChip(target.name))))
+        return failure();
+    }
+    dumpText(name + ".llvm.mlir",
+             [&](llvm::raw_ostream &os) { w.lowered->print(os); });
     if (options.stopAfter == tgc::Stage::Llvm) {
-      llvm::raw_string_ostream os(result.text);
-      copy->print(os);
+      llvm::raw_string_ostream os(w.text);
+      w.lowered->print(os);
+    }
+    return success();
+  }
+
+  /// Runs on a worker thread: touches only `w` and files of its own.
+  LogicalResult emitTarget(TargetWork &w) {
+    const ParsedTarget &target = w.target;
+    if (!w.lowered)
+      return success();
+    if (target.kind == TargetKind::Host) {
+      FailureOr<tgc::Binary> library = tgc::emitHostSharedLibrary(
+          *w.lowered, hostTarget(target), options.optLevel);
+      if (failed(library))
+        return failure();
+      dumpBytes(w.triple + ".so", toBytes(*library));
+      w.code.push_back({tgc::CodeObjectInput::Kind::HostSharedLibrary, w.triple,
+                        toBytes(*library)});
       return success();
     }
+    auto lowered = *w.lowered->getOps<gpu::GPUModuleOp>().begin();
     if (target.kind == TargetKind::Amd) {
-      if (options.stopAfter == tgc::Stage::Ptx ||
-          options.stopAfter == tgc::Stage::Cubin)
-        return success();
       FailureOr<tgc::Binary> hsaco =
           tgc::emitHsaco(lowered, target.name, options.optLevel);
       if (failed(hsaco))
         return failure();
       dumpBytes(target.name + ".hsaco", toBytes(*hsaco));
-      if (options.stopAfter == tgc::Stage::Hsaco) {
-        result.bytes = toBytes(*hsaco);
-        return success();
-      }
-      code.push_back({tgc::CodeObjectInput::Kind::Hsaco, target.name,
-                      toBytes(*hsaco)});
+      if (options.stopAfter == tgc::Stage::Hsaco)
+        w.bytes = toBytes(*hsaco);
+      else
+        w.code.push_back({tgc::CodeObjectInput::Kind::Hsaco, target.name,
+                          toBytes(*hsaco)});
       return success();
     }
-    if (options.stopAfter == tgc::Stage::Hsaco)
-      return success();
     FailureOr<std::string> ptx =
         tgc::emitPtx(lowered, target.name, options.optLevel);
     if (failed(ptx))
       return failure();
     dumpText(target.name + ".ptx", [&](llvm::raw_ostream &os) { os << *ptx; });
     if (options.stopAfter == tgc::Stage::Ptx) {
-      result.text += *ptx;
+      w.text = *ptx;
       return success();
     }
     FailureOr<tgc::OptionalToolOutput> cubin =
-        tgc::ptxToCubin(module.getLoc(), *ptx, target.name);
+        tgc::ptxToCubin(lowered.getLoc(), *ptx, target.name);
     if (failed(cubin))
       return failure();
     if (options.stopAfter == tgc::Stage::Cubin) {
       if (!cubin->bytes)
-        return module.emitError() << "cannot produce a cubin for "
-                                  << target.name << ": " << cubin->skipped;
-      result.bytes = toBytes(*cubin->bytes);
+        return lowered.emitError() << "cannot produce a cubin for "
+                                   << target.name << ": " << cubin->skipped;
+      w.bytes = toBytes(*cubin->bytes);
       return success();
     }
-    code.push_back({tgc::CodeObjectInput::Kind::Ptx, target.name,
-                    std::vector<uint8_t>(ptx->begin(), ptx->end())});
+    w.code.push_back({tgc::CodeObjectInput::Kind::Ptx, target.name,
+                      std::vector<uint8_t>(ptx->begin(), ptx->end())});
     if (cubin->bytes) {
       dumpBytes(target.name + ".cubin", toBytes(*cubin->bytes));
-      code.push_back({tgc::CodeObjectInput::Kind::Cubin, target.name,
-                      toBytes(*cubin->bytes)});
+      w.code.push_back({tgc::CodeObjectInput::Kind::Cubin, target.name,
+                        toBytes(*cubin->bytes)});
     } else {
-      result.skipped.push_back("cubin for " + target.name + " (" +
-                               cubin->skipped + "); the bundle has PTX only");
+      w.skipped.push_back("cubin for " + target.name + " (" + cubin->skipped +
+                          "); the bundle has PTX only");
     }
     return success();
   }
 
-  LogicalResult compileHost(const ParsedTarget &target,
-                            std::vector<tgc::CodeObjectInput> &code) {
-    if (options.stopAfter == tgc::Stage::Ptx ||
-        options.stopAfter == tgc::Stage::Cubin ||
-        options.stopAfter == tgc::Stage::Hsaco)
-      return success();
-    auto hostModule = findNested<ModuleOp>("tgc_host_kernels");
-    if (!hostModule)
-      return module.emitError("no host kernels were generated");
+  tgc::HostTarget hostTarget(const ParsedTarget &target) const {
+    tgc::HostTarget host;
+    host.triple = target.name;
+    host.cpu = options.hostCpu;
+    return host;
+  }
+
+  std::vector<tgc::HostKernel> hostKernels() {
     std::vector<tgc::HostKernel> kernels;
     for (auto func : module.getOps<func::FuncOp>())
       if (func->hasAttr("tgc.kernel"))
         kernels.push_back({func.getSymName().str(),
                            (func.getSymName() + "_body").str(),
                            func.getNumArguments() + 1});
-    OwningOpRef<ModuleOp> copy = cloneIntoModule(hostModule);
-    tgc::HostTarget host;
-    host.triple = target.name;
-    host.cpu = options.hostCpu;
-    if (failed(tgc::lowerHostModule(*copy, kernels, host)))
-      return failure();
-    std::string triple =
-        llvm::Triple::normalize(target.name.empty()
-                                    ? llvm::sys::getDefaultTargetTriple()
-                                    : target.name);
-    dumpText(triple + ".llvm.mlir",
-             [&](llvm::raw_ostream &os) { copy->print(os); });
-    if (options.stopAfter == tgc::Stage::Llvm) {
-      llvm::raw_string_ostream os(result.text);
-      copy->print(os);
-      return success();
-    }
-    FailureOr<tgc::Binary> library =
-        tgc::emitHostSharedLibrary(*copy, host, options.optLevel);
-    if (failed(library))
-      return failure();
-    dumpBytes(triple + ".so", toBytes(*library));
-    code.push_back({tgc::CodeObjectInput::Kind::HostSharedLibrary, triple,
-                    toBytes(*library)});
-    return success();
+    return kernels;
   }
 
   template <typename OpTy> OpTy findNested(StringRef name) {

@@ -11,6 +11,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 
 #include <functional>
 #include <string>
@@ -31,8 +32,10 @@ struct CompileOptions {
   /// Write every intermediate stage (IR and code objects) here when set.
   std::string dumpDirectory;
   bool verbose = false;
-  /// Applied to every PassManager (timing, IR printing); may be empty.
+  /// Applied to every PassManager (IR printing options); may be empty.
   std::function<void(mlir::PassManager &)> configurePassManager;
+  /// When set, each stage and target back end is timed under this scope.
+  mlir::TimingScope *timing = nullptr;
 };
 
 struct CompileResult {

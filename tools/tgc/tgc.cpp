@@ -146,10 +146,9 @@ int main(int argc, char **argv) {
   DefaultTimingManager timing;
   applyDefaultTimingManagerCLOptions(timing);
   TimingScope rootTiming = timing.getRootScope();
+  options.timing = &rootTiming;
   options.configurePassManager = [&](PassManager &pm) {
-    if (failed(applyPassManagerCLOptions(pm)))
-      return;
-    pm.enableTiming(rootTiming);
+    (void)applyPassManagerCLOptions(pm);
   };
 
   tgc::CompileResult result;
