@@ -353,8 +353,9 @@ private:
     auto tileTypeB = MemRefType::get({kTileK, kTileN}, acc,
                                      MemRefLayoutAttrInterface{}, workgroup);
 
-    int64_t grid[3] = {ceilDiv(N, kTileN), ceilDiv(M, kTileM),
-                       product(batchShape)};
+    // The batch shares grid.x with the N tiles: grid.z is limited to 65535.
+    int64_t tilesN = ceilDiv(N, kTileN);
+    int64_t grid[3] = {tilesN * product(batchShape), ceilDiv(M, kTileM), 1};
     int64_t block[3] = {kMatmulThreads, 1, 1};
     Location loc = kernel.getLoc();
     int64_t side = kTileM / kMicro; // threads per tile row/column (16)
@@ -369,11 +370,11 @@ private:
       Value m0 = arith::MulIOp::create(
           b, loc, gpu::BlockIdOp::create(b, loc, gpu::Dimension::y),
           e.index(kTileM));
-      Value n0 = arith::MulIOp::create(
-          b, loc, gpu::BlockIdOp::create(b, loc, gpu::Dimension::x),
-          e.index(kTileN));
-      SmallVector<Value> batchIdx = e.delinearize(
-          gpu::BlockIdOp::create(b, loc, gpu::Dimension::z), batchShape);
+      SmallVector<Value> column = e.delinearize(
+          gpu::BlockIdOp::create(b, loc, gpu::Dimension::x),
+          {product(batchShape), tilesN});
+      Value n0 = arith::MulIOp::create(b, loc, column[1], e.index(kTileN));
+      SmallVector<Value> batchIdx = e.delinearize(column[0], batchShape);
       Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(acc));
       auto fastmath = arith::FastMathFlags::contract;
 

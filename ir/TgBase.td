@@ -26,7 +26,8 @@ def Tg_Dialect : Dialect {
     other operand. Result types are inferred, so the assembly names only the
     operand types.
 
-    Dynamic dimensions (`?`) are rejected by every op's verifier.
+    Dynamic dimensions (`?`) and empty tensors (a dimension of size 0) are
+    rejected by every op's verifier.
   }];
   let hasConstantMaterializer = 1;
 }

@@ -39,11 +39,18 @@ static LogicalResult checkTensorType(Operation *op, Type type,
   if (!tensor)
     return op->emitOpError() << role << " #" << index
                              << " must be a ranked tensor, got " << type;
-  for (auto [dim, size] : llvm::enumerate(tensor.getShape()))
+  for (auto [dim, size] : llvm::enumerate(tensor.getShape())) {
     if (ShapedType::isDynamic(size))
       return op->emitOpError()
              << role << " #" << index << " has a dynamic dimension " << dim
              << " in " << type << "; tg requires static shapes";
+    // Empty tensors would need special cases in every kernel and launch
+    // (zero-sized grids); models do not produce them.
+    if (size == 0)
+      return op->emitOpError()
+             << role << " #" << index << " has an empty dimension " << dim
+             << " in " << type << "; tg requires non-empty tensors";
+  }
   if (!isSupportedElementType(tensor.getElementType()))
     return op->emitOpError()
            << role << " #" << index << " has unsupported element type "

@@ -18,9 +18,9 @@ func.func @softmax(%x: tensor<16x4096xf32>) -> tensor<16x4096xf32> {
   return %0 : tensor<16x4096xf32>
 }
 
-// Matmul: 64x64 tiles, 256 threads, grid (N/64, M/64, batch).
+// Matmul: 64x64 tiles, 256 threads, grid (batch * N/64, M/64, 1).
 // CHECK-LABEL: func.func private @matmul_kernel0
-// CHECK-SAME: tgc.gpu_block = array<i64: 256, 1, 1>, tgc.gpu_grid = array<i64: 2, 3, 4>
+// CHECK-SAME: tgc.gpu_block = array<i64: 256, 1, 1>, tgc.gpu_grid = array<i64: 8, 3, 1>
 func.func @matmul(%a: tensor<4x130x64xf32>, %b: tensor<4x64x128xf32>) -> tensor<4x130x128xf32> {
   %0 = tg.matmul %a, %b : tensor<4x130x64xf32>, tensor<4x64x128xf32> -> tensor<4x130x128xf32>
   return %0 : tensor<4x130x128xf32>
@@ -50,7 +50,7 @@ func.func @matmul(%a: tensor<4x130x64xf32>, %b: tensor<4x64x128xf32>) -> tensor<
 
 // CHECK-LABEL: gpu.func @matmul_kernel0
 // CHECK-SAME: workgroup(%[[A:.*]] : memref<16x64xf32, #gpu.address_space<workgroup>>, %[[B:.*]] : memref<16x64xf32, #gpu.address_space<workgroup>>)
-// CHECK: gpu.block_id  z
+// CHECK: gpu.block_id  x
 // CHECK: scf.for
 // CHECK: gpu.barrier
 // CHECK: memref.store {{.*}}, %[[A]]

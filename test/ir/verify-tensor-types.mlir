@@ -104,3 +104,12 @@ func.func @unary_result_type_differs(%a: tensor<2x3xf32>) {
   %0 = "tg.exp"(%a) : (tensor<2x3xf32>) -> tensor<2x3xf16>
   return
 }
+
+// -----
+
+// Empty tensors are rejected with the dimension named.
+func.func @empty_dimension(%x: tensor<0x4xf32>) -> tensor<0x4xf32> {
+  // expected-error @+1 {{'tg.exp' op operand #0 has an empty dimension 0 in 'tensor<0x4xf32>'; tg requires non-empty tensors}}
+  %0 = tg.exp %x : tensor<0x4xf32>
+  return %0 : tensor<0x4xf32>
+}
