@@ -9,6 +9,7 @@
 #include "tgc/runtime.h"
 
 #include "Bundle.h"
+#include "CStatus.h"
 #include "DeviceSelection.h"
 #include "KernelCache.h"
 #include "Module.h"
@@ -68,6 +69,8 @@ static tgc_status_t makeStatus(tgc_status_code_t code, std::string message) {
 static tgc_status_t toC(const Status &status) {
   return status.isOk() ? nullptr : makeStatus(status.code(), status.message());
 }
+
+tgc_status_t tgc::rt::toCStatus(const Status &status) { return toC(status); }
 
 /// Runs `body(api)` (returning Status), converting exceptions. `api` is the
 /// entry point's name, for argument errors.

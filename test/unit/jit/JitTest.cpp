@@ -1,0 +1,500 @@
+//===- JitTest.cpp - the JIT's C and C++ APIs on the host device ----------===//
+//
+// Compiling, calling, errors with their diagnostic text, and the caches as
+// the API shows them: in-memory reuse, disk hits, threads and processes
+// racing on one model, corrupt entries, eviction, unusable directories.
+//
+//===----------------------------------------------------------------------===//
+
+#include "JitTestSupport.h"
+
+#include "tgc/jit.h"
+#include "tgc/jit.hpp"
+
+#include <atomic>
+#include <fstream>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using namespace tgc::test;
+
+namespace {
+
+class JitTest : public testing::Test {
+protected:
+  void SetUp() override { cacheRoot_ = dir_.path() + "/cache"; }
+  void TearDown() override {
+    for (tgc_jit_module_t *module : modules_)
+      tgc_jit_module_destroy(module);
+    for (tgc_jit_t *jit : jits_)
+      tgc_jit_destroy(jit);
+  }
+
+  tgc_jit_options_t options() {
+    tgc_jit_options_t o;
+    tgc_jit_options_init(&o);
+    o.device = "host";
+    o.cache_dir = cacheRoot_.c_str();
+    o.warning_callback = [](void *user, const char *message) {
+      static_cast<JitTest *>(user)->warnings_.push_back(message);
+    };
+    o.warning_user_data = this;
+    return o;
+  }
+
+  /// A new JIT (so a fresh in-memory cache), destroyed at the end.
+  tgc_jit_t *newJit(const tgc_jit_options_t &o) {
+    tgc_jit_t *jit = nullptr;
+    tgc_status_t status = tgc_jit_create(&o, &jit);
+    EXPECT_EQ(status, nullptr) << tgc_status_message(status);
+    tgc_status_free(status);
+    jits_.push_back(jit);
+    return jit;
+  }
+  tgc_jit_t *newJit() { return newJit(options()); }
+
+  /// Compiles and expects success; the handle is destroyed at the end.
+  tgc_jit_module_t *compile(tgc_jit_t *jit, const std::string &source) {
+    tgc_jit_module_t *module = nullptr;
+    tgc_status_t status = tgc_jit_compile_source(jit, source.data(),
+                                                 source.size(), "model.mlir",
+                                                 &module);
+    EXPECT_EQ(status, nullptr) << tgc_status_message(status);
+    tgc_status_free(status);
+    if (module)
+      modules_.push_back(module);
+    return module;
+  }
+
+  /// Compiles and expects failure; returns the status message.
+  std::string compileError(tgc_jit_t *jit, const std::string &source,
+                           tgc_status_code_t expected) {
+    tgc_jit_module_t *module = nullptr;
+    tgc_status_t status = tgc_jit_compile_source(jit, source.data(),
+                                                 source.size(), "model.mlir",
+                                                 &module);
+    EXPECT_EQ(module, nullptr);
+    EXPECT_EQ(tgc_status_code(status), expected) << tgc_status_message(status);
+    std::string message = tgc_status_message(status);
+    tgc_status_free(status);
+    return message;
+  }
+
+  static tgc_jit_cache_result_t cacheOf(const tgc_jit_module_t *module) {
+    tgc_jit_compile_info_t info;
+    tgc_jit_module_compile_info(module, &info);
+    return info.cache;
+  }
+
+  static std::vector<float> relu(tgc_jit_module_t *module,
+                                 std::vector<float> in) {
+    std::vector<float> out(4, -99);
+    int64_t shape[1] = {4};
+    tgc_tensor_view_t input = {TGC_DTYPE_F32, 1, shape, in.data()};
+    tgc_tensor_view_t output = {TGC_DTYPE_F32, 1, shape, out.data()};
+    tgc_status_t status =
+        tgc_jit_module_call(module, "main", &input, 1, &output, 1);
+    EXPECT_EQ(status, nullptr) << tgc_status_message(status);
+    tgc_status_free(status);
+    return out;
+  }
+
+  void writeFile(const std::string &path, const std::string &text) {
+    std::ofstream(path) << text;
+  }
+
+  TempDir dir_;
+  std::string cacheRoot_;
+  std::vector<std::string> warnings_;
+  std::vector<tgc_jit_t *> jits_;
+  std::vector<tgc_jit_module_t *> modules_;
+};
+
+//===----------------------------------------------------------------------===//
+// Compiling and calling
+//===----------------------------------------------------------------------===//
+
+TEST_F(JitTest, CompilesAndRunsOnTheHost) {
+  tgc_jit_t *jit = newJit();
+  EXPECT_STREQ(tgc_jit_targets(jit), "host");
+  tgc_device_info_t info;
+  tgc_jit_device_info(jit, &info);
+  EXPECT_EQ(info.kind, TGC_DEVICE_HOST);
+  tgc_jit_module_t *module = compile(jit, kRelu);
+  ASSERT_NE(module, nullptr);
+  EXPECT_EQ(relu(module, {-1, 2, -3, 4}), (std::vector<float>{0, 2, 0, 4}));
+  EXPECT_EQ(cacheOf(module), TGC_JIT_CACHE_MISS);
+  EXPECT_EQ(cacheEntries(cacheRoot_).size(), 1u);
+  EXPECT_TRUE(warnings_.empty());
+}
+
+TEST_F(JitTest, CompilesFiles) {
+  std::string path = dir_.path() + "/relu.mlir";
+  writeFile(path, kRelu);
+  tgc_jit_module_t *module = nullptr;
+  tgc_status_t status = tgc_jit_compile_file(newJit(), path.c_str(), &module);
+  ASSERT_EQ(status, nullptr) << tgc_status_message(status);
+  modules_.push_back(module);
+  EXPECT_EQ(relu(module, {1, -1, 1, -1}), (std::vector<float>{1, 0, 1, 0}));
+
+  status = tgc_jit_compile_file(jits_[0], (dir_.path() + "/missing.mlir").c_str(),
+                                &module);
+  EXPECT_EQ(tgc_status_code(status), TGC_STATUS_NOT_FOUND);
+  EXPECT_NE(std::string(tgc_status_message(status)).find("missing.mlir"),
+            std::string::npos);
+  tgc_status_free(status);
+}
+
+TEST_F(JitTest, CppApi) {
+  tgc::JitOptions options;
+  options.device = "host";
+  options.cacheDirectory = cacheRoot_;
+  tgc::Jit jit(options);
+  EXPECT_EQ(jit.targets(), std::vector<std::string>{"host"});
+  EXPECT_EQ(jit.device().kind, TGC_DEVICE_HOST);
+  tgc::JitModule model = jit.compile(kRelu);
+  EXPECT_EQ(model.functionNames(), std::vector<std::string>{"main"});
+  EXPECT_EQ(model.inputTypes("main")[0].str(), "tensor<4xf32>");
+  tgc::Tensor x(TGC_DTYPE_F32, {4});
+  float values[4] = {-2, 3, -4, 5};
+  std::memcpy(x.data(), values, sizeof(values));
+  std::vector<tgc::Tensor> y = model.call("main", {x});
+  ASSERT_EQ(y.size(), 1u);
+  EXPECT_EQ(y[0].dataAs<float>()[1], 3.0f);
+  EXPECT_EQ(y[0].dataAs<float>()[2], 0.0f);
+  EXPECT_EQ(model.compileInfo().cache, tgc::CacheResult::Miss);
+  EXPECT_EQ(model.compileInfo().key.size(), 32u);
+
+  try {
+    jit.compile("func.func @main(", "broken.mlir");
+    FAIL() << "expected an error";
+  } catch (const tgc::Error &e) {
+    EXPECT_EQ(e.code(), TGC_STATUS_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(e.what()).find("broken.mlir:1:"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST_F(JitTest, DefaultDeviceIsOneTheCompilerCanTarget) {
+  tgc_jit_options_t o = options();
+  o.device = nullptr; // auto
+  tgc_jit_t *jit = newJit(o);
+  tgc_device_info_t info;
+  tgc_jit_device_info(jit, &info);
+  std::string targets = tgc_jit_targets(jit);
+  if (info.kind == TGC_DEVICE_HOST)
+    EXPECT_EQ(targets, "host");
+  else
+    EXPECT_EQ(targets, std::string(info.arch).substr(0, targets.size()));
+}
+
+//===----------------------------------------------------------------------===//
+// Errors
+//===----------------------------------------------------------------------===//
+
+TEST_F(JitTest, BadMlirGivesTheLocatedParseError) {
+  std::string message = compileError(newJit(), R"(func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = tg.relu %x : tensor<4xf32
+  return %0 : tensor<4xf32>
+}
+)",
+                                     TGC_STATUS_INVALID_ARGUMENT);
+  EXPECT_NE(message.find("model.mlir:2:"), std::string::npos) << message;
+  EXPECT_NE(message.find("error:"), std::string::npos) << message;
+  // The full text: the source line and a caret under the problem.
+  EXPECT_NE(message.find("%0 = tg.relu %x : tensor<4xf32"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("^"), std::string::npos) << message;
+  EXPECT_TRUE(cacheEntries(cacheRoot_).empty());
+}
+
+TEST_F(JitTest, VerifierErrorsNameBothShapes) {
+  std::string message = compileError(newJit(), R"(func.func @main(%x: tensor<4xf32>, %y: tensor<3xf32>) -> tensor<4xf32> {
+  %0 = tg.add %x, %y : tensor<4xf32>, tensor<3xf32> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+)",
+                                     TGC_STATUS_INVALID_ARGUMENT);
+  EXPECT_NE(message.find("model.mlir:2:8: error:"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("4"), std::string::npos) << message;
+}
+
+TEST_F(JitTest, UnsupportedOpIsReportedWithItsLocation) {
+  std::string message = compileError(newJit(), R"(func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = arith.addf %x, %x : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+)",
+                                     TGC_STATUS_INVALID_ARGUMENT);
+  EXPECT_NE(message.find("model.mlir:2:8: error: unsupported op 'arith.addf'"),
+            std::string::npos)
+      << message;
+  // A failed compile stores nothing.
+  EXPECT_TRUE(cacheEntries(cacheRoot_).empty());
+}
+
+TEST_F(JitTest, WrongInputShapeIsAnInvalidArgument) {
+  tgc_jit_module_t *module = compile(newJit(), kRelu);
+  ASSERT_NE(module, nullptr);
+  float in[5] = {}, out[4] = {};
+  int64_t wrongShape[1] = {5}, shape[1] = {4};
+  tgc_tensor_view_t input = {TGC_DTYPE_F32, 1, wrongShape, in};
+  tgc_tensor_view_t output = {TGC_DTYPE_F32, 1, shape, out};
+  tgc_status_t status =
+      tgc_jit_module_call(module, "main", &input, 1, &output, 1);
+  EXPECT_EQ(tgc_status_code(status), TGC_STATUS_INVALID_ARGUMENT);
+  std::string message = tgc_status_message(status);
+  tgc_status_free(status);
+  EXPECT_NE(message.find("5"), std::string::npos) << message;
+  EXPECT_NE(message.find("4"), std::string::npos) << message;
+
+  status = tgc_jit_module_call(module, "forward", &input, 1, &output, 1);
+  EXPECT_EQ(tgc_status_code(status), TGC_STATUS_NOT_FOUND);
+  tgc_status_free(status);
+}
+
+TEST_F(JitTest, BadOptionsAreRejected) {
+  tgc_jit_options_t o = options();
+  o.targets = "host,xpu7";
+  tgc_jit_t *jit = nullptr;
+  tgc_status_t status = tgc_jit_create(&o, &jit);
+  EXPECT_EQ(tgc_status_code(status), TGC_STATUS_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(tgc_status_message(status)).find("xpu7"),
+            std::string::npos)
+      << tgc_status_message(status);
+  tgc_status_free(status);
+  o = options();
+  o.opt_level = 7;
+  status = tgc_jit_create(&o, &jit);
+  EXPECT_EQ(tgc_status_code(status), TGC_STATUS_INVALID_ARGUMENT);
+  tgc_status_free(status);
+  o = options();
+  o.device = "tpu:0";
+  status = tgc_jit_create(&o, &jit);
+  EXPECT_EQ(tgc_status_code(status), TGC_STATUS_INVALID_ARGUMENT);
+  tgc_status_free(status);
+}
+
+//===----------------------------------------------------------------------===//
+// Caches
+//===----------------------------------------------------------------------===//
+
+TEST_F(JitTest, SameModelGivesTheSameLoadedModule) {
+  tgc_jit_t *jit = newJit();
+  tgc_jit_module_t *first = compile(jit, kRelu);
+  tgc_jit_module_t *again = compile(jit, kRelu);
+  tgc_jit_module_t *reformatted = compile(jit, kReluReformatted);
+  ASSERT_TRUE(first && again && reformatted);
+  EXPECT_EQ(tgc_jit_module_runtime(first), tgc_jit_module_runtime(again));
+  EXPECT_EQ(tgc_jit_module_runtime(first),
+            tgc_jit_module_runtime(reformatted));
+  EXPECT_EQ(cacheOf(again), TGC_JIT_CACHE_MEMORY_HIT);
+  EXPECT_EQ(cacheOf(reformatted), TGC_JIT_CACHE_MEMORY_HIT);
+  EXPECT_EQ(cacheEntries(cacheRoot_).size(), 1u);
+}
+
+TEST_F(JitTest, ANewJitReadsTheDiskCache) {
+  compile(newJit(), kRelu);
+  tgc_jit_module_t *warm = compile(newJit(), kReluReformatted);
+  ASSERT_NE(warm, nullptr);
+  EXPECT_EQ(cacheOf(warm), TGC_JIT_CACHE_DISK_HIT);
+  EXPECT_EQ(relu(warm, {-1, 2, -3, 4}), (std::vector<float>{0, 2, 0, 4}));
+}
+
+TEST_F(JitTest, ReleasedModulesComeBackFromDisk) {
+  tgc_jit_t *jit = newJit();
+  tgc_jit_module_t *module = nullptr;
+  ASSERT_EQ(tgc_jit_compile_source(jit, kRelu, std::strlen(kRelu), nullptr,
+                                   &module),
+            nullptr);
+  tgc_jit_module_destroy(module);
+  // No handle holds it any more: the JIT does not keep it loaded.
+  tgc_jit_module_t *again = compile(jit, kRelu);
+  EXPECT_EQ(cacheOf(again), TGC_JIT_CACHE_DISK_HIT);
+}
+
+TEST_F(JitTest, DisabledCacheCompilesEveryTimeAndWritesNothing) {
+  tgc_jit_options_t o = options();
+  o.disable_cache = true;
+  tgc_jit_module_t *a = compile(newJit(o), kRelu);
+  tgc_jit_module_t *b = compile(newJit(o), kRelu);
+  EXPECT_EQ(cacheOf(a), TGC_JIT_CACHE_DISABLED);
+  EXPECT_EQ(cacheOf(b), TGC_JIT_CACHE_DISABLED);
+  EXPECT_FALSE(fs::exists(cacheRoot_ + "/bundles"));
+
+  ::setenv("TGC_COMPILE_CACHE", "0", 1);
+  tgc_jit_module_t *c = compile(newJit(), kRelu);
+  ::unsetenv("TGC_COMPILE_CACHE");
+  EXPECT_EQ(cacheOf(c), TGC_JIT_CACHE_DISABLED);
+  EXPECT_FALSE(fs::exists(cacheRoot_ + "/bundles"));
+}
+
+TEST_F(JitTest, ThreadsShareOneCompile) {
+  tgc_jit_t *jit = newJit();
+  constexpr int kThreads = 8;
+  std::vector<tgc_jit_module_t *> results(kThreads, nullptr);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i)
+    threads.emplace_back([&, i] {
+      tgc_status_t status = tgc_jit_compile_source(
+          jit, kRelu, std::strlen(kRelu), nullptr, &results[i]);
+      tgc_status_free(status);
+    });
+  for (std::thread &t : threads)
+    t.join();
+  int compiled = 0;
+  for (tgc_jit_module_t *module : results) {
+    ASSERT_NE(module, nullptr);
+    modules_.push_back(module);
+    compiled += cacheOf(module) == TGC_JIT_CACHE_MISS;
+    EXPECT_EQ(tgc_jit_module_runtime(module),
+              tgc_jit_module_runtime(results[0]));
+  }
+  EXPECT_EQ(compiled, 1);
+  EXPECT_EQ(relu(results[kThreads - 1], {-1, 2, -3, 4}),
+            (std::vector<float>{0, 2, 0, 4}));
+}
+
+TEST_F(JitTest, ThreadsWithSeparateJitsCompileOnceThroughTheFileLock) {
+  constexpr int kThreads = 4;
+  std::vector<tgc_jit_t *> jits;
+  for (int i = 0; i < kThreads; ++i)
+    jits.push_back(newJit());
+  std::vector<tgc_jit_module_t *> results(kThreads, nullptr);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i)
+    threads.emplace_back([&, i] {
+      tgc_status_free(tgc_jit_compile_source(jits[i], kRelu, std::strlen(kRelu),
+                                             nullptr, &results[i]));
+    });
+  for (std::thread &t : threads)
+    t.join();
+  int compiled = 0, hits = 0;
+  for (tgc_jit_module_t *module : results) {
+    ASSERT_NE(module, nullptr);
+    modules_.push_back(module);
+    compiled += cacheOf(module) == TGC_JIT_CACHE_MISS;
+    hits += cacheOf(module) == TGC_JIT_CACHE_DISK_HIT;
+  }
+  EXPECT_EQ(compiled, 1);
+  EXPECT_EQ(hits, kThreads - 1);
+}
+
+TEST_F(JitTest, ProcessesRacingOnOneModelCompileItOnce) {
+  std::string model = dir_.path() + "/relu.mlir";
+  writeFile(model, kRelu);
+  constexpr int kProcesses = 6;
+  std::vector<pid_t> children;
+  for (int i = 0; i < kProcesses; ++i) {
+    pid_t pid = spawnCompileChild(cacheRoot_, model);
+    ASSERT_GT(pid, 0);
+    children.push_back(pid);
+  }
+  int compiled = 0, hits = 0;
+  for (pid_t pid : children) {
+    int code = waitForChild(pid);
+    compiled += code == 10 + TGC_JIT_CACHE_MISS;
+    hits += code == 10 + TGC_JIT_CACHE_DISK_HIT;
+  }
+  EXPECT_EQ(compiled, 1);
+  EXPECT_EQ(hits, kProcesses - 1);
+  EXPECT_EQ(cacheEntries(cacheRoot_).size(), 1u);
+}
+
+TEST_F(JitTest, CorruptEntriesAreRebuilt) {
+  compile(newJit(), kRelu);
+  std::vector<fs::path> entries = cacheEntries(cacheRoot_);
+  ASSERT_EQ(entries.size(), 1u);
+  fs::path entry = entries[0];
+  auto corruptThenExpectRebuild = [&](auto corrupt, const char *what) {
+    corrupt();
+    tgc_jit_module_t *rebuilt = compile(newJit(), kRelu);
+    ASSERT_NE(rebuilt, nullptr) << what;
+    EXPECT_EQ(cacheOf(rebuilt), TGC_JIT_CACHE_MISS) << what;
+    EXPECT_EQ(relu(rebuilt, {-1, 2, -3, 4}), (std::vector<float>{0, 2, 0, 4}))
+        << what;
+    EXPECT_EQ(cacheOf(compile(newJit(), kRelu)), TGC_JIT_CACHE_DISK_HIT)
+        << what;
+  };
+  corruptThenExpectRebuild(
+      [&] {
+        std::fstream f(entry, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(-100, std::ios::end);
+        f.put('\x5a');
+      },
+      "a flipped byte");
+  corruptThenExpectRebuild(
+      [&] { fs::resize_file(entry, fs::file_size(entry) / 2); }, "truncated");
+  corruptThenExpectRebuild([&] { std::ofstream(entry) << "garbage"; },
+                           "garbage");
+  EXPECT_TRUE(warnings_.empty());
+}
+
+TEST_F(JitTest, EvictionKeepsTheCacheUnderItsLimit) {
+  compile(newJit(), scaleModel(1));
+  uint64_t entrySize = cacheBytes(cacheRoot_);
+  ASSERT_GT(entrySize, 0u);
+  tgc_jit_options_t o = options();
+  // Room for two entries of this size, not three.
+  o.cache_max_bytes = entrySize * 5 / 2;
+  for (int scale = 2; scale <= 6; ++scale) {
+    compile(newJit(o), scaleModel(scale));
+    EXPECT_LE(cacheBytes(cacheRoot_), o.cache_max_bytes) << scale;
+  }
+  EXPECT_EQ(cacheEntries(cacheRoot_).size(), 2u);
+  // The newest stays; the oldest went.
+  EXPECT_EQ(cacheOf(compile(newJit(o), scaleModel(6))),
+            TGC_JIT_CACHE_DISK_HIT);
+  EXPECT_EQ(cacheOf(compile(newJit(o), scaleModel(1))), TGC_JIT_CACHE_MISS);
+}
+
+TEST_F(JitTest, UnusableDirectoryDegradesWithOneWarning) {
+  // A cache below a regular file cannot be created, even by root.
+  writeFile(dir_.path() + "/file", "x");
+  std::string blocked = dir_.path() + "/file/cache";
+  tgc_jit_options_t o = options();
+  o.cache_dir = blocked.c_str();
+  tgc_jit_t *jit = newJit(o);
+  tgc_jit_module_t *a = compile(jit, kRelu);
+  tgc_jit_module_t *b = compile(jit, scaleModel(2));
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(cacheOf(a), TGC_JIT_CACHE_UNAVAILABLE);
+  EXPECT_EQ(cacheOf(b), TGC_JIT_CACHE_UNAVAILABLE);
+  EXPECT_EQ(relu(a, {-1, 2, -3, 4}), (std::vector<float>{0, 2, 0, 4}));
+  ASSERT_EQ(warnings_.size(), 1u);
+  EXPECT_NE(warnings_[0].find("compile cache"), std::string::npos)
+      << warnings_[0];
+}
+
+TEST_F(JitTest, ReadOnlyDirectoryDegradesWithOneWarning) {
+  if (::geteuid() == 0)
+    GTEST_SKIP() << "root ignores directory permissions";
+  fs::create_directories(cacheRoot_ + "/bundles");
+  ::chmod((cacheRoot_ + "/bundles").c_str(), 0500);
+  tgc_jit_t *jit = newJit();
+  EXPECT_EQ(cacheOf(compile(jit, kRelu)), TGC_JIT_CACHE_UNAVAILABLE);
+  EXPECT_EQ(cacheOf(compile(jit, scaleModel(2))), TGC_JIT_CACHE_UNAVAILABLE);
+  EXPECT_EQ(warnings_.size(), 1u);
+}
+
+TEST_F(JitTest, DefaultWarningIsPrintedOncePerProcess) {
+  writeFile(dir_.path() + "/file", "x");
+  std::string blocked = dir_.path() + "/file/cache";
+  tgc_jit_options_t o = options();
+  o.cache_dir = blocked.c_str();
+  o.warning_callback = nullptr;
+  testing::internal::CaptureStderr();
+  compile(newJit(o), kRelu);
+  compile(newJit(o), scaleModel(3));
+  std::string err = testing::internal::GetCapturedStderr();
+  // An earlier test of this process may have printed it already; never
+  // twice.
+  size_t first = err.find("compile cache");
+  if (first != std::string::npos)
+    EXPECT_EQ(err.find("compile cache", first + 1), std::string::npos) << err;
+}
+
+} // namespace
