@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CacheCommands.h"
 #include "Inspect.h"
 
 #include "compiler/Pipeline.h"
@@ -108,6 +109,8 @@ int main(int argc, char **argv) {
 
   if (inspect)
     return tgc::inspectBundle(inputFile, llvm::outs());
+  if (std::optional<int> status = tgc::runCacheCommands())
+    return *status;
 
   if (optLevel < '0' || optLevel > '3') {
     llvm::errs() << "tgc: error: invalid optimization level -O" << optLevel
