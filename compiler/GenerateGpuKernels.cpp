@@ -9,9 +9,9 @@
 //   row:         one block per row; each reduction is a block-strided loop,
 //                a warp-shuffle butterfly and a shared-memory step across
 //                warps; its value is then reused by the rest of the row;
-//   matmul:      64x64 output tiles per block of 256 threads (4x4 each),
-//                A and B staged through shared memory in 16-deep slices,
-//                epilogue applied in registers;
+//   matmul:      128x128 (8x8 per thread) or, for small matrices, 64x64
+//                (4x4) output tiles per block of 256 threads, A and B
+//                staged through shared memory, epilogue in registers;
 //   generic:     one thread per output element with serial reductions.
 //
 //===----------------------------------------------------------------------===//
@@ -37,8 +37,17 @@ namespace {
 
 constexpr int64_t kElementwiseBlock = 256;
 constexpr int64_t kWarp = 32;
-constexpr int64_t kTileM = 64, kTileN = 64, kTileK = 16, kMatmulThreads = 256;
-constexpr int64_t kMicro = 4; // each thread computes kMicro x kMicro
+constexpr int64_t kMatmulThreads = 256;
+
+/// Output tile of a matmul block (tileM x tileN, tileK deep per stage) and
+/// the micro-tile of one thread (micro x micro); 256 threads either way.
+struct MatmulTiling {
+  int64_t tileM, tileN, tileK, micro;
+};
+/// Large matrices: 128x128 tiles with 8x8 per thread double the work per
+/// shared-memory load. Small ones: 64x64 tiles waste fewer threads.
+constexpr MatmulTiling kLargeTiling{128, 128, 8, 8};
+constexpr MatmulTiling kSmallTiling{64, 64, 16, 4};
 
 MemRefType memrefFor(Type tensorType) {
   auto t = cast<RankedTensorType>(tensorType);
@@ -348,6 +357,9 @@ private:
                    .getElementType();
     bool isFloat = isa<FloatType>(acc);
     auto workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+    const MatmulTiling &t = M >= 128 && N >= 128 ? kLargeTiling : kSmallTiling;
+    const int64_t kTileM = t.tileM, kTileN = t.tileN, kTileK = t.tileK,
+                  kMicro = t.micro;
     auto tileType = MemRefType::get({kTileK, kTileM}, acc,
                                     MemRefLayoutAttrInterface{}, workgroup);
     auto tileTypeB = MemRefType::get({kTileK, kTileN}, acc,
@@ -417,7 +429,7 @@ private:
         e.pushScope();
         Value k0 = kLoop.getInductionVar();
         gpu::BarrierOp::create(b, loc);
-        int64_t perThread = kTileM * kTileK / kMatmulThreads; // 4
+        int64_t perThread = kTileM * kTileK / kMatmulThreads;
         for (int64_t q = 0; q < perThread; ++q) {
           Value flat = arith::AddIOp::create(b, loc, tid,
                                              e.index(q * kMatmulThreads));

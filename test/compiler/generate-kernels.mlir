@@ -18,12 +18,21 @@ func.func @softmax(%x: tensor<16x4096xf32>) -> tensor<16x4096xf32> {
   return %0 : tensor<16x4096xf32>
 }
 
-// Matmul: 64x64 tiles, 256 threads, grid (batch * N/64, M/64, 1).
+// Matmul: 128x128 tiles for large matrices, 256 threads,
+// grid (batch * N/128, M/128, 1).
 // CHECK-LABEL: func.func private @matmul_kernel0
-// CHECK-SAME: tgc.gpu_block = array<i64: 256, 1, 1>, tgc.gpu_grid = array<i64: 8, 3, 1>
+// CHECK-SAME: tgc.gpu_block = array<i64: 256, 1, 1>, tgc.gpu_grid = array<i64: 4, 2, 1>
 func.func @matmul(%a: tensor<4x130x64xf32>, %b: tensor<4x64x128xf32>) -> tensor<4x130x128xf32> {
   %0 = tg.matmul %a, %b : tensor<4x130x64xf32>, tensor<4x64x128xf32> -> tensor<4x130x128xf32>
   return %0 : tensor<4x130x128xf32>
+}
+
+// Small matrices: 64x64 tiles.
+// CHECK-LABEL: func.func private @small_matmul_kernel0
+// CHECK-SAME: tgc.gpu_grid = array<i64: 1, 1, 1>
+func.func @small_matmul(%a: tensor<8x64xf32>, %b: tensor<64x32xf32>) -> tensor<8x32xf32> {
+  %0 = tg.matmul %a, %b : tensor<8x64xf32>, tensor<64x32xf32> -> tensor<8x32xf32>
+  return %0 : tensor<8x32xf32>
 }
 
 // CHECK: gpu.module @tgc_gpu_kernels
@@ -49,7 +58,7 @@ func.func @matmul(%a: tensor<4x130x64xf32>, %b: tensor<4x64x128xf32>) -> tensor<
 // CHECK: memref.store
 
 // CHECK-LABEL: gpu.func @matmul_kernel0
-// CHECK-SAME: workgroup(%[[A:.*]] : memref<16x64xf32, #gpu.address_space<workgroup>>, %[[B:.*]] : memref<16x64xf32, #gpu.address_space<workgroup>>)
+// CHECK-SAME: workgroup(%[[A:.*]] : memref<8x128xf32, #gpu.address_space<workgroup>>, %[[B:.*]] : memref<8x128xf32, #gpu.address_space<workgroup>>)
 // CHECK: gpu.block_id  x
 // CHECK: scf.for
 // CHECK: gpu.barrier
@@ -58,6 +67,9 @@ func.func @matmul(%a: tensor<4x130x64xf32>, %b: tensor<4x64x128xf32>) -> tensor<
 // CHECK: gpu.barrier
 // CHECK: arith.mulf {{.*}} fastmath<contract>
 // CHECK: arith.addf {{.*}} fastmath<contract>
+
+// CHECK-LABEL: gpu.func @small_matmul_kernel0
+// CHECK-SAME: workgroup(%{{.*}} : memref<16x64xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<16x64xf32, #gpu.address_space<workgroup>>)
 
 // Host: workgroup loops; row reductions may be reassociated to vectorize.
 // CHECK: module @tgc_host_kernels
