@@ -2,14 +2,14 @@
 # The tgc lit suite: test/<area>/*.mlir and *.test, run with lit's internal
 # shell. Features a test may REQUIRE:
 #   tgc-compiler  built with TGC_BUILD_COMPILER (set for ir/, compiler/, tgc/)
-#   tg-opt, tgc, tg-run   the tool has been built
+#   tg-opt, tgc, tg-run, tg-eval   the tool has been built
 #   ptxas         ptxas on PATH, in $CUDA_HOME/bin or /usr/local/cuda/bin
 #   numpy         %python can import numpy
 #   cuda-driver   never detected: opt in with `lit -Dcuda-driver=1` or
 #                 TGC_TEST_CUDA_DRIVER=1 on a machine with an NVIDIA GPU
 #   ldd, nm       the binutils the link checks use
 # Substitutions: %python (the python3 with numpy when there is one),
-# %{tg-opt} %{tgc} %{tg-run} (absolute tool paths), %ptxas, %tgc_src_root,
+# %{tg-opt} %{tgc} %{tg-run} %{tg-eval} (absolute tool paths), %ptxas, %tgc_src_root,
 # %tgc_obj_root, %runtime_link_closure, %runtime_artifacts.
 
 import os
@@ -38,7 +38,7 @@ path = list(dict.fromkeys([d for d in config.tgc_tools_dirs if d] +
                           [config.llvm_tools_dir]))
 config.environment["PATH"] = os.pathsep.join(path + [config.environment["PATH"]])
 
-for tool in ["tg-opt", "tgc", "tg-run"]:
+for tool in ["tg-opt", "tgc", "tg-run", "tg-eval"]:
     found = shutil.which(tool, path=config.environment["PATH"])
     if found:
         config.available_features.add(tool)
