@@ -190,12 +190,17 @@ Value KernelEmitter::emitUncached(Value tensor, ValueRange indices) {
     return emit(collapse.getSrc(), source);
   }
   if (auto slice = dyn_cast<tensor::ExtractSliceOp>(def)) {
+    // Canonicalization turns slices with unit sizes into rank-reducing ones;
+    // a dropped dimension is read at index 0 of the slice.
+    llvm::SmallBitVector dropped = slice.getDroppedDims();
     SmallVector<Value> source;
-    for (auto [i, v] : llvm::enumerate(indices)) {
+    unsigned next = 0;
+    for (int64_t d = 0; d < slice.getSourceType().getRank(); ++d) {
+      Value v = dropped.test(d) ? index(0) : indices[next++];
       Value scaled = b.createOrFold<arith::MulIOp>(
-          location, v, index(slice.getStaticStrides()[i]));
+          location, v, index(slice.getStaticStrides()[d]));
       source.push_back(b.createOrFold<arith::AddIOp>(
-          location, scaled, index(slice.getStaticOffsets()[i])));
+          location, scaled, index(slice.getStaticOffsets()[d])));
     }
     return emit(slice.getSource(), source);
   }
