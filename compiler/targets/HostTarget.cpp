@@ -373,7 +373,8 @@ FailureOr<Binary> tgc::emitHostSharedLibrary(ModuleOp module,
          << " would import symbols only libm/compiler-rt provide: ";
     llvm::interleaveComma(unexpected, diag);
     if (llvm::Triple(target->triple).isX86())
-      diag << " (f16 conversions need F16C: use a cpu of x86-64-v3 or later)";
+      diag << " (on x86, rounding instructions need SSE4.1 (x86-64-v2) and "
+              "f16 conversions need F16C (x86-64-v3, the default CPU))";
     return diag;
   }
   if (ArrayRef(symbols->exported) != ArrayRef(exports)) {

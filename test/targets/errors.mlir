@@ -27,7 +27,7 @@
 // TRIPLE: error: host code for 'riscv64-unknown-linux-gnu' is not supported (x86_64 and aarch64 are)
 // CPU: error: 'pentium9' is not a processor LLVM knows for 'x86_64-pc-linux-gnu'
 // BODY: bad-body.mlir:1:1: error: binding 1 must be a statically shaped memref with identity layout in the default memory space, not 'memref<?xf32>'
-// F16C: error: host library for x86_64-unknown-linux-gnu would import symbols only libm/compiler-rt provide: {{.*}}__extendhfsf2{{.*}} (f16 conversions need F16C: use a cpu of x86-64-v3 or later)
+// F16C: error: host library for x86_64-unknown-linux-gnu would import symbols only libm/compiler-rt provide: {{.*}}__extendhfsf2{{.*}} (on x86, rounding instructions need SSE4.1 (x86-64-v2) and f16 conversions need F16C (x86-64-v3, the default CPU))
 // ULP: kernel_exp exp [-10, 10] {{.*}} FAIL
 
 //--- f64-exp.mlir
