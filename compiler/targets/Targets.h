@@ -10,6 +10,14 @@
 // to polynomial approximations, so no libdevice, ocml or libm is needed and
 // no unresolved external symbol may survive: each emitter checks that.
 //
+// Threading: the lower* functions mutate IR and may load dialects, so run
+// them one at a time per context. The emit* functions and ptxToCubin only
+// read their (already lowered) module and work on their own LLVMContext,
+// temporary directory and processes, so they may run concurrently on
+// different modules of one context, provided registerTargetDialects was in
+// the context's registry from the start (otherwise the first emit appends
+// the LLVM IR translations to the context, which must not race).
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef TGC_COMPILER_TARGETS_TARGETS_H
