@@ -28,8 +28,7 @@ Value tgc::convertScalar(OpBuilder &b, Location loc, Value v, Type to) {
   auto fromFloat = dyn_cast<FloatType>(from);
   auto toFloat = dyn_cast<FloatType>(to);
   if (fromFloat && toFloat) {
-    if (fromFloat.getWidth() < toFloat.getWidth() ||
-        (fromFloat.getWidth() == toFloat.getWidth() && from.isBF16()))
+    if (fromFloat.getWidth() < toFloat.getWidth())
       return arith::ExtFOp::create(b, loc, to, v);
     if (fromFloat.getWidth() == toFloat.getWidth()) // f16 <-> bf16
       return arith::TruncFOp::create(
