@@ -50,19 +50,26 @@ Value tgc::convertScalar(OpBuilder &b, Location loc, Value v, Type to) {
     return arith::SIToFPOp::create(b, loc, to, v);
   if (fromFloat) {
     // Saturate into the integer range and map NaN to 0: fptosi alone is
-    // undefined for out-of-range inputs.
+    // undefined for out-of-range inputs. INT_MAX itself is not an f32 (it
+    // rounds up to 2^31, where x86 returns INT_MIN), so the clamp stops at
+    // the largest float below 2^(width-1) and larger inputs select INT_MAX.
     unsigned width = to.getIntOrFloatBitWidth();
     Value x = v;
     if (fromFloat.getWidth() < 32)
       x = arith::ExtFOp::create(b, loc, b.getF32Type(), x);
     Type ft = x.getType();
-    double lo = -std::ldexp(1.0, width - 1);
-    double hi = std::ldexp(1.0, width - 1) - 1;
-    x = arith::MaximumFOp::create(b, loc, x, floatConst(b, loc, ft, lo));
-    x = arith::MinimumFOp::create(b, loc, x, floatConst(b, loc, ft, hi));
+    float limit = std::ldexp(1.0f, width - 1);
+    Value tooLarge = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGE,
+                                           x, floatConst(b, loc, ft, limit));
+    x = arith::MaximumFOp::create(b, loc, x, floatConst(b, loc, ft, -limit));
+    x = arith::MinimumFOp::create(
+        b, loc, x, floatConst(b, loc, ft, std::nextafter(limit, 0.0f)));
     Value isNan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
     x = arith::SelectOp::create(b, loc, isNan, floatConst(b, loc, ft, 0.0), x);
-    return arith::FPToSIOp::create(b, loc, to, x);
+    Value r = arith::FPToSIOp::create(b, loc, to, x);
+    Value max = arith::ConstantOp::create(
+        b, loc, b.getIntegerAttr(to, APInt::getSignedMaxValue(width)));
+    return arith::SelectOp::create(b, loc, tooLarge, max, r);
   }
   unsigned fromWidth = from.getIntOrFloatBitWidth();
   unsigned toWidth = to.getIntOrFloatBitWidth();
