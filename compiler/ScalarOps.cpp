@@ -217,13 +217,24 @@ Value tgc::buildScalarOp(OpBuilder &b, Location loc, Operation *op,
           .Case([&](DivOp) -> Value {
             if (isFloat)
               return arith::DivFOp::create(b, loc, x, y);
-            // Integer division by zero yields 0 instead of trapping.
+            // Division by zero yields 0 and INT_MIN / -1 wraps to INT_MIN
+            // instead of trapping (both fault on x86): neither divisor
+            // reaches the division, -1 negates instead.
             Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(ct));
             Value one = arith::ConstantOp::create(b, loc, b.getOneAttr(ct));
+            Value minusOne = arith::ConstantOp::create(
+                b, loc, b.getIntegerAttr(ct, -1));
             Value isZero =
                 arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, y, zero);
-            Value safe = arith::SelectOp::create(b, loc, isZero, one, y);
+            Value isMinusOne = arith::CmpIOp::create(
+                b, loc, arith::CmpIPredicate::eq, y, minusOne);
+            Value safe = arith::SelectOp::create(
+                b, loc, arith::OrIOp::create(b, loc, isZero, isMinusOne), one,
+                y);
             Value q = arith::DivSIOp::create(b, loc, x, safe);
+            q = arith::SelectOp::create(b, loc, isMinusOne,
+                                        arith::SubIOp::create(b, loc, zero, x),
+                                        q);
             return arith::SelectOp::create(b, loc, isZero, zero, q);
           })
           .Case([&](MaxOp) -> Value {
