@@ -96,20 +96,22 @@ static arith::CmpFPredicate floatPredicate(ComparePredicate p) {
   llvm_unreachable("bad predicate");
 }
 
-static arith::CmpIPredicate intPredicate(ComparePredicate p) {
+/// Signed for i8 and i32; unsigned for i1, where true is 1 (as tg.cast
+/// converts it), not the -1 a signed one-bit integer would be.
+static arith::CmpIPredicate intPredicate(ComparePredicate p, bool isBool) {
   switch (p) {
   case ComparePredicate::eq:
     return arith::CmpIPredicate::eq;
   case ComparePredicate::ne:
     return arith::CmpIPredicate::ne;
   case ComparePredicate::lt:
-    return arith::CmpIPredicate::slt;
+    return isBool ? arith::CmpIPredicate::ult : arith::CmpIPredicate::slt;
   case ComparePredicate::le:
-    return arith::CmpIPredicate::sle;
+    return isBool ? arith::CmpIPredicate::ule : arith::CmpIPredicate::sle;
   case ComparePredicate::gt:
-    return arith::CmpIPredicate::sgt;
+    return isBool ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt;
   case ComparePredicate::ge:
-    return arith::CmpIPredicate::sge;
+    return isBool ? arith::CmpIPredicate::uge : arith::CmpIPredicate::sge;
   }
   llvm_unreachable("bad predicate");
 }
@@ -136,8 +138,9 @@ Value tgc::buildScalarOp(OpBuilder &b, Location loc, Operation *op,
     if (isFloat)
       return arith::CmpFOp::create(b, loc, floatPredicate(cmp.getPredicate()),
                                    x, y);
-    return arith::CmpIOp::create(b, loc, intPredicate(cmp.getPredicate()), x,
-                                 y);
+    return arith::CmpIOp::create(
+        b, loc, intPredicate(cmp.getPredicate(), ct.isSignlessInteger(1)), x,
+        y);
   }
 
   Value r =
