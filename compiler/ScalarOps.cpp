@@ -116,6 +116,49 @@ static arith::CmpIPredicate intPredicate(ComparePredicate p, bool isBool) {
   llvm_unreachable("bad predicate");
 }
 
+/// x^y with the special cases of C's pow. math.powf is only used on |x|:
+/// the targets expand it as exp(y log|x|), which is NaN for a negative base
+/// and for 0^0, 1^inf and friends. A negative base gives a real result for
+/// integer y (negative for odd y), NaN for other finite y; y = 0 or x = 1
+/// give 1 even with a NaN, and so does (-1)^(+-inf).
+static Value buildPow(OpBuilder &b, Location loc, Value x, Value y) {
+  Type t = x.getType();
+  auto c = [&](double v) { return floatConst(b, loc, t, v); };
+  auto cmp = [&](arith::CmpFPredicate p, Value l, Value r) -> Value {
+    return arith::CmpFOp::create(b, loc, p, l, r);
+  };
+  auto both = [&](Value l, Value r) -> Value {
+    return arith::AndIOp::create(b, loc, l, r);
+  };
+  auto either = [&](Value l, Value r) -> Value {
+    return arith::OrIOp::create(b, loc, l, r);
+  };
+  using P = arith::CmpFPredicate;
+  Value r = math::PowFOp::create(b, loc, math::AbsFOp::create(b, loc, x), y);
+  // Infinite y counts as an even integer: |x|^y is then already right.
+  Value yFloor = math::FloorOp::create(b, loc, y);
+  Value yInteger = cmp(P::OEQ, yFloor, y);
+  Value half = arith::MulFOp::create(b, loc, y, c(0.5));
+  Value yOdd = both(yInteger,
+                    cmp(P::ONE, math::FloorOp::create(b, loc, half), half));
+  // The sign bit, so that -0 and -inf count as negative bases.
+  Type bits = b.getIntegerType(t.getIntOrFloatBitWidth());
+  Value negative = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::slt, arith::BitcastOp::create(b, loc, bits, x),
+      arith::ConstantOp::create(b, loc, b.getZeroAttr(bits)));
+  r = arith::SelectOp::create(b, loc, both(negative, yOdd),
+                              arith::NegFOp::create(b, loc, r), r);
+  Value finiteNegative =
+      both(cmp(P::OLT, x, c(0.0)), cmp(P::ONE, x, c(-INFINITY)));
+  r = arith::SelectOp::create(
+      b, loc, both(finiteNegative, cmp(P::UNE, yFloor, y)), c(NAN), r);
+  Value isOne = either(
+      either(cmp(P::OEQ, y, c(0.0)), cmp(P::OEQ, x, c(1.0))),
+      both(cmp(P::OEQ, x, c(-1.0)),
+           cmp(P::OEQ, math::AbsFOp::create(b, loc, y), c(INFINITY))));
+  return arith::SelectOp::create(b, loc, isOne, c(1.0), r);
+}
+
 Value tgc::buildScalarOp(OpBuilder &b, Location loc, Operation *op,
                          ValueRange args, Type resultElement) {
   if (auto cast = dyn_cast<CastOp>(op))
@@ -248,7 +291,7 @@ Value tgc::buildScalarOp(OpBuilder &b, Location loc, Operation *op,
             return isFloat ? Value(arith::MinimumFOp::create(b, loc, x, y))
                            : Value(arith::MinSIOp::create(b, loc, x, y));
           })
-          .Case([&](PowOp) -> Value { return math::PowFOp::create(b, loc, x, y); })
+          .Case([&](PowOp) -> Value { return buildPow(b, loc, x, y); })
           .Default([](Operation *) -> Value { return nullptr; });
   assert(r && "not an elementwise tg op");
   return convertScalar(b, loc, r, resultElement);
