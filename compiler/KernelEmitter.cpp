@@ -179,6 +179,10 @@ Value KernelEmitter::emitUncached(Value tensor, ValueRange indices) {
   }
   if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(def)) {
     ArrayRef<int64_t> shape = collapse.getSrcType().getShape();
+    // A collapse to rank 0 has no groups; every source dimension is a unit.
+    if (collapse.getReassociationIndices().empty())
+      return emit(collapse.getSrc(),
+                  SmallVector<Value>(shape.size(), index(0)));
     SmallVector<Value> source;
     for (auto [g, group] :
          llvm::enumerate(collapse.getReassociationIndices())) {
