@@ -82,6 +82,14 @@ LogicalResult prepare(func::FuncOp func) {
           auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
           if (!producer)
             return false;
+          // A reduction whose reduced extents are all 1 is parallel once
+          // unit dimensions are dropped, but still reads its accumulator;
+          // fused, that becomes an extra result of the consumer, and kernels
+          // have one result.
+          if (llvm::any_of(producer.getDpsInitsMutable(), [&](OpOperand &init) {
+                return producer.payloadUsesValueFromOperand(&init);
+              }))
+            return false;
           if (isContraction(operand->getOwner()))
             return isPureCopy(producer);
           return true;
