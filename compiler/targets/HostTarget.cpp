@@ -211,6 +211,71 @@ void buildEntryPoint(ModuleOp module, const HostKernel &kernel,
   body.setAlwaysInline(true);
 }
 
+/// Loads, stores and block arguments (phis) of bf16 become i16. CPUs
+/// without bf16 arithmetic keep bf16 values promoted to f32, so a bf16 that
+/// LLVM carries across blocks (a value loaded once and stored in a loop, as
+/// broadcasts do; a branch result, as concatenations have) is rounded back
+/// with compiler-rt's __truncsfbf2, which host code may not call. As i16
+/// the bits only move; the bitcasts fold away.
+void moveBf16AsI16(ModuleOp module) {
+  auto asI16 = [](Type type) -> Type {
+    auto i16 = IntegerType::get(type.getContext(), 16);
+    if (type.isBF16())
+      return i16;
+    if (auto vector = dyn_cast<VectorType>(type))
+      if (vector.getElementType().isBF16())
+        return vector.clone(i16);
+    return nullptr;
+  };
+  module.walk([&](LLVM::LoadOp load) {
+    Type bits = asI16(load.getType());
+    if (!bits)
+      return;
+    OpBuilder b(load);
+    auto raw = LLVM::LoadOp::create(b, load.getLoc(), bits, load.getAddr(),
+                                    load.getAlignment().value_or(0),
+                                    load.getVolatile_(), load.getNontemporal());
+    load.replaceAllUsesWith(
+        LLVM::BitcastOp::create(b, load.getLoc(), load.getType(), raw)
+            .getResult());
+    load.erase();
+  });
+  module.walk([&](LLVM::StoreOp store) {
+    Type bits = asI16(store.getValue().getType());
+    if (!bits)
+      return;
+    OpBuilder b(store);
+    Value raw =
+        LLVM::BitcastOp::create(b, store.getLoc(), bits, store.getValue());
+    store.getValueMutable().assign(raw);
+  });
+  module.walk([&](BranchOpInterface branch) {
+    OpBuilder b(branch);
+    for (unsigned s = 0; s < branch->getNumSuccessors(); ++s) {
+      MutableOperandRange forwarded =
+          branch.getSuccessorOperands(s).getMutableForwardedOperands();
+      for (unsigned i = 0; i < forwarded.size(); ++i)
+        if (Type bits = asI16(forwarded[i].get().getType()))
+          forwarded[i].set(LLVM::BitcastOp::create(b, branch.getLoc(), bits,
+                                                   forwarded[i].get()));
+    }
+  });
+  module.walk([&](Block *block) {
+    if (block->isEntryBlock())
+      return;
+    for (BlockArgument arg : block->getArguments()) {
+      Type bits = asI16(arg.getType());
+      if (!bits)
+        continue;
+      Type original = arg.getType();
+      arg.setType(bits);
+      OpBuilder b = OpBuilder::atBlockBegin(block);
+      auto value = LLVM::BitcastOp::create(b, arg.getLoc(), original, arg);
+      arg.replaceAllUsesExcept(value, value);
+    }
+  });
+}
+
 /// Whether math.fma can be llvm.fma without a libm call.
 bool hasNativeFma(llvm::TargetMachine &machine) {
   if (!machine.getTargetTriple().isX86())
@@ -271,6 +336,7 @@ LogicalResult tgc::lowerHostModule(ModuleOp module,
     return emitError(loc) << "lowering the host module for " << target->triple
                           << " failed";
 
+  moveBf16AsI16(module);
   // Only the entry points are visible outside the library.
   for (auto func : module.getOps<LLVM::LLVMFuncOp>())
     if (!func.isExternal())
