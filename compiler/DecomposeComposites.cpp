@@ -35,6 +35,24 @@ struct Builder {
   template <typename OpTy> Value unary(Value a) {
     return OpTy::create(rewriter, loc, a.getType(), a);
   }
+  /// `v` converted to element type `element` (no-op if it has it).
+  Value convert(Value v, Type element) {
+    auto type = llvm::cast<RankedTensorType>(v.getType());
+    if (type.getElementType() == element)
+      return v;
+    return CastOp::create(rewriter, loc, type.clone(element), v);
+  }
+  /// f16 and bf16 composites are computed in f32 and rounded once at the
+  /// end: in their own type every step would round (layer_norm lost 16 bf16
+  /// ulp) and squares and sums overflow f16 from |x| = 256 on.
+  Value widen(Value v) {
+    if (!v)
+      return v;
+    Type element = llvm::cast<RankedTensorType>(v.getType()).getElementType();
+    return element.isF16() || element.isBF16()
+               ? convert(v, rewriter.getF32Type())
+               : v;
+  }
   Value reduce(Value x, ArrayRef<int64_t> axes, bool max) {
     if (max)
       return ReduceMaxOp::create(rewriter, loc, x, axes, /*keep_dims=*/true);
@@ -64,10 +82,11 @@ struct DecomposeSoftmax : OpRewritePattern<SoftmaxOp> {
                                 PatternRewriter &rewriter) const override {
     Builder b{rewriter, op.getLoc()};
     int64_t axis = op.getAxis();
-    Value x = op.getInput();
+    Value x = b.widen(op.getInput());
     Value shifted = b.binary<SubOp>(x, b.reduce(x, axis, /*max=*/true));
     Value e = b.unary<ExpOp>(shifted);
-    rewriter.replaceOp(op, b.binary<DivOp>(e, b.reduce(e, axis, false)));
+    Value y = b.binary<DivOp>(e, b.reduce(e, axis, false));
+    rewriter.replaceOp(op, b.convert(y, op.getType().getElementType()));
     return success();
   }
 };
@@ -77,8 +96,8 @@ struct DecomposeLayerNorm : OpRewritePattern<LayerNormOp> {
   LogicalResult matchAndRewrite(LayerNormOp op,
                                 PatternRewriter &rewriter) const override {
     Builder b{rewriter, op.getLoc()};
-    Value x = op.getInput();
-    Type element = op.getType().getElementType();
+    Value x = b.widen(op.getInput());
+    Type element = cast<RankedTensorType>(x.getType()).getElementType();
     auto axes = trailingAxes(x, op.getAxis());
     Value centered = b.binary<SubOp>(x, b.mean(x, axes));
     Value variance = b.mean(b.binary<MulOp>(centered, centered), axes);
@@ -86,10 +105,10 @@ struct DecomposeLayerNorm : OpRewritePattern<LayerNormOp> {
         variance, b.scalar(element, op.getEpsilon().convertToDouble())));
     Value y = b.binary<MulOp>(centered, inv);
     if (op.getWeight())
-      y = b.binary<MulOp>(y, op.getWeight());
+      y = b.binary<MulOp>(y, b.widen(op.getWeight()));
     if (op.getBias())
-      y = b.binary<AddOp>(y, op.getBias());
-    rewriter.replaceOp(op, y);
+      y = b.binary<AddOp>(y, b.widen(op.getBias()));
+    rewriter.replaceOp(op, b.convert(y, op.getType().getElementType()));
     return success();
   }
 };
@@ -99,15 +118,15 @@ struct DecomposeRmsNorm : OpRewritePattern<RmsNormOp> {
   LogicalResult matchAndRewrite(RmsNormOp op,
                                 PatternRewriter &rewriter) const override {
     Builder b{rewriter, op.getLoc()};
-    Value x = op.getInput();
-    Type element = op.getType().getElementType();
+    Value x = b.widen(op.getInput());
+    Type element = cast<RankedTensorType>(x.getType()).getElementType();
     Value meanSquare = b.mean(b.binary<MulOp>(x, x), trailingAxes(x, op.getAxis()));
     Value inv = b.unary<RsqrtOp>(b.binary<AddOp>(
         meanSquare, b.scalar(element, op.getEpsilon().convertToDouble())));
     Value y = b.binary<MulOp>(x, inv);
     if (op.getWeight())
-      y = b.binary<MulOp>(y, op.getWeight());
-    rewriter.replaceOp(op, y);
+      y = b.binary<MulOp>(y, b.widen(op.getWeight()));
+    rewriter.replaceOp(op, b.convert(y, op.getType().getElementType()));
     return success();
   }
 };
@@ -154,13 +173,18 @@ struct DecomposeReduceMean : OpRewritePattern<ReduceMeanOp> {
     int64_t count = 1;
     for (int64_t axis : op.getAxes())
       count *= type.getDimSize(axis);
-    Value sum = ReduceSumOp::create(rewriter, op.getLoc(), op.getInput(),
+    // The sum is scaled in f32 (f16, bf16: it overflows f16 long before the
+    // mean does) or i32 (i8: it wraps at 8 bits), and the mean rounded once.
+    Value input = b.widen(op.getInput());
+    if (type.getElementType().isSignlessInteger(8))
+      input = b.convert(input, rewriter.getI32Type());
+    Value sum = ReduceSumOp::create(rewriter, op.getLoc(), input,
                                     op.getAxes(), op.getKeepDims());
-    Type element = type.getElementType();
+    Type element = cast<RankedTensorType>(input.getType()).getElementType();
     Value mean = isa<FloatType>(element)
                      ? b.binary<MulOp>(sum, b.scalar(element, 1.0 / count))
                      : b.binary<DivOp>(sum, b.scalar(element, count));
-    rewriter.replaceOp(op, mean);
+    rewriter.replaceOp(op, b.convert(mean, type.getElementType()));
     return success();
   }
 };
