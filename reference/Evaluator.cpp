@@ -560,10 +560,15 @@ Tensor Interpreter::matmul(MatmulOp op) {
   int64_t k = ta ? a.shape[ar - 2] : a.shape[ar - 1];
   std::vector<int64_t> batchShape(out.shape.begin(), out.shape.end() - 2);
   std::vector<int64_t> aStr = stridesOf(a.shape), bStr = stridesOf(b.shape);
+  // Batch strides in units of whole matrices, then in elements.
   std::vector<int64_t> aBatch = broadcastStrides(
       ArrayRef<int64_t>(a.shape).drop_back(2), batchShape);
   std::vector<int64_t> bBatch = broadcastStrides(
       ArrayRef<int64_t>(b.shape).drop_back(2), batchShape);
+  for (int64_t &s : aBatch)
+    s *= a.shape[ar - 2] * a.shape[ar - 1];
+  for (int64_t &s : bBatch)
+    s *= b.shape[br - 2] * b.shape[br - 1];
   // Element (row r, column c) of each operand as the math sees it.
   int64_t aRow = ta ? aStr[ar - 1] : aStr[ar - 2];
   int64_t aCol = ta ? aStr[ar - 2] : aStr[ar - 1];
