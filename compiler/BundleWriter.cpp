@@ -346,8 +346,11 @@ tgc::writeBundle(ModuleOp module, const std::vector<CodeObjectInput> &code,
                              : object.kind == CodeObjectInput::Kind::Hsaco
                                  ? fmt::TargetKind::hip
                                  : fmt::TargetKind::cuda;
+    bool darwin = object.arch.find("apple") != std::string::npos ||
+                  object.arch.find("darwin") != std::string::npos;
     fmt::CodeFormat format =
-        host ? fmt::CodeFormat::host_elf_so
+        host ? (darwin ? fmt::CodeFormat::host_macho_dylib
+                       : fmt::CodeFormat::host_elf_so)
         : object.kind == CodeObjectInput::Kind::Ptx   ? fmt::CodeFormat::ptx
         : object.kind == CodeObjectInput::Kind::Cubin ? fmt::CodeFormat::cubin
                                                       : fmt::CodeFormat::hsaco;
@@ -375,7 +378,8 @@ tgc::writeBundle(ModuleOp module, const std::vector<CodeObjectInput> &code,
           fbb, i, kernel.getSymName().str().c_str(), &grid, &block, 0));
     }
     codeTable.push_back(fmt::CreateCodeObjectDirect(
-        fbb, target, format, object.arch.c_str(), sections.size(), &launches));
+        fbb, target, format, object.arch.c_str(), sections.size(), &launches,
+        object.cpu.empty() ? nullptr : object.cpu.c_str()));
     sections.push_back({fmt::SectionKind::Code, object.bytes, true});
   }
   int32_t constantsSection = -1;

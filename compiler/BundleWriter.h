@@ -16,6 +16,7 @@ struct CodeObjectInput {
   enum class Kind { HostSharedLibrary, Ptx, Cubin, Hsaco };
   Kind kind;
   std::string arch; // "x86_64-unknown-linux-gnu", "sm_90", "gfx1100"
+  std::string cpu;  // host: the CPU the code requires ("x86-64-v3")
   std::vector<uint8_t> bytes;
 };
 

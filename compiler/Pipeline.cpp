@@ -238,7 +238,7 @@ private:
   struct TargetWork {
     ParsedTarget target;
     OwningOpRef<ModuleOp> lowered;
-    std::string triple; // host targets
+    std::string triple, cpu; // host targets
     std::string text;
     std::vector<uint8_t> bytes;
     std::vector<tgc::CodeObjectInput> code;
@@ -273,9 +273,11 @@ private:
       tgc::HostTarget host = hostTarget(target);
       if (failed(tgc::lowerHostModule(*w.lowered, hostKernels(), host)))
         return failure();
-      w.triple = llvm::Triple::normalize(target.name.empty()
-                                             ? llvm::sys::getDefaultTargetTriple()
-                                             : target.name);
+      FailureOr<tgc::HostTarget> resolved = host.resolve(module.getLoc());
+      if (failed(resolved))
+        return failure();
+      w.triple = resolved->triple;
+      w.cpu = resolved->cpu;
       name = w.triple;
     } else {
       auto gpuModule = findNested<gpu::GPUModuleOp>("tgc_gpu_kernels");
@@ -308,7 +310,7 @@ private:
         return failure();
       dumpBytes(w.triple + ".so", toBytes(*library));
       w.code.push_back({tgc::CodeObjectInput::Kind::HostSharedLibrary, w.triple,
-                        toBytes(*library)});
+                        w.cpu, toBytes(*library)});
       return success();
     }
     auto lowered = *w.lowered->getOps<gpu::GPUModuleOp>().begin();
@@ -321,7 +323,7 @@ private:
       if (options.stopAfter == tgc::Stage::Hsaco)
         w.bytes = toBytes(*hsaco);
       else
-        w.code.push_back({tgc::CodeObjectInput::Kind::Hsaco, target.name,
+        w.code.push_back({tgc::CodeObjectInput::Kind::Hsaco, target.name, "",
                           toBytes(*hsaco)});
       return success();
     }
@@ -345,11 +347,11 @@ private:
       w.bytes = toBytes(*cubin->bytes);
       return success();
     }
-    w.code.push_back({tgc::CodeObjectInput::Kind::Ptx, target.name,
+    w.code.push_back({tgc::CodeObjectInput::Kind::Ptx, target.name, "",
                       std::vector<uint8_t>(ptx->begin(), ptx->end())});
     if (cubin->bytes) {
       dumpBytes(target.name + ".cubin", toBytes(*cubin->bytes));
-      w.code.push_back({tgc::CodeObjectInput::Kind::Cubin, target.name,
+      w.code.push_back({tgc::CodeObjectInput::Kind::Cubin, target.name, "",
                         toBytes(*cubin->bytes)});
     } else {
       w.skipped.push_back("cubin for " + target.name + " (" + cubin->skipped +

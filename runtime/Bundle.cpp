@@ -131,6 +131,8 @@ const char *tgc::rt::codeFormatName(CodeFormat format) {
     return "hsaco";
   case CodeFormat::HostSharedLibrary:
     return "host_elf_so";
+  case CodeFormat::HostDylib:
+    return "host_macho_dylib";
   }
   return "?";
 }
@@ -261,6 +263,7 @@ private:
     case fb::CodeFormat::hsaco:
       return target == fb::TargetKind::hip;
     case fb::CodeFormat::host_elf_so:
+    case fb::CodeFormat::host_macho_dylib:
       return target == fb::TargetKind::host;
     }
     return false;
@@ -275,13 +278,14 @@ private:
       if (target > uint8_t(fb::TargetKind::hip))
         return Status::dataLoss(where + " has unknown target " +
                                 std::to_string(target));
-      if (format > uint8_t(fb::CodeFormat::host_elf_so))
+      if (format > uint8_t(fb::CodeFormat::host_macho_dylib))
         return Status::dataLoss(where + " has unknown format " +
                                 std::to_string(format));
       CodeObjectDesc desc;
       desc.target = TargetKind(target);
       desc.format = CodeFormat(format);
       desc.arch = str(code->arch());
+      desc.cpu = str(code->cpu());
       where += " (" + desc.str() + ")";
       if (!formatFitsTarget(code->format(), code->target()))
         return Status::dataLoss(

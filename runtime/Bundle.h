@@ -113,7 +113,8 @@ enum class CodeFormat : uint8_t {
   Ptx = 0,
   Cubin = 1,
   Hsaco = 2,
-  HostSharedLibrary = 3
+  HostSharedLibrary = 3, // ELF
+  HostDylib = 4,         // Mach-O
 };
 const char *targetKindName(TargetKind kind);
 const char *codeFormatName(CodeFormat format);
@@ -129,6 +130,8 @@ struct CodeObjectDesc {
   TargetKind target;
   CodeFormat format;
   std::string arch;
+  /// Host code: the CPU it was compiled for ("x86-64-v3"); may be empty.
+  std::string cpu;
   uint32_t section;
   /// Indexed by kernel: exactly one launch per kernel of the module.
   std::vector<LaunchDesc> launches;

@@ -116,18 +116,50 @@ static std::string normalizeCpu(const std::string &archOrTriple) {
   return cpu;
 }
 
+bool tgc::rt::hostCpuSupports(const std::string &cpu) {
+  // TGC_ASSUME_X86_LEVEL=N makes this machine count as x86-64-vN, so tests
+  // can check the rejection on any CPU.
+  if (const char *assumed = std::getenv("TGC_ASSUME_X86_LEVEL")) {
+    if (cpu.rfind("x86-64-v", 0) == 0)
+      return std::atoi(cpu.c_str() + 8) <= std::atoi(assumed);
+    return true;
+  }
+#if defined(__x86_64__) && defined(__GNUC__)
+  // GCC and clang know the psABI feature levels by name.
+  if (cpu == "x86-64-v2")
+    return __builtin_cpu_supports("x86-64-v2");
+  if (cpu == "x86-64-v3")
+    return __builtin_cpu_supports("x86-64-v3");
+  if (cpu == "x86-64-v4")
+    return __builtin_cpu_supports("x86-64-v4");
+#endif
+  return true;
+}
+
 CodeChoice tgc::rt::chooseCodeObject(const ModuleDesc &desc,
                                      const hal::DeviceInfo &device) {
   CodeChoice choice;
   const auto &codes = desc.codeObjects;
   switch (device.kind) {
   case hal::DeviceKind::Host:
-    for (size_t i = 0; i < codes.size(); ++i)
-      if (codes[i].format == CodeFormat::HostSharedLibrary &&
-          normalizeCpu(codes[i].arch) == normalizeCpu(device.arch)) {
-        choice.codeObject = int64_t(i);
-        return choice;
+    for (size_t i = 0; i < codes.size(); ++i) {
+#ifdef __APPLE__
+      CodeFormat native = CodeFormat::HostDylib;
+#else
+      CodeFormat native = CodeFormat::HostSharedLibrary;
+#endif
+      if (codes[i].format != native ||
+          normalizeCpu(codes[i].arch) != normalizeCpu(device.arch))
+        continue;
+      if (!hostCpuSupports(codes[i].cpu)) {
+        choice.rejected = "its host code needs a " + codes[i].cpu +
+                          " CPU, which this one is not (recompile with "
+                          "tgc --host-cpu=<an older level>, e.g. x86-64-v2)";
+        continue;
       }
+      choice.codeObject = int64_t(i);
+      return choice;
+    }
     return choice;
   case hal::DeviceKind::Hip: {
     // "gfx90a:sramecc+:xnack-": the code object arch names the chip only.
@@ -237,10 +269,14 @@ Status tgc::rt::openDevice(const DeviceSpec &spec, const ModuleDesc *bundle,
     if (!chosen)
       return Status::notFound("device " + spec.str() + " not found; " +
                               describeInventory(inventory));
-    if (bundle && chooseCodeObject(*bundle, *chosen).codeObject < 0)
-      return Status::unavailable("the bundle has no code for " +
-                                 describe(*chosen) + ": it has " +
-                                 bundle->codeObjectList());
+    if (bundle) {
+      CodeChoice choice = chooseCodeObject(*bundle, *chosen);
+      if (choice.codeObject < 0)
+        return Status::unavailable(
+            "the bundle has no code for " + describe(*chosen) + ": it has " +
+            bundle->codeObjectList() +
+            (choice.rejected.empty() ? "" : "; " + choice.rejected));
+    }
   }
   return Status::fromHal(openHal(*chosen, out),
                          "cannot open device " + deviceId(*chosen),

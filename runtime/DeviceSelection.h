@@ -43,7 +43,15 @@ struct CodeChoice {
   int64_t codeObject = -1; // index into ModuleDesc::codeObjects, -1: none
   /// The code object is PTX that the CUDA driver compiles for the device.
   bool compilePtx = false;
+  /// Why a host code object for this machine's architecture was passed
+  /// over (its CPU level is above this CPU's); empty otherwise.
+  std::string rejected;
 };
+
+/// Whether this machine's CPU runs code compiled for `cpu` (a tgc
+/// --host-cpu name). Feature levels (x86-64-v2/v3/v4) are checked; other
+/// names are trusted, since the compiler was told that CPU explicitly.
+bool hostCpuSupports(const std::string &cpu);
 
 /// The code object of `desc` that runs on `device`: an exact cubin, HSACO
 /// or host library, else (CUDA) the PTX with the highest sm not above the

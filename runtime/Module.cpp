@@ -23,6 +23,7 @@ static hal::CodeFormat toHal(CodeFormat format) {
   case CodeFormat::Hsaco:
     return hal::CodeFormat::Hsaco;
   case CodeFormat::HostSharedLibrary:
+  case CodeFormat::HostDylib:
     return hal::CodeFormat::HostSharedLibrary;
   }
   return hal::CodeFormat::HostSharedLibrary;
@@ -56,9 +57,10 @@ Status Module::loadCode(const Bundle &bundle,
   std::string where = bundle.name() + " on " + deviceId(info);
   CodeChoice choice = chooseCodeObject(*desc_, info);
   if (choice.codeObject < 0)
-    return Status::unavailable("the bundle has no code for " + deviceId(info) +
-                               " (" + info.arch + "): it has " +
-                               desc_->codeObjectList());
+    return Status::unavailable(
+        "the bundle has no code for " + deviceId(info) + " (" + info.arch +
+        "): it has " + desc_->codeObjectList() +
+        (choice.rejected.empty() ? "" : "; " + choice.rejected));
   const CodeObjectDesc &code = desc_->codeObjects[choice.codeObject];
   where += " (" + code.str() + ")";
   std::vector<uint8_t> bytes;

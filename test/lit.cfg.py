@@ -92,6 +92,11 @@ if numpy_python:
     config.available_features.add("numpy")
 config.substitutions.append(("%python", numpy_python or config.python_executable))
 
+# The host architecture, for tests of host code specifics.
+import platform
+if platform.machine() in ("x86_64", "AMD64"):
+    config.available_features.add("x86_64")
+
 if lit_config.params.get("cuda-driver") == "1" or \
         os.environ.get("TGC_TEST_CUDA_DRIVER") == "1":
     config.available_features.add("cuda-driver")

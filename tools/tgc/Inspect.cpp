@@ -116,11 +116,13 @@ int tgc::inspectBundle(llvm::StringRef path, llvm::raw_ostream &os) {
       const char *format = EnumNameCodeFormat(c->format());
       os << "  " << llvm::left_justify(target, 5) << " "
          << llvm::left_justify(c->arch() ? c->arch()->str() : "?", 26) << " "
-         << llvm::left_justify(format, 12);
+         << llvm::left_justify(format, 17);
       if (c->section() < container.numSections()) {
         const SectionEntry &s = container.section(c->section());
         os << sizeString(s.rawSize) << " (" << sizeString(s.storedSize)
            << " stored)";
+        if (c->cpu())
+          os << ", cpu " << c->cpu()->str();
       } else {
         os << "invalid section " << c->section();
       }
