@@ -252,6 +252,8 @@ private:
       return target.kind == TargetKind::Nvidia;
     case tgc::Stage::Hsaco:
       return target.kind == TargetKind::Amd;
+    case tgc::Stage::Asm:
+      return target.kind != TargetKind::Nvidia; // PTX is --emit=ptx
     default:
       return true;
     }
@@ -303,6 +305,15 @@ private:
     const ParsedTarget &target = w.target;
     if (!w.lowered)
       return success();
+    if (target.kind == TargetKind::Host &&
+        options.stopAfter == tgc::Stage::Asm) {
+      FailureOr<std::string> assembly = tgc::emitHostAssembly(
+          *w.lowered, hostTarget(target), options.optLevel);
+      if (failed(assembly))
+        return failure();
+      w.text = *assembly;
+      return success();
+    }
     if (target.kind == TargetKind::Host) {
       FailureOr<tgc::Binary> library = tgc::emitHostSharedLibrary(
           *w.lowered, hostTarget(target), options.optLevel);
@@ -314,6 +325,15 @@ private:
       return success();
     }
     auto lowered = *w.lowered->getOps<gpu::GPUModuleOp>().begin();
+    if (target.kind == TargetKind::Amd &&
+        options.stopAfter == tgc::Stage::Asm) {
+      FailureOr<std::string> assembly =
+          tgc::emitAmdgpuAssembly(lowered, target.name, options.optLevel);
+      if (failed(assembly))
+        return failure();
+      w.text = *assembly;
+      return success();
+    }
     if (target.kind == TargetKind::Amd) {
       FailureOr<tgc::Binary> hsaco =
           tgc::emitHsaco(lowered, target.name, options.optLevel);

@@ -18,23 +18,18 @@ using namespace tgc::detail;
 /// kernel argument layout (hidden arguments) under the runtime's feet.
 static constexpr int kCodeObjectVersion = 500;
 
-FailureOr<Binary> tgc::emitHsaco(gpu::GPUModuleOp module, StringRef chip,
-                                 unsigned optLevel) {
+/// Translates, optimizes and emits `module` for `chip` as an object file or
+/// assembly.
+static FailureOr<SmallString<0>> compileAmdgpu(gpu::GPUModuleOp module,
+                                               StringRef chip,
+                                               unsigned optLevel,
+                                               llvm::CodeGenFileType type) {
   Location loc = module.getLoc();
   std::optional<TargetSpec> spec = TargetSpec::fromChip(chip);
   if (!spec || spec->vendor != GpuVendor::Amd)
     return emitError(loc) << "'" << chip << "' is not an AMD chip (gfxNNNN)";
   if (failed(verifyFullyLowered(module, chip)))
     return failure();
-
-  // Fail before doing any work if the link step cannot happen.
-  std::optional<std::string> lld = findLld();
-  if (!lld)
-    return emitError(loc)
-           << "ld.lld is needed to link AMD code objects but was not found "
-              "(looked at $TGC_LD_LLD, " TGC_LLVM_TOOLS_DIR
-              ", and PATH for ld.lld and ld.lld-22; Debian: lld-22)";
-
   auto machine = createTargetMachine(loc, "amdgcn-amd-amdhsa", chip, "",
                                      optLevel, /*pic=*/false);
   if (failed(machine))
@@ -50,8 +45,32 @@ FailureOr<Binary> tgc::emitHsaco(gpu::GPUModuleOp module, StringRef chip,
   if (failed(optimizeModule(loc, **llvmModule, **machine, optLevel)) ||
       failed(checkNoExternals(loc, **llvmModule, {}, chip)))
     return failure();
-  auto object = emitMachineCode(loc, **llvmModule, **machine,
-                                llvm::CodeGenFileType::ObjectFile);
+  return emitMachineCode(loc, **llvmModule, **machine, type);
+}
+
+FailureOr<std::string> tgc::emitAmdgpuAssembly(gpu::GPUModuleOp module,
+                                               StringRef chip,
+                                               unsigned optLevel) {
+  auto assembly = compileAmdgpu(module, chip, optLevel,
+                                llvm::CodeGenFileType::AssemblyFile);
+  if (failed(assembly))
+    return failure();
+  return std::string(assembly->str());
+}
+
+FailureOr<Binary> tgc::emitHsaco(gpu::GPUModuleOp module, StringRef chip,
+                                 unsigned optLevel) {
+  Location loc = module.getLoc();
+  // Fail before doing any work if the link step cannot happen.
+  std::optional<std::string> lld = findLld();
+  if (!lld)
+    return emitError(loc)
+           << "ld.lld is needed to link AMD code objects but was not found "
+              "(looked at $TGC_LD_LLD, " TGC_LLVM_TOOLS_DIR
+              ", and PATH for ld.lld and ld.lld-22; Debian: lld-22)";
+
+  auto object = compileAmdgpu(module, chip, optLevel,
+                              llvm::CodeGenFileType::ObjectFile);
   if (failed(object))
     return failure();
 

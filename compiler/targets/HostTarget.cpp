@@ -355,6 +355,40 @@ LogicalResult tgc::lowerHostModule(ModuleOp module,
   return verifyFullyLowered(module, target->triple);
 }
 
+/// Translates, optimizes and emits a lowered host module as an object file
+/// or assembly; fails if it would import anything but memcpy & co.
+static FailureOr<SmallString<0>> compileHost(ModuleOp module,
+                                             const HostTarget &target,
+                                             unsigned optLevel,
+                                             llvm::CodeGenFileType type) {
+  Location loc = module.getLoc();
+  auto machine = createTargetMachine(loc, target.triple, target.cpu,
+                                     target.features, optLevel, /*pic=*/true);
+  if (failed(machine))
+    return failure();
+  llvm::LLVMContext llvmContext;
+  auto llvmModule = translateToLlvm(module, llvmContext, **machine);
+  if (failed(llvmModule) ||
+      failed(optimizeModule(loc, **llvmModule, **machine, optLevel)) ||
+      failed(
+          checkNoExternals(loc, **llvmModule, kAllowedImports, target.triple)))
+    return failure();
+  return emitMachineCode(loc, **llvmModule, **machine, type);
+}
+
+FailureOr<std::string> tgc::emitHostAssembly(ModuleOp module,
+                                             const HostTarget &hostTarget,
+                                             unsigned optLevel) {
+  FailureOr<HostTarget> target = hostTarget.resolve(module.getLoc());
+  if (failed(target) || failed(verifyFullyLowered(module, target->triple)))
+    return failure();
+  auto assembly = compileHost(module, *target, optLevel,
+                              llvm::CodeGenFileType::AssemblyFile);
+  if (failed(assembly))
+    return failure();
+  return std::string(assembly->str());
+}
+
 FailureOr<Binary> tgc::emitHostSharedLibrary(ModuleOp module,
                                              const HostTarget &hostTarget,
                                              unsigned optLevel,
@@ -384,19 +418,8 @@ FailureOr<Binary> tgc::emitHostSharedLibrary(ModuleOp module,
       exports.push_back(func.getName().str());
   llvm::sort(exports);
 
-  auto machine = createTargetMachine(loc, target->triple, target->cpu,
-                                     target->features, optLevel, /*pic=*/true);
-  if (failed(machine))
-    return failure();
-  llvm::LLVMContext llvmContext;
-  auto llvmModule = translateToLlvm(module, llvmContext, **machine);
-  if (failed(llvmModule) ||
-      failed(optimizeModule(loc, **llvmModule, **machine, optLevel)) ||
-      failed(
-          checkNoExternals(loc, **llvmModule, kAllowedImports, target->triple)))
-    return failure();
-  auto object = emitMachineCode(loc, **llvmModule, **machine,
-                                llvm::CodeGenFileType::ObjectFile);
+  auto object = compileHost(module, *target, optLevel,
+                            llvm::CodeGenFileType::ObjectFile);
   if (failed(object))
     return failure();
 

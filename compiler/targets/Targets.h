@@ -114,6 +114,11 @@ mlir::FailureOr<bool> validatePtx(mlir::Location loc, llvm::StringRef ptx,
 mlir::FailureOr<Binary> emitHsaco(mlir::gpu::GPUModuleOp module,
                                   llvm::StringRef chip, unsigned optLevel);
 
+/// The AMDGPU assembly of a lowered AMD gpu.module (what emitHsaco links).
+mlir::FailureOr<std::string> emitAmdgpuAssembly(mlir::gpu::GPUModuleOp module,
+                                                llvm::StringRef chip,
+                                                unsigned optLevel);
+
 //===----------------------------------------------------------------------===//
 // Host CPU
 //===----------------------------------------------------------------------===//
@@ -168,6 +173,11 @@ mlir::FailureOr<Binary> emitHostSharedLibrary(mlir::ModuleOp module,
                                               const HostTarget &target,
                                               unsigned optLevel,
                                               llvm::StringRef soname = "");
+
+/// Assembly of a lowered host module (what emitHostSharedLibrary links).
+mlir::FailureOr<std::string> emitHostAssembly(mlir::ModuleOp module,
+                                              const HostTarget &target,
+                                              unsigned optLevel);
 
 /// ld.lld (or ld64.lld for `flavor` "ld64.lld") from LLVM 22's bin directory,
 /// the -22 suffixed name, or PATH.

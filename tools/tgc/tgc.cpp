@@ -57,6 +57,8 @@ static cl::opt<tgc::Stage> emit(
                           "cubin of the one NVIDIA target"),
                clEnumValN(tgc::Stage::Hsaco, "hsaco",
                           "HSACO of the one AMD target"),
+               clEnumValN(tgc::Stage::Asm, "asm",
+                          "assembly of each host and AMD target"),
                clEnumValN(tgc::Stage::Bundle, "bundle", "the bundle")));
 static cl::opt<std::string>
     dumpIntermediates("dump-intermediates", cl::init(""),
