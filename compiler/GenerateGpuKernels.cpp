@@ -225,9 +225,17 @@ private:
         kernel->getAttrOfType<DenseI64ArrayAttr>("tgc.reduced_shape")
             .asArrayRef();
     int64_t rows = product(rowShape), reduced = product(reducedShape);
-    // Enough threads for ~4 elements each, at least one warp.
+    // Each thread walks the row in vectors of `width` contiguous elements
+    // (16-byte loads for f32) when the innermost reduced dimension allows.
+    unsigned outBits = outType.getElementType().getIntOrFloatBitWidth();
+    int64_t width = reducedShape.back() % 4 == 0 && reduced >= 4 * kWarp &&
+                            outBits >= 8 && outBits <= 32
+                        ? 4
+                        : 1;
+    int64_t vectors = reduced / width;
+    // Enough threads for ~4 vectors each, at least one warp.
     int64_t threads = kWarp;
-    while (threads < 256 && threads * 4 < reduced)
+    while (threads < 256 && threads * 4 < vectors)
       threads *= 2;
     int64_t warps = threads / kWarp;
 
@@ -264,19 +272,19 @@ private:
         Value identity = arith::ConstantOp::create(
             b, loc, getCombineIdentity(b, kind, accType));
         // Thread-strided partial reduction over the row.
-        auto loop = scf::ForOp::create(b, loc, tid, e.index(reduced),
+        auto loop = scf::ForOp::create(b, loc, tid, e.index(vectors),
                                        e.index(threads), identity);
         {
           OpBuilder::InsertionGuard g(b);
           b.setInsertionPointToStart(loop.getBody());
           e.pushScope();
-          SmallVector<Value> loopIdx(rowIdx);
-          llvm::append_range(loopIdx,
-                             e.delinearize(loop.getInductionVar(), reducedShape));
-          Value next = e.emitReductionStep(reduction, loopIdx,
-                                           loop.getRegionIterArgs()[0]);
+          Value acc = loop.getRegionIterArgs()[0];
+          forEachLane(b, e, loop.getInductionVar(), rowIdx, reducedShape,
+                      width, [&](ValueRange idx) {
+                        acc = e.emitReductionStep(reduction, idx, acc);
+                      });
           e.popScope();
-          scf::YieldOp::create(b, loc, next);
+          scf::YieldOp::create(b, loc, acc);
         }
         Value partial = warpAllReduce(b, loc, kind, loop.getResult(0));
         if (warps > 1) {
@@ -320,17 +328,66 @@ private:
         e.popScope();
         return;
       }
-      auto loop = scf::ForOp::create(b, loc, tid, e.index(reduced),
+      auto loop = scf::ForOp::create(b, loc, tid, e.index(vectors),
                                      e.index(threads));
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPointToStart(loop.getBody());
       e.pushScope();
-      SmallVector<Value> idx(rowIdx);
-      llvm::append_range(idx, e.delinearize(loop.getInductionVar(), reducedShape));
-      store(b, loc, e.emit(root, idx), out, idx);
+      SmallVector<Value> values, first;
+      forEachLane(b, e, loop.getInductionVar(), rowIdx, reducedShape, width,
+                  [&](ValueRange idx) {
+                    if (first.empty())
+                      first.assign(idx.begin(), idx.end());
+                    values.push_back(e.emit(root, idx));
+                  });
+      storeLanes(b, loc, values, out, first);
       e.popScope();
     });
     return success();
+  }
+
+  /// Calls `body` with the indices of each of the `width` contiguous
+  /// elements of vector `vectorIndex` of a row, in lane order, with the
+  /// emitter's lane mode on so their loads become one vector load.
+  void forEachLane(OpBuilder &b, KernelEmitter &e, Value vectorIndex,
+                   ArrayRef<Value> rowIdx, ArrayRef<int64_t> reducedShape,
+                   int64_t width, function_ref<void(ValueRange)> body) {
+    Location loc = kernel.getLoc();
+    Value first = width == 1 ? vectorIndex
+                             : b.createOrFold<arith::MulIOp>(
+                                   loc, vectorIndex, e.index(width));
+    SmallVector<Value> idx(rowIdx);
+    llvm::append_range(idx, e.delinearize(first, reducedShape));
+    if (width == 1) {
+      body(idx);
+      return;
+    }
+    SmallVector<Value> lastIndices;
+    for (int64_t lane = 0; lane < width; ++lane)
+      lastIndices.push_back(lane == 0 ? idx.back()
+                                      : b.createOrFold<arith::AddIOp>(
+                                            loc, idx.back(), e.index(lane)));
+    for (int64_t lane = 0; lane < width; ++lane) {
+      idx.back() = lastIndices[lane];
+      e.setLanes(lastIndices, lane);
+      body(idx);
+    }
+    e.clearLanes();
+  }
+
+  /// Stores lane values to consecutive elements starting at `first`.
+  void storeLanes(OpBuilder &b, Location loc, ArrayRef<Value> values,
+                  Value memref, ValueRange first) {
+    if (values.size() == 1) {
+      store(b, loc, values[0], memref, first);
+      return;
+    }
+    unsigned bits = outType.getElementType().getIntOrFloatBitWidth();
+    auto vectorType = VectorType::get({int64_t(values.size())},
+                                      outType.getElementType());
+    Value vec = vector::FromElementsOp::create(b, loc, vectorType, values);
+    vector::StoreOp::create(b, loc, vec, memref, first, /*nontemporal=*/false,
+                            llvm::MaybeAlign(values.size() * bits / 8));
   }
 
   LogicalResult buildMatmul() {
@@ -342,6 +399,10 @@ private:
     if (!contraction)
       return failure();
     SmallVector<int64_t> ranges = contraction.getStaticLoopRanges();
+    // Dropping unit dimensions leaves fewer loops when M or N is 1: then it
+    // is a matrix-vector or dot product, which the generic path reduces.
+    if (ranges.size() < 3)
+      return failure();
     unsigned numBatch = ranges.size() - 3;
     unsigned mDim = numBatch, nDim = numBatch + 1, kDim = numBatch + 2;
     OpOperand *lhs = contraction.getDpsInputOperand(0);

@@ -115,8 +115,10 @@ Value KernelEmitter::load(unsigned argument, ValueRange indices) {
   Value memref = memrefs[argument];
   auto type = cast<MemRefType>(memref.getType());
   unsigned width = laneLast.size();
-  bool topLevel = scopes.size() == 1;
-  if (width > 1 && topLevel && !indices.empty() &&
+  // Only in the scope lane mode was set in, so lane 0's vector load
+  // dominates the other lanes' extracts.
+  bool laneScopeActive = scopes.size() == laneScope;
+  if (width > 1 && laneScopeActive && !indices.empty() &&
       type.getShape().back() % width == 0 &&
       indices.back() == laneLast[currentLane]) {
     // Contiguous across lanes: one vector load serves all of them.

@@ -59,14 +59,22 @@ public:
   mlir::SmallVector<mlir::Value> delinearize(mlir::Value flat,
                                              llvm::ArrayRef<int64_t> shape);
 
-  /// Vectorized loads: while lane mode is on (elementwise kernels, top-level
-  /// scope), a kernel-argument load whose last index is `laneIndices[lane]`
-  /// is served from one vector load of `width` contiguous elements.
+  /// Vectorized loads: while lane mode is on, a kernel-argument load in the
+  /// current scope whose last index is `laneIndices[lane]` is served from
+  /// one vector load of `width` contiguous elements. Lanes are emitted in
+  /// order, lane 0 first, all in the scope where lane mode was set.
   void setLanes(mlir::ValueRange laneIndices, unsigned lane) {
+    if (laneLast.empty() || laneLast.front() != laneIndices.front()) {
+      vectorLoads.clear();
+      laneScope = scopes.size();
+    }
     laneLast.assign(laneIndices.begin(), laneIndices.end());
     currentLane = lane;
   }
-  void clearLanes() { laneLast.clear(); }
+  void clearLanes() {
+    laneLast.clear();
+    vectorLoads.clear();
+  }
 
 private:
   mlir::Value emitUncached(mlir::Value tensor, mlir::ValueRange indices);
@@ -97,6 +105,7 @@ private:
 
   mlir::SmallVector<mlir::Value> laneLast;
   unsigned currentLane = 0;
+  size_t laneScope = 0;
   std::map<Key, mlir::Value> vectorLoads;
 };
 

@@ -43,9 +43,11 @@ func.func @small_matmul(%a: tensor<8x64xf32>, %b: tensor<64x32xf32>) -> tensor<8
 // CHECK: math.exp
 // CHECK: vector.store {{.*}} {alignment = 16 : i64} : memref<256x256xf32>, vector<4xf32>
 
+// Rows are read and written 4 elements (16 bytes) at a time.
 // CHECK-LABEL: gpu.func @softmax_kernel0
 // CHECK-SAME: workgroup(%{{.*}} : memref<32xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<32xf32, #gpu.address_space<workgroup>>)
 // CHECK: scf.for
+// CHECK: vector.load {{.*}} {alignment = 16 : i64} : memref<16x4096xf32>, vector<4xf32>
 // CHECK: arith.maximumf
 // CHECK: gpu.shuffle  xor {{.*}} : f32
 // CHECK: gpu.barrier
@@ -55,7 +57,7 @@ func.func @small_matmul(%a: tensor<8x64xf32>, %b: tensor<64x32xf32>) -> tensor<8
 // CHECK: gpu.shuffle  xor
 // CHECK: scf.for
 // CHECK: arith.divf
-// CHECK: memref.store
+// CHECK: vector.store {{.*}} {alignment = 16 : i64} : memref<16x4096xf32>, vector<4xf32>
 
 // CHECK-LABEL: gpu.func @matmul_kernel0
 // CHECK-SAME: workgroup(%[[A:.*]] : memref<8x128xf32, #gpu.address_space<workgroup>>, %[[B:.*]] : memref<8x128xf32, #gpu.address_space<workgroup>>)
