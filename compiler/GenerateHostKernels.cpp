@@ -204,6 +204,10 @@ private:
     if (!contraction)
       return failure();
     SmallVector<int64_t> ranges = contraction.getStaticLoopRanges();
+    // Dropping unit dimensions leaves fewer loops when M or N is 1: then it
+    // is a matrix-vector or dot product, which the generic path reduces.
+    if (ranges.size() < 3)
+      return failure();
     unsigned numBatch = ranges.size() - 3;
     unsigned mDim = numBatch, nDim = numBatch + 1, kDim = numBatch + 2;
     int64_t M = ranges[mDim], N = ranges[nDim], K = ranges[kDim];
