@@ -284,8 +284,12 @@ Value KernelEmitter::emitGeneric(linalg::GenericOp op, ValueRange loopIndices,
     }
     if (auto extract = dyn_cast<tensor::ExtractOp>(inner)) {
       SmallVector<Value> at;
-      for (Value v : extract.getIndices())
+      // Indices may be captured constants: unit-dimension folding turns a
+      // gather's linalg.index of a size-1 dimension into one.
+      for (Value v : extract.getIndices()) {
+        mapCapture(op, v, mapping);
         at.push_back(mapping.lookupOrDefault(v));
+      }
       mapping.map(extract.getResult(), emit(extract.getTensor(), at));
       continue;
     }
