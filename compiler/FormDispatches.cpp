@@ -178,7 +178,9 @@ public:
     Operation *def = value.getDefiningOp();
     if (!def)
       return true;
-    if (region.heavy.contains(def)) {
+    // The root may also be a view of a reduction (a returned slice of it),
+    // which is checked like any view below.
+    if (region.heavy.contains(def) && isa<linalg::GenericOp>(def)) {
       auto generic = cast<linalg::GenericOp>(def);
       if (def != region.root) {
         // The reduction's value is read: must be at the row.
@@ -223,6 +225,9 @@ public:
     if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(def)) {
       SmallVector<AffineExpr> exprs;
       ArrayRef<int64_t> shape = collapse.getSrcType().getShape();
+      // A collapse to rank 0 has no groups; every source dimension is a unit.
+      if (collapse.getReassociationIndices().empty())
+        exprs.assign(shape.size(), getAffineConstantExpr(0, ctx));
       for (auto [g, group] : llvm::enumerate(collapse.getReassociationIndices())) {
         int64_t stride = 1;
         SmallVector<AffineExpr> groupExprs;
@@ -238,10 +243,16 @@ public:
                    numRowDims);
     }
     if (auto slice = dyn_cast<tensor::ExtractSliceOp>(def)) {
+      // A rank-reducing slice reads its dropped dimensions at index 0.
+      llvm::SmallBitVector dropped = slice.getDroppedDims();
       SmallVector<AffineExpr> exprs;
-      for (auto [i, e] : llvm::enumerate(map.getResults()))
-        exprs.push_back(e * slice.getStaticStrides()[i] +
-                        slice.getStaticOffsets()[i]);
+      unsigned next = 0;
+      for (int64_t d = 0; d < slice.getSourceType().getRank(); ++d) {
+        AffineExpr e = dropped.test(d) ? getAffineConstantExpr(0, ctx)
+                                       : map.getResult(next++);
+        exprs.push_back(e * slice.getStaticStrides()[d] +
+                        slice.getStaticOffsets()[d]);
+      }
       return check(slice.getSource(),
                    AffineMap::get(map.getNumDims(), 0, exprs, ctx),
                    numRowDims);
