@@ -453,6 +453,19 @@ DiskCache::Usage DiskCache::clear() {
   return removed;
 }
 
+bool DiskCache::lookup(const std::string &keyText, std::vector<uint8_t> &out) {
+  return options_.enabled && readEntry(entryPath(keyText), keyText, out);
+}
+
+bool DiskCache::store(const std::string &keyText,
+                      const std::vector<uint8_t> &payload) {
+  if (!options_.enabled || !ensureDirectory() ||
+      !publish(entryPath(keyText), keyText, payload))
+    return false;
+  evict();
+  return true;
+}
+
 Status DiskCache::getOrCompile(const std::string &keyText,
                                const CompileFn &compile,
                                std::vector<uint8_t> &out, Outcome *outcome) {

@@ -79,6 +79,13 @@ public:
   Status getOrCompile(const std::string &keyText, const CompileFn &compile,
                       std::vector<uint8_t> &out, Outcome *outcome = nullptr);
 
+  /// Reads the entry for `keyText` without compiling or locking; false if
+  /// there is none (or the cache is off). A bad entry is deleted.
+  bool lookup(const std::string &keyText, std::vector<uint8_t> &out);
+  /// Publishes `payload` for `keyText` without taking the lock (for entries
+  /// any writer would write identically); false if it could not be stored.
+  bool store(const std::string &keyText, const std::vector<uint8_t> &payload);
+
   const DiskCacheOptions &options() const { return options_; }
   /// Path of the entry file for `keyText`.
   std::string entryPath(const std::string &keyText) const;

@@ -200,10 +200,8 @@ std::string tgc::jit::toolIdentity(const std::vector<std::string> &targets) {
          std::to_string(st.st_mtim.tv_nsec);
 }
 
-CompileCacheKey CompileCacheKey::forModule(ModuleOp module,
-                                           const CompileOptions &options) {
+CompileCacheKey CompileCacheKey::forSettings(const CompileOptions &options) {
   CompileCacheKey key;
-  hashCanonicalModule(module, key.inputHash, key.inputSize);
   key.targets = resolveTargets(options.targets);
   key.optLevel = options.optLevel;
   key.hostCpu = options.hostCpu;
@@ -212,11 +210,16 @@ CompileCacheKey CompileCacheKey::forModule(ModuleOp module,
   return key;
 }
 
-std::string CompileCacheKey::text() const {
+CompileCacheKey CompileCacheKey::forModule(ModuleOp module,
+                                           const CompileOptions &options) {
+  CompileCacheKey key = forSettings(options);
+  hashCanonicalModule(module, key.inputHash, key.inputSize);
+  return key;
+}
+
+std::string CompileCacheKey::settingsText() const {
   std::ostringstream os;
-  os << "tgc compile cache v1\n"
-     << "input=" << inputHash << ":" << inputSize << "\n"
-     << "targets=";
+  os << "targets=";
   for (size_t i = 0; i < targets.size(); ++i)
     os << (i ? "," : "") << targets[i];
   os << "\nopt=" << optLevel << "\nhost-cpu=" << hostCpu
@@ -224,9 +227,21 @@ std::string CompileCacheKey::text() const {
   return os.str();
 }
 
-std::string CompileCacheKey::digest() const {
-  std::string t = text();
-  return hex128(XXH3_128bits(t.data(), t.size()));
+std::string CompileCacheKey::text() const {
+  return "tgc compile cache v1\ninput=" + inputHash + ":" +
+         std::to_string(inputSize) + "\n" + settingsText();
+}
+
+std::string CompileCacheKey::aliasText(const std::string &sourceHash,
+                                       uint64_t sourceSize) const {
+  return "tgc compile cache alias v1\nsource=" + sourceHash + ":" +
+         std::to_string(sourceSize) + "\n" + settingsText();
+}
+
+std::string CompileCacheKey::digest() const { return digestOf(text()); }
+
+std::string tgc::jit::digestOf(llvm::StringRef text) {
+  return hex128(XXH3_128bits(text.data(), text.size()));
 }
 
 //===----------------------------------------------------------------------===//

@@ -74,6 +74,9 @@ struct CompileCacheKey {
   /// compiled, since with no ptxas the bundle holds PTX only.
   std::string tools;
 
+  /// Every field but the input: what compiling with `options` on this
+  /// machine means.
+  static CompileCacheKey forSettings(const CompileOptions &options);
   /// The key for compiling `module` (verified, not yet compiled) with
   /// `options`.
   static CompileCacheKey forModule(mlir::ModuleOp module,
@@ -83,7 +86,21 @@ struct CompileCacheKey {
   /// XXH3-128 of text(), 32 hex digits: names the key in messages and in
   /// the JIT's in-memory cache.
   std::string digest() const;
+
+  /// The key of an alias entry: the exact source text (its XXH3-128 and
+  /// size) compiled with this key's settings. Its payload is the canonical
+  /// key's text, so a model compiled before is found without creating an
+  /// MLIR context and parsing it, most of a warm start's cost. Different
+  /// spellings of one model have different aliases but share the bundle.
+  std::string aliasText(const std::string &sourceHash,
+                        uint64_t sourceSize) const;
+
+private:
+  std::string settingsText() const;
 };
+
+/// XXH3-128 of `text`, 32 hex digits.
+std::string digestOf(llvm::StringRef text);
 
 /// XXH3-128 (32 hex digits) and size of the canonical print of `module`.
 void hashCanonicalModule(mlir::ModuleOp module, std::string &hash,
@@ -103,13 +120,20 @@ public:
 
   explicit CompileCache(const CompileCacheOptions &options);
 
-  rt::Status getOrCompile(const CompileCacheKey &key, const CompileFn &compile,
+  /// `keyText` is a CompileCacheKey's text() (or aliasText()).
+  rt::Status getOrCompile(const std::string &keyText, const CompileFn &compile,
                           std::vector<uint8_t> &bundle,
                           Outcome *outcome = nullptr) {
-    return cache_.getOrCompile(key.text(), compile, bundle, outcome);
+    return cache_.getOrCompile(keyText, compile, bundle, outcome);
   }
-  std::string entryPath(const CompileCacheKey &key) const {
-    return cache_.entryPath(key.text());
+  bool lookup(const std::string &keyText, std::vector<uint8_t> &out) {
+    return cache_.lookup(keyText, out);
+  }
+  bool store(const std::string &keyText, const std::vector<uint8_t> &payload) {
+    return cache_.store(keyText, payload);
+  }
+  std::string entryPath(const std::string &keyText) const {
+    return cache_.entryPath(keyText);
   }
   rt::DiskCache &disk() { return cache_; }
 

@@ -12,9 +12,6 @@
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/raw_ostream.h"
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -79,15 +76,6 @@ Status pickDevice(std::string &spec) {
   tgc_device_list_destroy(list);
   spec = chosen.empty() ? "host" : chosen;
   return Status::ok();
-}
-
-std::string sourceDigest(llvm::StringRef source) {
-  XXH128_hash_t hash = XXH3_128bits(source.data(), source.size());
-  char buf[33];
-  std::snprintf(buf, sizeof(buf), "%016llx%016llx",
-                (unsigned long long)hash.high64,
-                (unsigned long long)hash.low64);
-  return buf;
 }
 
 tgc_jit_cache_result_t toCacheResult(CompileCache::Outcome outcome) {
@@ -219,38 +207,95 @@ Status Jit::load(const std::vector<uint8_t> &bundle, const std::string &name,
   return Status::ok();
 }
 
-Status Jit::compileAndLoad(ModuleOp module, const CompileCacheKey &key,
-                           const std::string &name, std::string &diagnostics,
-                           std::shared_ptr<LoadedModule> &out,
-                           tgc_jit_cache_result_t &cache) {
+/// A parsed model and what keeps it alive: its context and the diagnostic
+/// handler that turns errors into the status text.
+struct Jit::ParsedSource {
+  ParsedSource(const DialectRegistry &registry,
+               llvm::ThreadPoolInterface &threadPool)
+      : context(registry, MLIRContext::Threading::DISABLED),
+        diagnosticStream(diagnostics),
+        handler(sourceMgr, &context, diagnosticStream) {
+    context.setThreadPool(threadPool);
+  }
+
+  MLIRContext context;
+  llvm::SourceMgr sourceMgr;
+  /// The whole text the command line would print: location, message, the
+  /// source line with a caret, and notes.
+  std::string diagnostics;
+  llvm::raw_string_ostream diagnosticStream;
+  SourceMgrDiagnosticHandler handler;
+  OwningOpRef<ModuleOp> module;
+};
+
+Status Jit::parse(llvm::StringRef source, const std::string &name,
+                  std::unique_ptr<ParsedSource> &out) {
+  auto parsed = std::make_unique<ParsedSource>(registry_, *threadPool_);
+  parsed->sourceMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBuffer(source, name,
+                                       /*RequiresNullTerminator=*/false),
+      llvm::SMLoc());
+  parsed->module = parseSourceFile<ModuleOp>(parsed->sourceMgr,
+                                             ParserConfig(&parsed->context));
+  if (!parsed->module)
+    return Status::invalidArgument(
+        parsed->diagnostics.empty()
+            ? "'" + name + "' is not a valid MLIR module"
+            : trimmed(parsed->diagnostics));
+  out = std::move(parsed);
+  return Status::ok();
+}
+
+Status Jit::obtain(llvm::StringRef source, const std::string &name,
+                   std::string &keyText, std::unique_ptr<ParsedSource> &parsed,
+                   std::shared_ptr<LoadedModule> &out,
+                   tgc_jit_cache_result_t &cache) {
+  if (!parsed) {
+    // The alias named the key: the bundle is usually there.
+    std::vector<uint8_t> bundle;
+    if (cache_->lookup(keyText, bundle)) {
+      Status loaded = load(bundle, name, out);
+      if (loaded.isOk()) {
+        cache = TGC_JIT_CACHE_DISK_HIT;
+        return loaded;
+      }
+      if (loaded.code() != TGC_STATUS_DATA_LOSS)
+        return loaded;
+      // Passed its checksum but is not a valid bundle: it was stored
+      // broken. Replace it rather than failing on every start.
+      ::unlink(cache_->entryPath(keyText).c_str());
+    }
+    // Evicted or broken since: compile after all.
+    TGC_RETURN_IF_ERROR(parse(source, name, parsed));
+    keyText = CompileCacheKey::forModule(*parsed->module, compileOptions_).text();
+  }
+
   std::vector<std::string> skipped;
   auto compile = [&](std::vector<uint8_t> &bundle) -> Status {
-    diagnostics.clear();
+    parsed->diagnostics.clear();
     CompileResult result;
-    if (failed(tgc::compile(module, compileOptions_, result)))
+    if (failed(tgc::compile(*parsed->module, compileOptions_, result)))
       return Status::invalidArgument(
-          diagnostics.empty() ? "compiling '" + name + "' failed"
-                              : trimmed(diagnostics));
+          parsed->diagnostics.empty() ? "compiling '" + name + "' failed"
+                                      : trimmed(parsed->diagnostics));
     skipped = std::move(result.skipped);
     bundle = std::move(result.bytes);
     return Status::ok();
   };
   std::vector<uint8_t> bundle;
   CompileCache::Outcome outcome;
-  TGC_RETURN_IF_ERROR(cache_->getOrCompile(key, compile, bundle, &outcome));
+  TGC_RETURN_IF_ERROR(cache_->getOrCompile(keyText, compile, bundle, &outcome));
   cache = toCacheResult(outcome);
   for (const std::string &step : skipped)
     warn("skipped " + step);
-  if (!diagnostics.empty() && outcome != CompileCache::Outcome::Hit)
-    warn(trimmed(diagnostics)); // warnings of a successful compile
+  if (!parsed->diagnostics.empty() && outcome != CompileCache::Outcome::Hit)
+    warn(trimmed(parsed->diagnostics)); // warnings of a successful compile
   Status loaded = load(bundle, name, out);
   if (loaded.isOk() || outcome != CompileCache::Outcome::Hit ||
       loaded.code() != TGC_STATUS_DATA_LOSS)
     return loaded;
-  // An entry that passed its checksum but is not a valid bundle: it was
-  // stored broken. Replace it rather than failing on every start.
-  ::unlink(cache_->entryPath(key).c_str());
-  TGC_RETURN_IF_ERROR(cache_->getOrCompile(key, compile, bundle, &outcome));
+  ::unlink(cache_->entryPath(keyText).c_str());
+  TGC_RETURN_IF_ERROR(cache_->getOrCompile(keyText, compile, bundle, &outcome));
   cache = toCacheResult(outcome);
   return load(bundle, name, out);
 }
@@ -277,7 +322,7 @@ Status Jit::compile(llvm::StringRef source, const std::string &name,
   };
 
   // Fast path: this exact text was compiled before and is still loaded.
-  std::string textDigest = sourceDigest(source);
+  std::string textDigest = digestOf(source);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto known = sourceKeys_.find(textDigest);
@@ -285,26 +330,21 @@ Status Jit::compile(llvm::StringRef source, const std::string &name,
       return finish(Status::ok());
   }
 
-  MLIRContext context(registry_, MLIRContext::Threading::DISABLED);
-  context.setThreadPool(*threadPool_);
-  llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(
-      llvm::MemoryBuffer::getMemBuffer(source, name,
-                                       /*RequiresNullTerminator=*/false),
-      llvm::SMLoc());
-  // The whole text the command line would print: location, message, the
-  // source line with a caret, and notes.
-  std::string diagnostics;
-  llvm::raw_string_ostream diagnosticStream(diagnostics);
-  SourceMgrDiagnosticHandler handler(sourceMgr, &context, diagnosticStream);
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
-  if (!module)
-    return finish(Status::invalidArgument(
-        diagnostics.empty() ? "'" + name + "' is not a valid MLIR module"
-                            : trimmed(diagnostics)));
-  CompileCacheKey key = CompileCacheKey::forModule(*module, compileOptions_);
-  std::string digest = key.digest();
+  // The key: from the alias entry of this exact text if there is one, else
+  // by parsing the model.
+  CompileCacheKey settings = CompileCacheKey::forSettings(compileOptions_);
+  std::string aliasText = settings.aliasText(textDigest, source.size());
+  std::unique_ptr<ParsedSource> parsed;
+  std::string keyText;
+  std::vector<uint8_t> alias;
+  bool aliased = cache_->lookup(aliasText, alias);
+  if (aliased) {
+    keyText.assign(alias.begin(), alias.end());
+  } else {
+    TGC_RETURN_IF_ERROR(finish(parse(source, name, parsed)));
+    keyText = CompileCacheKey::forModule(*parsed->module, compileOptions_).text();
+  }
+  std::string digest = digestOf(keyText);
   info.key = digest;
 
   std::promise<Result> promise;
@@ -316,11 +356,10 @@ Status Jit::compile(llvm::StringRef source, const std::string &name,
       return finish(Status::ok());
     }
     auto it = inFlight_.find(digest);
-    if (it != inFlight_.end()) {
+    if (it != inFlight_.end())
       pending = it->second;
-    } else {
+    else
       inFlight_[digest] = promise.get_future().share();
-    }
   }
   if (pending.valid()) {
     // Another thread is compiling this key: share its result.
@@ -335,8 +374,12 @@ Status Jit::compile(llvm::StringRef source, const std::string &name,
   }
 
   Result result;
-  result.status = compileAndLoad(*module, key, name, diagnostics, result.module,
-                                 info.cache);
+  std::string finalKeyText = keyText;
+  result.status = obtain(source, name, finalKeyText, parsed, result.module,
+                         info.cache);
+  if (result.status.isOk() && (!aliased || finalKeyText != keyText))
+    cache_->store(aliasText, std::vector<uint8_t>(finalKeyText.begin(),
+                                                  finalKeyText.end()));
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (result.status.isOk()) {

@@ -100,11 +100,19 @@ private:
     std::shared_ptr<LoadedModule> module;
   };
 
-  /// The disk cache and the device: bundle bytes for `key`, loaded.
-  rt::Status compileAndLoad(mlir::ModuleOp module, const CompileCacheKey &key,
-                            const std::string &name, std::string &diagnostics,
-                            std::shared_ptr<LoadedModule> &out,
-                            tgc_jit_cache_result_t &cache);
+  struct ParsedSource;
+
+  /// Parses and verifies `source`; on failure the status carries the
+  /// diagnostics.
+  rt::Status parse(llvm::StringRef source, const std::string &name,
+                   std::unique_ptr<ParsedSource> &out);
+  /// The bundle for `keyText` from the disk cache, or compiled from
+  /// `parsed` (parsed first if null), loaded on the device.
+  rt::Status obtain(llvm::StringRef source, const std::string &name,
+                    std::string &keyText,
+                    std::unique_ptr<ParsedSource> &parsed,
+                    std::shared_ptr<LoadedModule> &out,
+                    tgc_jit_cache_result_t &cache);
   rt::Status load(const std::vector<uint8_t> &bundle, const std::string &name,
                   std::shared_ptr<LoadedModule> &out);
   void warn(const std::string &message);

@@ -146,6 +146,20 @@ TEST_F(CompileCacheKeyTest, TargetsOptionsAndVersionsMatter) {
   expectNew(tools, "ptxas");
 }
 
+TEST_F(CompileCacheKeyTest, AliasesNameTheTextAndTheSettings) {
+  CompileCacheKey base = key(test::kRelu);
+  std::string alias = base.aliasText(digestOf(test::kRelu), 42);
+  EXPECT_EQ(alias.rfind("tgc compile cache alias v1\n", 0), 0u) << alias;
+  EXPECT_NE(alias, base.text());
+  // The input is not part of an alias, the source text and settings are.
+  CompileCacheKey other = key(test::scaleModel(2));
+  EXPECT_EQ(other.aliasText(digestOf(test::kRelu), 42), alias);
+  EXPECT_NE(base.aliasText(digestOf(test::kReluReformatted), 42), alias);
+  CompileCacheKey newer = base;
+  newer.producer = "tgc 99.0.0 (LLVM " LLVM_VERSION_STRING ")";
+  EXPECT_NE(newer.aliasText(digestOf(test::kRelu), 42), alias);
+}
+
 TEST_F(CompileCacheKeyTest, NvidiaTargetsRecordPtxas) {
   CompileOptions options;
   options.targets = {"sm_90"};

@@ -130,6 +130,24 @@ TEST_F(JitTest, CompilesAndRunsOnTheHost) {
   EXPECT_TRUE(warnings_.empty());
 }
 
+TEST_F(JitTest, FoldsConstants) {
+  // Constant folding goes through MLIR's ConstantLike trait checks, which
+  // fail (and loop forever) if libtgc_jit.so holds private copies of MLIR's
+  // TypeIDs.
+  tgc_jit_module_t *module = compile(newJit(), R"(
+func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %a = tg.constant dense<1.0> : tensor<4xf32>
+  %b = tg.constant dense<-2.0> : tensor<4xf32>
+  %c = tg.add %a, %b : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
+  %0 = tg.mul %x, %c : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
+  %1 = tg.relu %0 : tensor<4xf32>
+  return %1 : tensor<4xf32>
+}
+)");
+  ASSERT_NE(module, nullptr);
+  EXPECT_EQ(relu(module, {-1, 2, -3, 4}), (std::vector<float>{1, 0, 3, 0}));
+}
+
 TEST_F(JitTest, CompilesFiles) {
   std::string path = dir_.path() + "/relu.mlir";
   writeFile(path, kRelu);
@@ -433,8 +451,22 @@ TEST_F(JitTest, CorruptEntriesAreRebuilt) {
   EXPECT_TRUE(warnings_.empty());
 }
 
+TEST_F(JitTest, AnAliasWhoseBundleIsGoneFallsBackToCompiling) {
+  compile(newJit(), kRelu);
+  std::vector<fs::path> bundles = cacheEntries(cacheRoot_);
+  ASSERT_EQ(bundles.size(), 1u);
+  // The alias of kRelu's text still names the key; its bundle was evicted.
+  fs::remove(bundles[0]);
+  tgc_jit_module_t *rebuilt = compile(newJit(), kRelu);
+  ASSERT_NE(rebuilt, nullptr);
+  EXPECT_EQ(cacheOf(rebuilt), TGC_JIT_CACHE_MISS);
+  EXPECT_EQ(relu(rebuilt, {-1, 2, -3, 4}), (std::vector<float>{0, 2, 0, 4}));
+  EXPECT_EQ(cacheOf(compile(newJit(), kRelu)), TGC_JIT_CACHE_DISK_HIT);
+}
+
 TEST_F(JitTest, EvictionKeepsTheCacheUnderItsLimit) {
   compile(newJit(), scaleModel(1));
+  // A bundle entry and the alias entry of its source text.
   uint64_t entrySize = cacheBytes(cacheRoot_);
   ASSERT_GT(entrySize, 0u);
   tgc_jit_options_t o = options();

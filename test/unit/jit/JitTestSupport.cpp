@@ -5,6 +5,7 @@
 #include "tgc/jit.h"
 
 #include <cstdio>
+#include <fstream>
 #include <cstdlib>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -59,7 +60,7 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ec);
 }
 
-std::vector<fs::path> cacheEntries(const std::string &cacheRoot) {
+static std::vector<fs::path> allEntries(const std::string &cacheRoot) {
   std::vector<fs::path> entries;
   std::error_code ec;
   for (const auto &entry : fs::directory_iterator(cacheRoot + "/bundles", ec))
@@ -68,9 +69,23 @@ std::vector<fs::path> cacheEntries(const std::string &cacheRoot) {
   return entries;
 }
 
+std::vector<fs::path> cacheEntries(const std::string &cacheRoot) {
+  // An entry is a 32-byte header followed by its key text.
+  const std::string bundleKey = "tgc compile cache v1\n";
+  std::vector<fs::path> bundles;
+  for (const fs::path &entry : allEntries(cacheRoot)) {
+    std::ifstream in(entry, std::ios::binary);
+    std::string head(32 + bundleKey.size(), '\0');
+    in.read(head.data(), std::streamsize(head.size()));
+    if (head.compare(32, std::string::npos, bundleKey) == 0)
+      bundles.push_back(entry);
+  }
+  return bundles;
+}
+
 uint64_t cacheBytes(const std::string &cacheRoot) {
   uint64_t total = 0;
-  for (const fs::path &entry : cacheEntries(cacheRoot))
+  for (const fs::path &entry : allEntries(cacheRoot))
     total += fs::file_size(entry);
   return total;
 }

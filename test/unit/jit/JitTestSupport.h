@@ -31,8 +31,10 @@ private:
   std::string path_;
 };
 
-/// The compile cache's entry files under `cacheRoot`/bundles.
+/// The compile cache's bundle entries under `cacheRoot`/bundles (not the
+/// small alias entries that map a source text to its key).
 std::vector<std::filesystem::path> cacheEntries(const std::string &cacheRoot);
+/// All entries' bytes: what the size limit bounds.
 uint64_t cacheBytes(const std::string &cacheRoot);
 
 /// Runs this test executable as `--compile-child` in a new process (fork and
