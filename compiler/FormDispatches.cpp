@@ -521,6 +521,15 @@ private:
             arguments.insert(v);
           continue;
         }
+        // The root of another kernel that absorbed reductions cannot be
+        // recomputed here (its reductions live only in that kernel): read
+        // its materialized result.
+        if (auto other = owner.find(def);
+            other != owner.end() && regions[other->second].root == def &&
+            regions[other->second].heavy.size() > 1) {
+          arguments.insert(v);
+          continue;
+        }
         if (isInlinable(def))
           worklist.push_back(def);
         else
