@@ -82,13 +82,15 @@ LogicalResult prepare(func::FuncOp func) {
           auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
           if (!producer)
             return false;
-          // A reduction whose reduced extents are all 1 is parallel once
-          // unit dimensions are dropped, but still reads its accumulator;
-          // fused, that becomes an extra result of the consumer, and kernels
-          // have one result.
-          if (llvm::any_of(producer.getDpsInitsMutable(), [&](OpOperand &init) {
-                return producer.payloadUsesValueFromOperand(&init);
-              }))
+          // Kernels have one result, so no fusion may keep the producer's
+          // result as an extra one. Upstream keeps it when the producer
+          // reads its init (a reduction over unit extents, parallel once
+          // they are dropped), when its init is the only operand giving a
+          // reducing consumer its loop bounds (x^c for a broadcast x, fed
+          // to a full reduction), or when others use it.
+          auto consumer = dyn_cast<linalg::GenericOp>(operand->getOwner());
+          if (consumer && !linalg::getPreservedProducerResults(
+                               producer, consumer, operand).empty())
             return false;
           if (isContraction(operand->getOwner()))
             return isPureCopy(producer);
