@@ -43,6 +43,10 @@ static cl::opt<std::string> cacheMaxSize(
 
 namespace {
 
+std::string entryCount(uint64_t n) {
+  return std::to_string(n) + (n == 1 ? " entry" : " entries");
+}
+
 std::string describe(bool enabled, const std::string &directory,
                      const char *offSwitch) {
   if (directory.empty())
@@ -68,8 +72,8 @@ void printCache(llvm::raw_ostream &os, const char *title,
   os << title << ": " << options.directory << "\n"
      << "  state:   " << describe(options.enabled, options.directory, offSwitch)
      << "\n"
-     << "  entries: " << usage.entries << " (" << rt::formatByteSize(usage.bytes)
-     << ")\n"
+     << "  holds:   " << entryCount(usage.entries) << ", "
+     << rt::formatByteSize(usage.bytes) << "\n"
      << "  limit:   " << rt::formatByteSize(options.maxBytes) << " ("
      << limitSource << ")\n";
 }
@@ -128,8 +132,8 @@ std::optional<int> tgc::runCacheCommands() {
     rt::DiskCache::Usage usage = cache.usage();
     os << "compile cache limit: " << rt::formatByteSize(bytes) << " (stored in "
        << jit::storedLimitPath(compile.directory) << "); it holds "
-       << usage.entries << " entries (" << rt::formatByteSize(usage.bytes)
-       << ")\n";
+       << entryCount(usage.entries) << ", " << rt::formatByteSize(usage.bytes)
+       << "\n";
     compile = jit::CompileCacheOptions::fromEnvironment();
   }
 
@@ -138,9 +142,9 @@ std::optional<int> tgc::runCacheCommands() {
          {diskOptions(compile), diskOptions(kernels)}) {
       rt::DiskCache cache(disk);
       rt::DiskCache::Usage removed = cache.clear();
-      os << "removed " << removed.entries << " " << disk.name << " entries ("
-         << rt::formatByteSize(removed.bytes) << ") from " << disk.directory
-         << "\n";
+      os << "removed " << entryCount(removed.entries) << " ("
+         << rt::formatByteSize(removed.bytes) << ") from the " << disk.name
+         << " in " << disk.directory << "\n";
     }
   }
 
