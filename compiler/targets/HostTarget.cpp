@@ -211,12 +211,12 @@ void buildEntryPoint(ModuleOp module, const HostKernel &kernel,
   body.setAlwaysInline(true);
 }
 
-/// Loads, stores and block arguments (phis) of bf16 become i16. CPUs
-/// without bf16 arithmetic keep bf16 values promoted to f32, so a bf16 that
-/// LLVM carries across blocks (a value loaded once and stored in a loop, as
-/// broadcasts do; a branch result, as concatenations have) is rounded back
-/// with compiler-rt's __truncsfbf2, which host code may not call. As i16
-/// the bits only move; the bitcasts fold away.
+/// Loads, stores, selects and block arguments (phis) of bf16 become i16.
+/// CPUs without bf16 arithmetic keep bf16 values promoted to f32, so a bf16
+/// that LLVM carries across blocks (a value loaded once and stored in a
+/// loop, as broadcasts do; a branch result, as concatenations have) or
+/// selects is rounded back with compiler-rt's __truncsfbf2, which host code
+/// may not call. As i16 the bits only move; the bitcasts fold away.
 void moveBf16AsI16(ModuleOp module) {
   auto asI16 = [](Type type) -> Type {
     auto i16 = IntegerType::get(type.getContext(), 16);
@@ -248,6 +248,20 @@ void moveBf16AsI16(ModuleOp module) {
     Value raw =
         LLVM::BitcastOp::create(b, store.getLoc(), bits, store.getValue());
     store.getValueMutable().assign(raw);
+  });
+  module.walk([&](LLVM::SelectOp select) {
+    Type bits = asI16(select.getType());
+    if (!bits)
+      return;
+    OpBuilder b(select);
+    Location loc = select.getLoc();
+    Value raw = LLVM::SelectOp::create(
+        b, loc, select.getCondition(),
+        LLVM::BitcastOp::create(b, loc, bits, select.getTrueValue()),
+        LLVM::BitcastOp::create(b, loc, bits, select.getFalseValue()));
+    select.replaceAllUsesWith(
+        LLVM::BitcastOp::create(b, loc, select.getType(), raw).getResult());
+    select.erase();
   });
   module.walk([&](BranchOpInterface branch) {
     OpBuilder b(branch);

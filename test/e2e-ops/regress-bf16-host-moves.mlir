@@ -29,3 +29,19 @@ func.func @concat(%x: tensor<1x2xbf16>, %y: tensor<2x2xbf16>) -> tensor<3x2xbf16
   %0 = tg.concat %x, %y axis = 0 : tensor<1x2xbf16>, tensor<2x2xbf16> -> tensor<3x2xbf16>
   return %0 : tensor<3x2xbf16>
 }
+
+// Found later by the differential fuzzer (seed 298): a select between bf16
+// values.
+// RUN: tg-run %t.bin --function=select --input="i1=1" --input="3xbf16=1 2 3" --input="3xbf16=-1 -2 -3" | FileCheck %s --check-prefix=SELECT
+// RUN: tg-run %t.O0.bin --function=select --input="i1=0" --input="3xbf16=1 2 3" --input="3xbf16=-1 -2 -3" | FileCheck %s --check-prefix=SELECT0
+// RUN: tg-eval %s --function=select --input="i1=1" --input="3xbf16=1 2 3" --input="3xbf16=-1 -2 -3" | FileCheck %s --check-prefix=SELECT
+
+// SELECT: result[0]: tensor<3xbf16>
+// SELECT-NEXT: {{^}}0.761719 0.964844 0.996094{{$}}
+// SELECT0: result[0]: tensor<3xbf16>
+// SELECT0-NEXT: {{^}}-1 -2 -3{{$}}
+func.func @select(%c: tensor<i1>, %x: tensor<3xbf16>, %y: tensor<3xbf16>) -> tensor<3xbf16> {
+  %0 = tg.tanh %x : tensor<3xbf16>
+  %1 = tg.select %c, %0, %y : tensor<i1>, tensor<3xbf16>, tensor<3xbf16> -> tensor<3xbf16>
+  return %1 : tensor<3xbf16>
+}
