@@ -300,6 +300,18 @@ Status Jit::obtain(llvm::StringRef source, const std::string &name,
   return load(bundle, name, out);
 }
 
+void Jit::forgetUnloaded() {
+  // Amortized: sweep when the map has doubled since the last sweep, so an
+  // application compiling many models does not accumulate dead entries.
+  if (loaded_.size() < 2 * loadedAfterSweep_ + 16)
+    return;
+  for (auto it = loaded_.begin(); it != loaded_.end();)
+    it = it->second.expired() ? loaded_.erase(it) : std::next(it);
+  for (auto it = sourceKeys_.begin(); it != sourceKeys_.end();)
+    it = loaded_.count(it->second) ? std::next(it) : sourceKeys_.erase(it);
+  loadedAfterSweep_ = loaded_.size();
+}
+
 Status Jit::compile(llvm::StringRef source, const std::string &name,
                     std::shared_ptr<LoadedModule> &out, CompileInfo &info) {
   auto start = std::chrono::steady_clock::now();
@@ -385,6 +397,7 @@ Status Jit::compile(llvm::StringRef source, const std::string &name,
     if (result.status.isOk()) {
       loaded_[digest] = result.module;
       sourceKeys_[textDigest] = digest;
+      forgetUnloaded();
     }
     inFlight_.erase(digest);
   }

@@ -116,6 +116,9 @@ private:
   rt::Status load(const std::vector<uint8_t> &bundle, const std::string &name,
                   std::shared_ptr<LoadedModule> &out);
   void warn(const std::string &message);
+  /// Drops in-memory entries of modules no handle holds any more (called
+  /// with mutex_ held).
+  void forgetUnloaded();
 
   JitConfig config_;
   tgc_device_t *device_ = nullptr;
@@ -134,6 +137,7 @@ private:
   /// Hash of the exact source text -> key digest: a model compiled before
   /// is found without parsing it again.
   std::unordered_map<std::string, std::string> sourceKeys_;
+  size_t loadedAfterSweep_ = 0;
   /// Compiles in progress by key digest; later askers wait on them.
   std::unordered_map<std::string, std::shared_future<Result>> inFlight_;
 };

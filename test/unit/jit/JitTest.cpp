@@ -376,6 +376,33 @@ TEST_F(JitTest, ThreadsShareOneCompile) {
             (std::vector<float>{0, 2, 0, 4}));
 }
 
+TEST_F(JitTest, ThreadsCompileDifferentModelsAtOnce) {
+  tgc_jit_t *jit = newJit();
+  constexpr int kThreads = 4;
+  std::vector<tgc_jit_module_t *> results(kThreads, nullptr);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i)
+    threads.emplace_back([&, i] {
+      std::string model = scaleModel(i + 2);
+      tgc_status_free(tgc_jit_compile_source(jit, model.data(), model.size(),
+                                             nullptr, &results[i]));
+    });
+  for (std::thread &t : threads)
+    t.join();
+  for (int i = 0; i < kThreads; ++i) {
+    ASSERT_NE(results[i], nullptr) << i;
+    modules_.push_back(results[i]);
+    float in[4] = {1, 2, 3, 4}, out[4] = {};
+    int64_t shape[1] = {4};
+    tgc_tensor_view_t input = {TGC_DTYPE_F32, 1, shape, in};
+    tgc_tensor_view_t output = {TGC_DTYPE_F32, 1, shape, out};
+    ASSERT_EQ(tgc_jit_module_call(results[i], "main", &input, 1, &output, 1),
+              nullptr);
+    EXPECT_EQ(out[3], 4.0f * float(i + 2) + 1) << i;
+  }
+  EXPECT_EQ(cacheEntries(cacheRoot_).size(), size_t(kThreads));
+}
+
 TEST_F(JitTest, ThreadsWithSeparateJitsCompileOnceThroughTheFileLock) {
   constexpr int kThreads = 4;
   std::vector<tgc_jit_t *> jits;
