@@ -219,7 +219,8 @@ int main(int argc, char **argv) {
   try {
     if (!compile.empty() || !first.empty()) {
       tgc::Jit jit(jitOptions(device, ""));
-      tgc::JitModule module = jit.compileFile(compile.empty() ? first : compile);
+      tgc::JitModule module =
+          jit.compileFile(compile.empty() ? first : compile);
       if (!compile.empty())
         std::printf("%s: %s\n", compile.c_str(),
                     module.compileInfo().cacheName().c_str());

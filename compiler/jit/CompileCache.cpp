@@ -52,8 +52,8 @@ bool tgc::jit::readStoredLimit(const std::string &directory,
   return rt::parseByteSize(text, maxBytes);
 }
 
-bool tgc::jit::writeStoredLimit(const std::string &directory,
-                                uint64_t maxBytes, std::string &error) {
+bool tgc::jit::writeStoredLimit(const std::string &directory, uint64_t maxBytes,
+                                std::string &error) {
   // The same 0700 directory the cache would create.
   std::string partial;
   for (size_t slash = 0; slash != std::string::npos;) {
@@ -82,7 +82,8 @@ bool tgc::jit::writeStoredLimit(const std::string &directory,
   return true;
 }
 
-CompileCacheOptions CompileCacheOptions::fromEnvironment(const std::string &root) {
+CompileCacheOptions
+CompileCacheOptions::fromEnvironment(const std::string &root) {
   CompileCacheOptions options;
   auto env = [](const char *name) -> std::string {
     const char *value = std::getenv(name);
@@ -184,9 +185,8 @@ tgc::jit::resolveTargets(const std::vector<std::string> &targets) {
 }
 
 std::string tgc::jit::toolIdentity(const std::vector<std::string> &targets) {
-  bool nvidia = llvm::any_of(targets, [](const std::string &t) {
-    return t.rfind("sm_", 0) == 0;
-  });
+  bool nvidia = llvm::any_of(
+      targets, [](const std::string &t) { return t.rfind("sm_", 0) == 0; });
   if (!nvidia)
     return "";
   std::optional<std::string> ptxas = findPtxas();

@@ -108,7 +108,8 @@ void hashCanonicalModule(mlir::ModuleOp module, std::string &hash,
 
 /// The targets of `options` as they enter the key (see
 /// CompileCacheKey::targets).
-std::vector<std::string> resolveTargets(const std::vector<std::string> &targets);
+std::vector<std::string>
+resolveTargets(const std::vector<std::string> &targets);
 
 /// The identity of the tools compiling for `targets` (CompileCacheKey::tools).
 std::string toolIdentity(const std::vector<std::string> &targets);

@@ -62,8 +62,7 @@ Status pickDevice(std::string &spec) {
   std::string chosen;
   for (tgc_device_kind_t kind :
        {TGC_DEVICE_CUDA, TGC_DEVICE_HIP, TGC_DEVICE_HOST}) {
-    for (size_t i = 0; chosen.empty() && i < tgc_device_list_count(list);
-         ++i) {
+    for (size_t i = 0; chosen.empty() && i < tgc_device_list_count(list); ++i) {
       tgc_device_info_t info;
       if (tgc_status_t status = tgc_device_list_get(list, i, &info)) {
         tgc_status_free(status);
@@ -129,8 +128,8 @@ Status Jit::create(JitConfig config, std::unique_ptr<Jit> &out) {
   std::string spec = config.device.empty() ? "auto" : config.device;
   if (spec == "auto")
     TGC_RETURN_IF_ERROR(pickDevice(spec));
-  TGC_RETURN_IF_ERROR(fromC(tgc_device_open(spec.c_str(), nullptr,
-                                            &jit->device_)));
+  TGC_RETURN_IF_ERROR(
+      fromC(tgc_device_open(spec.c_str(), nullptr, &jit->device_)));
   tgc_device_info_t info;
   tgc_device_info(jit->device_, &info);
 
@@ -193,8 +192,8 @@ void Jit::warn(const std::string &message) {
 Status Jit::load(const std::vector<uint8_t> &bundle, const std::string &name,
                  std::shared_ptr<LoadedModule> &out) {
   tgc_bundle_t *opened = nullptr;
-  TGC_RETURN_IF_ERROR(fromC(tgc_bundle_open_memory(
-      bundle.data(), bundle.size(), name.c_str(), &opened)));
+  TGC_RETURN_IF_ERROR(fromC(tgc_bundle_open_memory(bundle.data(), bundle.size(),
+                                                   name.c_str(), &opened)));
   tgc_module_options_t options = {};
   options.kernel_cache_dir =
       kernelCacheDirectory_.empty() ? nullptr : kernelCacheDirectory_.c_str();
@@ -238,10 +237,10 @@ Status Jit::parse(llvm::StringRef source, const std::string &name,
   parsed->module = parseSourceFile<ModuleOp>(parsed->sourceMgr,
                                              ParserConfig(&parsed->context));
   if (!parsed->module)
-    return Status::invalidArgument(
-        parsed->diagnostics.empty()
-            ? "'" + name + "' is not a valid MLIR module"
-            : trimmed(parsed->diagnostics));
+    return Status::invalidArgument(parsed->diagnostics.empty()
+                                       ? "'" + name +
+                                             "' is not a valid MLIR module"
+                                       : trimmed(parsed->diagnostics));
   out = std::move(parsed);
   return Status::ok();
 }
@@ -267,7 +266,8 @@ Status Jit::obtain(llvm::StringRef source, const std::string &name,
     }
     // Evicted or broken since: compile after all.
     TGC_RETURN_IF_ERROR(parse(source, name, parsed));
-    keyText = CompileCacheKey::forModule(*parsed->module, compileOptions_).text();
+    keyText =
+        CompileCacheKey::forModule(*parsed->module, compileOptions_).text();
   }
 
   std::vector<std::string> skipped;
@@ -275,9 +275,9 @@ Status Jit::obtain(llvm::StringRef source, const std::string &name,
     parsed->diagnostics.clear();
     CompileResult result;
     if (failed(tgc::compile(*parsed->module, compileOptions_, result)))
-      return Status::invalidArgument(
-          parsed->diagnostics.empty() ? "compiling '" + name + "' failed"
-                                      : trimmed(parsed->diagnostics));
+      return Status::invalidArgument(parsed->diagnostics.empty()
+                                         ? "compiling '" + name + "' failed"
+                                         : trimmed(parsed->diagnostics));
     skipped = std::move(result.skipped);
     bundle = std::move(result.bytes);
     return Status::ok();
@@ -354,7 +354,8 @@ Status Jit::compile(llvm::StringRef source, const std::string &name,
     keyText.assign(alias.begin(), alias.end());
   } else {
     TGC_RETURN_IF_ERROR(finish(parse(source, name, parsed)));
-    keyText = CompileCacheKey::forModule(*parsed->module, compileOptions_).text();
+    keyText =
+        CompileCacheKey::forModule(*parsed->module, compileOptions_).text();
   }
   std::string digest = digestOf(keyText);
   info.key = digest;
@@ -387,8 +388,8 @@ Status Jit::compile(llvm::StringRef source, const std::string &name,
 
   Result result;
   std::string finalKeyText = keyText;
-  result.status = obtain(source, name, finalKeyText, parsed, result.module,
-                         info.cache);
+  result.status =
+      obtain(source, name, finalKeyText, parsed, result.module, info.cache);
   if (result.status.isOk() && (!aliased || finalKeyText != keyText))
     cache_->store(aliasText, std::vector<uint8_t>(finalKeyText.begin(),
                                                   finalKeyText.end()));

@@ -109,8 +109,7 @@ private:
   /// The bundle for `keyText` from the disk cache, or compiled from
   /// `parsed` (parsed first if null), loaded on the device.
   rt::Status obtain(llvm::StringRef source, const std::string &name,
-                    std::string &keyText,
-                    std::unique_ptr<ParsedSource> &parsed,
+                    std::string &keyText, std::unique_ptr<ParsedSource> &parsed,
                     std::shared_ptr<LoadedModule> &out,
                     tgc_jit_cache_result_t &cache);
   rt::Status load(const std::vector<uint8_t> &bundle, const std::string &name,

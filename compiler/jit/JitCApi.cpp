@@ -21,7 +21,7 @@ using rt::Status;
 
 struct tgc_jit_s {
   std::unique_ptr<Jit> jit;
-  std::string targets;  // for tgc_jit_targets
+  std::string targets; // for tgc_jit_targets
 };
 
 struct tgc_jit_module_s {
@@ -162,8 +162,7 @@ tgc_status_t tgc_jit_compile_file(tgc_jit_t *jit, const char *path,
       return Status(ec == std::errc::no_such_file_or_directory
                         ? TGC_STATUS_NOT_FOUND
                         : TGC_STATUS_IO_ERROR,
-                    "cannot read '" + std::string(path) + "': " +
-                        ec.message());
+                    "cannot read '" + std::string(path) + "': " + ec.message());
     }
     return compileInto(jit, (*file)->getBuffer(), path, out_module);
   });
@@ -200,8 +199,7 @@ tgc_module_t *tgc_jit_module_runtime(const tgc_jit_module_t *module) {
   return module ? module->loaded->module() : nullptr;
 }
 
-tgc_status_t tgc_jit_module_call(tgc_jit_module_t *module,
-                                 const char *function,
+tgc_status_t tgc_jit_module_call(tgc_jit_module_t *module, const char *function,
                                  const tgc_tensor_view_t *inputs,
                                  size_t input_count,
                                  const tgc_tensor_view_t *outputs,

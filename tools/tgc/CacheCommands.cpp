@@ -24,7 +24,8 @@
 using namespace tgc;
 namespace cl = llvm::cl;
 
-static cl::OptionCategory cacheCategory("Cache commands (instead of compiling)");
+static cl::OptionCategory
+    cacheCategory("Cache commands (instead of compiling)");
 static cl::opt<bool>
     cacheInfo("cache-info",
               cl::desc("Show where the compile and kernel caches are, what "
@@ -102,7 +103,8 @@ std::optional<int> tgc::runCacheCommands() {
   if (!cacheInfo && !cacheClear && cacheMaxSize.getNumOccurrences() == 0)
     return std::nullopt;
   llvm::raw_ostream &os = llvm::outs();
-  jit::CompileCacheOptions compile = jit::CompileCacheOptions::fromEnvironment();
+  jit::CompileCacheOptions compile =
+      jit::CompileCacheOptions::fromEnvironment();
   rt::KernelCacheOptions kernels = rt::KernelCacheOptions::fromEnvironment();
   if (compile.directory.empty()) {
     llvm::errs() << "tgc: error: no cache directory (set TGC_CACHE_DIR, "

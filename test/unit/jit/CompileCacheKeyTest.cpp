@@ -53,11 +53,11 @@ TEST_F(CompileCacheKeyTest, FormattingCommentsAndNamesDoNotMatter) {
   EXPECT_EQ(a.text(), b.text());
   EXPECT_EQ(a.digest(), b.digest());
   // Locations are not part of it either.
-  CompileCacheKey located = key(
-      "func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {\n"
-      "  %0 = tg.relu %x : tensor<4xf32> loc(\"model.py\":3:1)\n"
-      "  return %0 : tensor<4xf32>\n"
-      "} loc(\"model.py\":1:1)\n");
+  CompileCacheKey located =
+      key("func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {\n"
+          "  %0 = tg.relu %x : tensor<4xf32> loc(\"model.py\":3:1)\n"
+          "  return %0 : tensor<4xf32>\n"
+          "} loc(\"model.py\":1:1)\n");
   EXPECT_EQ(a.text(), located.text());
 }
 
@@ -76,7 +76,8 @@ TEST_F(CompileCacheKeyTest, EveryChangeToTheModelMatters) {
   return %0 : tensor<5xf32>
 })"),
            // another entry point name
-           std::string(R"(func.func @forward(%x: tensor<4xf32>) -> tensor<4xf32> {
+           std::string(
+               R"(func.func @forward(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = tg.relu %x : tensor<4xf32>
   return %0 : tensor<4xf32>
 })"),
@@ -99,7 +100,8 @@ TEST_F(CompileCacheKeyTest, ResourceBlobsAreHashedInFull) {
 {-#
   dialect_resources: {
     builtin: {
-      w: ")") + blob + R"("
+      w: ")") +
+           blob + R"("
     }
   }
 #-}
@@ -169,15 +171,16 @@ TEST_F(CompileCacheKeyTest, NvidiaTargetsRecordPtxas) {
 
 TEST(CompileCacheOptions, Environment) {
   test::TempDir dir;
-  auto with = [&](std::initializer_list<std::pair<const char *, const char *>>
-                      vars) {
-    for (const char *name : {"TGC_COMPILE_CACHE", "TGC_COMPILE_CACHE_MAX_BYTES",
-                             "TGC_CACHE_DIR", "XDG_CACHE_HOME"})
-      ::unsetenv(name);
-    for (const auto &[name, value] : vars)
-      ::setenv(name, value, 1);
-    return CompileCacheOptions::fromEnvironment();
-  };
+  auto with =
+      [&](std::initializer_list<std::pair<const char *, const char *>> vars) {
+        for (const char *name :
+             {"TGC_COMPILE_CACHE", "TGC_COMPILE_CACHE_MAX_BYTES",
+              "TGC_CACHE_DIR", "XDG_CACHE_HOME"})
+          ::unsetenv(name);
+        for (const auto &[name, value] : vars)
+          ::setenv(name, value, 1);
+        return CompileCacheOptions::fromEnvironment();
+      };
   std::string savedHome = std::getenv("HOME") ? std::getenv("HOME") : "";
   std::string savedCacheDir =
       std::getenv("TGC_CACHE_DIR") ? std::getenv("TGC_CACHE_DIR") : "";
@@ -206,8 +209,8 @@ TEST(CompileCacheOptions, Environment) {
             {"TGC_COMPILE_CACHE_MAX_BYTES", "1G"}});
   EXPECT_EQ(o.maxBytes, 1ull << 30);
 
-  for (const char *name : {"TGC_COMPILE_CACHE", "TGC_COMPILE_CACHE_MAX_BYTES",
-                           "XDG_CACHE_HOME"})
+  for (const char *name :
+       {"TGC_COMPILE_CACHE", "TGC_COMPILE_CACHE_MAX_BYTES", "XDG_CACHE_HOME"})
     ::unsetenv(name);
   ::setenv("HOME", savedHome.c_str(), 1);
   if (savedCacheDir.empty())

@@ -58,9 +58,8 @@ protected:
   /// Compiles and expects success; the handle is destroyed at the end.
   tgc_jit_module_t *compile(tgc_jit_t *jit, const std::string &source) {
     tgc_jit_module_t *module = nullptr;
-    tgc_status_t status = tgc_jit_compile_source(jit, source.data(),
-                                                 source.size(), "model.mlir",
-                                                 &module);
+    tgc_status_t status = tgc_jit_compile_source(
+        jit, source.data(), source.size(), "model.mlir", &module);
     EXPECT_EQ(status, nullptr) << tgc_status_message(status);
     tgc_status_free(status);
     if (module)
@@ -72,9 +71,8 @@ protected:
   std::string compileError(tgc_jit_t *jit, const std::string &source,
                            tgc_status_code_t expected) {
     tgc_jit_module_t *module = nullptr;
-    tgc_status_t status = tgc_jit_compile_source(jit, source.data(),
-                                                 source.size(), "model.mlir",
-                                                 &module);
+    tgc_status_t status = tgc_jit_compile_source(
+        jit, source.data(), source.size(), "model.mlir", &module);
     EXPECT_EQ(module, nullptr);
     EXPECT_EQ(tgc_status_code(status), expected) << tgc_status_message(status);
     std::string message = tgc_status_message(status);
@@ -157,8 +155,8 @@ TEST_F(JitTest, CompilesFiles) {
   modules_.push_back(module);
   EXPECT_EQ(relu(module, {1, -1, 1, -1}), (std::vector<float>{1, 0, 1, 0}));
 
-  status = tgc_jit_compile_file(jits_[0], (dir_.path() + "/missing.mlir").c_str(),
-                                &module);
+  status = tgc_jit_compile_file(
+      jits_[0], (dir_.path() + "/missing.mlir").c_str(), &module);
   EXPECT_EQ(tgc_status_code(status), TGC_STATUS_NOT_FOUND);
   EXPECT_NE(std::string(tgc_status_message(status)).find("missing.mlir"),
             std::string::npos);
@@ -213,12 +211,13 @@ TEST_F(JitTest, DefaultDeviceIsOneTheCompilerCanTarget) {
 //===----------------------------------------------------------------------===//
 
 TEST_F(JitTest, BadMlirGivesTheLocatedParseError) {
-  std::string message = compileError(newJit(), R"(func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
+  std::string message = compileError(
+      newJit(), R"(func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = tg.relu %x : tensor<4xf32
   return %0 : tensor<4xf32>
 }
 )",
-                                     TGC_STATUS_INVALID_ARGUMENT);
+      TGC_STATUS_INVALID_ARGUMENT);
   EXPECT_NE(message.find("model.mlir:2:"), std::string::npos) << message;
   EXPECT_NE(message.find("error:"), std::string::npos) << message;
   // The full text: the source line and a caret under the problem.
@@ -229,24 +228,27 @@ TEST_F(JitTest, BadMlirGivesTheLocatedParseError) {
 }
 
 TEST_F(JitTest, VerifierErrorsNameBothShapes) {
-  std::string message = compileError(newJit(), R"(func.func @main(%x: tensor<4xf32>, %y: tensor<3xf32>) -> tensor<4xf32> {
+  std::string message = compileError(
+      newJit(),
+      R"(func.func @main(%x: tensor<4xf32>, %y: tensor<3xf32>) -> tensor<4xf32> {
   %0 = tg.add %x, %y : tensor<4xf32>, tensor<3xf32> -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
 )",
-                                     TGC_STATUS_INVALID_ARGUMENT);
+      TGC_STATUS_INVALID_ARGUMENT);
   EXPECT_NE(message.find("model.mlir:2:8: error:"), std::string::npos)
       << message;
   EXPECT_NE(message.find("4"), std::string::npos) << message;
 }
 
 TEST_F(JitTest, UnsupportedOpIsReportedWithItsLocation) {
-  std::string message = compileError(newJit(), R"(func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
+  std::string message = compileError(
+      newJit(), R"(func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = arith.addf %x, %x : tensor<4xf32>
   return %0 : tensor<4xf32>
 }
 )",
-                                     TGC_STATUS_INVALID_ARGUMENT);
+      TGC_STATUS_INVALID_ARGUMENT);
   EXPECT_NE(message.find("model.mlir:2:8: error: unsupported op 'arith.addf'"),
             std::string::npos)
       << message;
@@ -307,8 +309,7 @@ TEST_F(JitTest, SameModelGivesTheSameLoadedModule) {
   tgc_jit_module_t *reformatted = compile(jit, kReluReformatted);
   ASSERT_TRUE(first && again && reformatted);
   EXPECT_EQ(tgc_jit_module_runtime(first), tgc_jit_module_runtime(again));
-  EXPECT_EQ(tgc_jit_module_runtime(first),
-            tgc_jit_module_runtime(reformatted));
+  EXPECT_EQ(tgc_jit_module_runtime(first), tgc_jit_module_runtime(reformatted));
   EXPECT_EQ(cacheOf(again), TGC_JIT_CACHE_MEMORY_HIT);
   EXPECT_EQ(cacheOf(reformatted), TGC_JIT_CACHE_MEMORY_HIT);
   EXPECT_EQ(cacheEntries(cacheRoot_).size(), 1u);
@@ -325,9 +326,9 @@ TEST_F(JitTest, ANewJitReadsTheDiskCache) {
 TEST_F(JitTest, ReleasedModulesComeBackFromDisk) {
   tgc_jit_t *jit = newJit();
   tgc_jit_module_t *module = nullptr;
-  ASSERT_EQ(tgc_jit_compile_source(jit, kRelu, std::strlen(kRelu), nullptr,
-                                   &module),
-            nullptr);
+  ASSERT_EQ(
+      tgc_jit_compile_source(jit, kRelu, std::strlen(kRelu), nullptr, &module),
+      nullptr);
   tgc_jit_module_destroy(module);
   // No handle holds it any more: the JIT does not keep it loaded.
   tgc_jit_module_t *again = compile(jit, kRelu);
@@ -505,8 +506,7 @@ TEST_F(JitTest, EvictionKeepsTheCacheUnderItsLimit) {
   }
   EXPECT_EQ(cacheEntries(cacheRoot_).size(), 2u);
   // The newest stays; the oldest went.
-  EXPECT_EQ(cacheOf(compile(newJit(o), scaleModel(6))),
-            TGC_JIT_CACHE_DISK_HIT);
+  EXPECT_EQ(cacheOf(compile(newJit(o), scaleModel(6))), TGC_JIT_CACHE_DISK_HIT);
   EXPECT_EQ(cacheOf(compile(newJit(o), scaleModel(1))), TGC_JIT_CACHE_MISS);
 }
 

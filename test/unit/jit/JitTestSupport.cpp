@@ -5,8 +5,8 @@
 #include "tgc/jit.h"
 
 #include <cstdio>
-#include <fstream>
 #include <cstdlib>
+#include <fstream>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,7 +14,8 @@ namespace fs = std::filesystem;
 
 namespace tgc::test {
 
-const char *const kRelu = R"(func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
+const char *const kRelu =
+    R"(func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = tg.relu %x : tensor<4xf32>
   return %0 : tensor<4xf32>
 }

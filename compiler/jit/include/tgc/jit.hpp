@@ -133,9 +133,9 @@ private:
     std::vector<TensorType> types;
     for (size_t i = 0; i < count; ++i) {
       tgc_tensor_view_t view;
-      detail::check(inputs ? tgc_module_function_input(module, index, i, &view)
-                           : tgc_module_function_output(module, index, i,
-                                                        &view));
+      detail::check(inputs
+                        ? tgc_module_function_input(module, index, i, &view)
+                        : tgc_module_function_output(module, index, i, &view));
       types.emplace_back(view);
     }
     return types;
@@ -182,8 +182,7 @@ public:
                     const std::string &name = "<source>") {
     tgc_jit_module_t *module = nullptr;
     detail::check(tgc_jit_compile_source(handle_.get(), source.data(),
-                                         source.size(), name.c_str(),
-                                         &module));
+                                         source.size(), name.c_str(), &module));
     return JitModule(module);
   }
   JitModule compileFile(const std::string &path) {
