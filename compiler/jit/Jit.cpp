@@ -230,10 +230,10 @@ struct Jit::ParsedSource {
 Status Jit::parse(llvm::StringRef source, const std::string &name,
                   std::unique_ptr<ParsedSource> &out) {
   auto parsed = std::make_unique<ParsedSource>(registry_, *threadPool_);
+  // A copy: MLIR's lexer relies on the NUL that MemoryBuffer puts after
+  // the text, and the C API accepts text that has none.
   parsed->sourceMgr.AddNewSourceBuffer(
-      llvm::MemoryBuffer::getMemBuffer(source, name,
-                                       /*RequiresNullTerminator=*/false),
-      llvm::SMLoc());
+      llvm::MemoryBuffer::getMemBufferCopy(source, name), llvm::SMLoc());
   parsed->module = parseSourceFile<ModuleOp>(parsed->sourceMgr,
                                              ParserConfig(&parsed->context));
   if (!parsed->module)

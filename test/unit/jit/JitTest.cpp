@@ -146,6 +146,17 @@ func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
   EXPECT_EQ(relu(module, {-1, 2, -3, 4}), (std::vector<float>{1, 0, 3, 0}));
 }
 
+TEST_F(JitTest, SourceNeedNotBeNulTerminated) {
+  // Only `size` bytes are the model; what follows must not be read.
+  std::string text = std::string(kRelu) + "this is not MLIR";
+  tgc_jit_module_t *module = nullptr;
+  tgc_status_t status = tgc_jit_compile_source(
+      newJit(), text.data(), std::strlen(kRelu), nullptr, &module);
+  ASSERT_EQ(status, nullptr) << tgc_status_message(status);
+  modules_.push_back(module);
+  EXPECT_EQ(relu(module, {-1, 2, -3, 4}), (std::vector<float>{0, 2, 0, 4}));
+}
+
 TEST_F(JitTest, CompilesFiles) {
   std::string path = dir_.path() + "/relu.mlir";
   writeFile(path, kRelu);
