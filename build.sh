@@ -5,7 +5,9 @@
 #                     and run it on the default device (a GPU if one is
 #                     present, else the CPU), printing the result
 #   ./build.sh test   install what is missing, build everything and run the
-#                     whole test suite (lit + unit tests), printing lit's summary
+#                     whole test suite (lit + unit tests), printing lit's
+#                     summary, then build examples/embed against an
+#                     installed tgc and run it
 #
 # BUILD_DIR (default: build) and JOBS (default: all cores) can be set.
 set -euo pipefail
@@ -52,7 +54,10 @@ run)
 test)
   install_missing
   configure
+  ninja -C "$build" -j "$jobs"
   ninja -C "$build" -j "$jobs" check-tgc
+  # The embedding example, built against an installed copy of tgc.
+  "$repo/scripts/test-embed.sh" "$build"
   ;;
 *)
   echo "usage: $0 run|test" >&2
