@@ -207,6 +207,34 @@ struct SinhFromExpm1 : OpRewritePattern<math::SinhOp> {
   }
 };
 
+/// exp and expm1 of a NaN-free input, with the NaN put back afterwards.
+/// Their approximations convert the scaled input with fptosi, which is
+/// poison for NaN, so once LLVM can see that an input is NaN (pow of a NaN
+/// constant is exp(y * NaN)) it may fold the result to anything: 1, in
+/// practice. The rewritten op is marked so that this applies once, before
+/// the approximation (higher benefit).
+template <typename OpTy> struct NaNSafeExp : OpRewritePattern<OpTy> {
+  static constexpr StringLiteral kMarker = "tgc.nan_free";
+  NaNSafeExp(MLIRContext *context)
+      : OpRewritePattern<OpTy>(context, /*benefit=*/10) {}
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    if (op->hasAttr(kMarker))
+      return failure();
+    Location loc = op.getLoc();
+    Value x = op.getOperand();
+    Value isNan =
+        arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::UNO, x, x);
+    Value safe = arith::SelectOp::create(
+        rewriter, loc, isNan, floatConstant(rewriter, loc, x.getType(), 0.0),
+        x);
+    auto inner = OpTy::create(rewriter, loc, safe, op.getFastmathAttr());
+    inner->setAttr(kMarker, rewriter.getUnitAttr());
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(op, isNan, x, inner);
+    return success();
+  }
+};
+
 /// math.isnan/isinf/isfinite/isnormal as compares (MathToLLVM has no
 /// lowering for most of them): |x| against infinity and the smallest normal.
 template <typename OpTy> struct FloatClassToCompare : OpRewritePattern<OpTy> {
@@ -274,6 +302,7 @@ struct LowerMathPass : public PassWrapper<LowerMathPass, OperationPass<>> {
                  FloatClassToCompare<math::IsFiniteOp>,
                  FloatClassToCompare<math::IsNormalOp>>(context);
     patterns.add<SinhFromExpm1>(context, /*benefit=*/2);
+    patterns.add<NaNSafeExp<math::ExpOp>, NaNSafeExp<math::ExpM1Op>>(context);
     // Preferred over the upstream sin/cos approximations.
     patterns.add<SinCosF32<math::SinOp>, SinCosF32<math::CosOp>>(context,
                                                                  hasFma);
