@@ -33,6 +33,10 @@ check "ptx jit (warm cache)" ./tg-run softmax-sm80.bin --device=cuda:0 --input=@
   --expected-output=@softmax.ref.npy --atol=1e-4 --rtol=1e-3 -v
 echo "kernel cache entries: $(find "$TGC_CACHE_DIR" -type f | wc -l)"
 
+# Every op x dtype x variant on the GPU against the reference evaluator.
+check "e2e op suite on cuda:0" python3 ../test/e2e-ops/run-e2e.py --work e2e \
+  --run-only --device=cuda:0 --tg-run=./tg-run
+
 python3 - <<'PY'
 import numpy as np
 rng = np.random.default_rng(0)

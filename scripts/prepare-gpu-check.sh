@@ -38,4 +38,10 @@ done
 for model in softmax_4096 layernorm_8192x1024 matmul_gelu_2048 elementwise_16m; do
   "$build/bin/tgc" "$repo/bench/gpu/$model.mlir" --targets=sm_90 -o "$out/$model.bin"
 done
+
+# The end-to-end op suite (every op x dtype x variant), compiled for sm_90
+# with reference outputs from the evaluator; run there with --run-only.
+$py "$repo/test/e2e-ops/run-e2e.py" --work "$out/e2e" --prepare-only \
+  --targets=host,sm_90 --combined --tgc="$build/bin/tgc" \
+  --tg-eval="$build/bin/tg-eval" -j "${JOBS:-2}" | tail -1
 du -sh "$out"
