@@ -361,9 +361,12 @@ private:
     if (failed(cubin))
       return failure();
     if (options.stopAfter == tgc::Stage::Cubin) {
+      // On the location, not the op: an op diagnostic would print the
+      // whole lowered GPU module after the message.
       if (!cubin->bytes)
-        return lowered.emitError() << "cannot produce a cubin for "
-                                   << target.name << ": " << cubin->skipped;
+        return emitError(lowered.getLoc())
+               << "cannot produce a cubin for " << target.name << ": "
+               << cubin->skipped;
       w.bytes = toBytes(*cubin->bytes);
       return success();
     }
@@ -427,23 +430,27 @@ LogicalResult tgc::validateTargets(const std::vector<std::string> &targets,
 
 /// tgc compiles modules of func.func entry points made of tg ops; anything
 /// else is reported here rather than failing somewhere down the pipeline.
+/// Errors go on locations, not ops: an op diagnostic would print the whole
+/// function (or module) after the message.
 static LogicalResult checkInput(ModuleOp module) {
   bool hasEntry = false;
   for (Operation &op : module.getBody()->getOperations()) {
     auto func = dyn_cast<func::FuncOp>(op);
     if (!func)
-      return op.emitError() << "unsupported top-level op '" << op.getName()
-                            << "' (a tgc model is a module of func.func)";
+      return emitError(op.getLoc())
+             << "unsupported top-level op '" << op.getName()
+             << "' (a tgc model is a module of func.func)";
     if (func.isExternal())
-      return func.emitError() << "function '" << func.getSymName()
-                              << "' has no body";
+      return emitError(func.getLoc())
+             << "function '" << func.getSymName() << "' has no body";
     hasEntry |= func.isPublic();
     WalkResult walk = func.walk([&](Operation *inner) {
       if (inner == func.getOperation() || isa<func::ReturnOp>(inner) ||
           isa<tg::TgDialect>(inner->getDialect()))
         return WalkResult::advance();
-      inner->emitError() << "unsupported op '" << inner->getName()
-                         << "': tgc compiles tg ops (see docs/dialect/tg.md)";
+      emitError(inner->getLoc())
+          << "unsupported op '" << inner->getName()
+          << "': tgc compiles tg ops (see docs/dialect/tg.md)";
       return WalkResult::interrupt();
     });
     if (walk.wasInterrupted())
@@ -451,12 +458,13 @@ static LogicalResult checkInput(ModuleOp module) {
     for (Type type : func.getFunctionType().getInputs())
       if (!isa<RankedTensorType>(type) ||
           !cast<RankedTensorType>(type).hasStaticShape())
-        return func.emitError() << "function '" << func.getSymName()
-                                << "' takes " << type
-                                << "; entry points take static tensors";
+        return emitError(func.getLoc())
+               << "function '" << func.getSymName() << "' takes " << type
+               << "; entry points take static tensors";
   }
   if (!hasEntry)
-    return module.emitError("the module has no public function to compile");
+    return emitError(module.getLoc(),
+                     "the module has no public function to compile");
   return success();
 }
 
