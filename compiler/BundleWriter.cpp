@@ -356,24 +356,34 @@ tgc::writeBundle(ModuleOp module, const std::vector<CodeObjectInput> &code,
                                                       : fmt::CodeFormat::hsaco;
     std::vector<flatbuffers::Offset<fmt::KernelLaunch>> launches;
     for (auto [i, kernel] : llvm::enumerate(kernels)) {
-      std::vector<uint32_t> grid, block;
+      SmallVector<int64_t> grid64, block64;
       if (host) {
         auto wg = kernel->getAttrOfType<IntegerAttr>("tgc.host_workgroups");
         if (!wg)
           return kernel.emitError("kernel has no host workgroup count"),
                  failure();
-        grid = {uint32_t(wg.getInt()), 1, 1};
-        block = {1, 1, 1};
+        grid64 = {wg.getInt(), 1, 1};
+        block64 = {1, 1, 1};
       } else {
         auto g = kernel->getAttrOfType<DenseI64ArrayAttr>("tgc.gpu_grid");
         auto b = kernel->getAttrOfType<DenseI64ArrayAttr>("tgc.gpu_block");
         if (!g || !b)
           return kernel.emitError("kernel has no GPU launch shape"), failure();
-        for (int64_t v : g.asArrayRef())
-          grid.push_back(v);
-        for (int64_t v : b.asArrayRef())
-          block.push_back(v);
+        grid64.assign(g.asArrayRef().begin(), g.asArrayRef().end());
+        block64.assign(b.asArrayRef().begin(), b.asArrayRef().end());
       }
+      // The format stores 32-bit launch sizes: a truncated workgroup count
+      // would run part of the kernel (or, at 0, be rejected when loading).
+      for (int64_t v : grid64)
+        if (v < 1 || v > int64_t(UINT32_MAX))
+          return emitError(kernel.getLoc())
+                     << "kernel '" << kernel.getSymName() << "' needs " << v
+                     << " workgroups on " << object.arch
+                     << ", more than a launch can have (4294967295): its "
+                        "tensors are too large",
+                 failure();
+      std::vector<uint32_t> grid(grid64.begin(), grid64.end()),
+          block(block64.begin(), block64.end());
       launches.push_back(fmt::CreateKernelLaunchDirect(
           fbb, i, kernel.getSymName().str().c_str(), &grid, &block, 0));
     }
