@@ -1,6 +1,7 @@
 //===- BundleWriter.cpp - schedule and bundle serialization ---------------===//
 
 #include "compiler/BundleWriter.h"
+#include "compiler/LinalgAnalysis.h"
 
 #include "BundleContainer.h"
 #include "bundle_generated.h"
@@ -126,7 +127,7 @@ public:
     std::vector<Value> returned(ret.getNumOperands());
     llvm::DenseMap<Value, uint32_t> outputOf;
     for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
-      Value base = stripViews(v);
+      Value base = tgc::stripReshapes(v);
       returned[i] = base;
       if (base.getDefiningOp<func::CallOp>() && !outputOf.count(base)) {
         outputOf[base] = i;
@@ -148,7 +149,7 @@ public:
     llvm::DenseMap<Value, size_t> lastUse;
     for (auto [step, call] : llvm::enumerate(calls))
       for (Value operand : call.getOperands())
-        lastUse[stripViews(operand)] = step;
+        lastUse[tgc::stripReshapes(operand)] = step;
 
     std::vector<flatbuffers::Offset<fmt::Step>> steps;
     // Free scratch buffers by index (sizes grow to fit).
@@ -198,7 +199,7 @@ public:
       // Release scratch whose last reader was this step. A value is never
       // released before the step that defines it has run.
       for (Value operand : call.getOperands()) {
-        Value base = stripViews(operand);
+        Value base = tgc::stripReshapes(operand);
         if (lastUse.lookup(base) == step && base.getDefiningOp<func::CallOp>() &&
             !outputOf.count(base) && kinds[locations[base].buffer] == fmt::BufferKind::scratch &&
             !llvm::is_contained(freeScratch, locations[base].buffer))
@@ -244,18 +245,10 @@ private:
     sizes.push_back(size);
   }
 
-  static Value stripViews(Value v) {
-    while (Operation *def = v.getDefiningOp()) {
-      if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(def))
-        break;
-      v = def->getOperand(0);
-    }
-    return v;
-  }
 
   /// Where a value lives; constants are added to the module on first use.
   FailureOr<BufferLocation> locate(Value v) {
-    Value base = stripViews(v);
+    Value base = tgc::stripReshapes(v);
     auto it = locations.find(base);
     if (it != locations.end())
       return it->second;

@@ -337,7 +337,7 @@ public:
     // reshapes, so the kernel writes the value and the reshape is a view.
     llvm::DenseSet<Operation *> returnedRoots;
     for (Value v : ret.getOperands()) {
-      Value base = stripViews(v);
+      Value base = stripReshapes(v);
       Operation *def = base.getDefiningOp();
       if (def && isInlinable(def) && !isa<tensor::EmptyOp>(def))
         returnedRoots.insert(def);
@@ -371,15 +371,6 @@ private:
           users.insert(user);
       }
     }
-  }
-
-  static Value stripViews(Value v) {
-    while (Operation *def = v.getDefiningOp()) {
-      if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(def))
-        break;
-      v = def->getOperand(0);
-    }
-    return v;
   }
 
   void formRegion(Operation *root) {

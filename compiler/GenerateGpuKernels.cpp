@@ -391,31 +391,17 @@ private:
   }
 
   LogicalResult buildMatmul() {
-    linalg::GenericOp contraction;
-    kernel.walk([&](linalg::GenericOp op) {
-      if (isContraction(op))
-        contraction = op;
-    });
-    if (!contraction)
+    std::optional<MatmulLoops> loops = analyzeMatmul(kernel);
+    if (!loops)
       return failure();
-    SmallVector<int64_t> ranges = contraction.getStaticLoopRanges();
-    // Dropping unit dimensions leaves fewer loops when M or N is 1: then it
-    // is a matrix-vector or dot product, which the generic path reduces.
-    if (ranges.size() < 3)
-      return failure();
-    unsigned numBatch = ranges.size() - 3;
-    unsigned mDim = numBatch, nDim = numBatch + 1, kDim = numBatch + 2;
-    OpOperand *lhs = contraction.getDpsInputOperand(0);
-    OpOperand *rhs = contraction.getDpsInputOperand(1);
-    AffineMap lhsMap = contraction.getMatchingIndexingMap(lhs);
-    AffineMap rhsMap = contraction.getMatchingIndexingMap(rhs);
-    if (!lhsMap.isFunctionOfDim(mDim) || lhsMap.isFunctionOfDim(nDim) ||
-        !rhsMap.isFunctionOfDim(nDim) || rhsMap.isFunctionOfDim(mDim))
-      return failure();
-    int64_t M = ranges[mDim], N = ranges[nDim], K = ranges[kDim];
-    ArrayRef<int64_t> batchShape = ArrayRef<int64_t>(ranges).take_front(numBatch);
-    Type acc = cast<RankedTensorType>(contraction.getResult(0).getType())
-                   .getElementType();
+    linalg::GenericOp contraction = loops->op;
+    unsigned numBatch = loops->numBatch, mDim = loops->mDim,
+             nDim = loops->nDim, kDim = loops->kDim;
+    int64_t M = loops->M, N = loops->N, K = loops->K;
+    ArrayRef<int64_t> batchShape = loops->batchShape;
+    OpOperand *lhs = loops->lhs, *rhs = loops->rhs;
+    AffineMap lhsMap = loops->lhsMap, rhsMap = loops->rhsMap;
+    Type acc = loops->accumulator;
     bool isFloat = isa<FloatType>(acc);
     auto workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
     const MatmulTiling &t = M >= 128 && N >= 128 ? kLargeTiling : kSmallTiling;

@@ -36,12 +36,8 @@ static bool reductionsInnermost(linalg::GenericOp op) {
   return true;
 }
 
-bool tgc::isContraction(Operation *raw) {
-  auto op = dyn_cast<linalg::GenericOp>(raw);
-  if (!op || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
-      op.getNumReductionLoops() != 1 || !reductionsInnermost(op))
-    return false;
-  // The output map must be the identity over the parallel loops.
+/// The output map is the identity over the (leading) parallel loops.
+static bool writesParallelLoops(linalg::GenericOp op) {
   AffineMap outMap = op.getIndexingMapsArray().back();
   unsigned numParallel = op.getNumParallelLoops();
   if (outMap.getNumResults() != numParallel)
@@ -49,6 +45,16 @@ bool tgc::isContraction(Operation *raw) {
   for (unsigned i = 0; i < numParallel; ++i)
     if (outMap.getResult(i) != getAffineDimExpr(i, op.getContext()))
       return false;
+  return true;
+}
+
+bool tgc::isContraction(Operation *raw) {
+  auto op = dyn_cast<linalg::GenericOp>(raw);
+  if (!op || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      op.getNumReductionLoops() != 1 || !reductionsInnermost(op))
+    return false;
+  if (!writesParallelLoops(op))
+    return false;
   Block &body = op.getRegion().front();
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   Operation *add = yield.getOperand(0).getDefiningOp();
@@ -136,14 +142,7 @@ bool tgc::isReduction(Operation *raw) {
   if (!op || op.getNumReductionLoops() == 0 || isContraction(op) ||
       !reductionsInnermost(op) || !getCombiner(op))
     return false;
-  AffineMap outMap = op.getIndexingMapsArray().back();
-  unsigned numParallel = op.getNumParallelLoops();
-  if (outMap.getNumResults() != numParallel)
-    return false;
-  for (unsigned i = 0; i < numParallel; ++i)
-    if (outMap.getResult(i) != getAffineDimExpr(i, op.getContext()))
-      return false;
-  return true;
+  return writesParallelLoops(op);
 }
 
 bool tgc::isInlinable(Operation *op) {
@@ -154,4 +153,51 @@ bool tgc::isInlinable(Operation *op) {
   }
   return isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp,
              tensor::ExtractSliceOp, tensor::ConcatOp, tensor::EmptyOp>(op);
+}
+
+std::optional<tgc::MatmulLoops> tgc::analyzeMatmul(Operation *kernel) {
+  linalg::GenericOp contraction;
+  kernel->walk([&](linalg::GenericOp op) {
+    if (isContraction(op))
+      contraction = op;
+  });
+  if (!contraction)
+    return std::nullopt;
+  SmallVector<int64_t> ranges = contraction.getStaticLoopRanges();
+  // Dropping unit dimensions leaves fewer loops when M or N is 1: then it
+  // is a matrix-vector or dot product, which the generic path reduces.
+  if (ranges.size() < 3)
+    return std::nullopt;
+  MatmulLoops loops;
+  loops.op = contraction;
+  loops.numBatch = ranges.size() - 3;
+  loops.mDim = loops.numBatch;
+  loops.nDim = loops.numBatch + 1;
+  loops.kDim = loops.numBatch + 2;
+  loops.M = ranges[loops.mDim];
+  loops.N = ranges[loops.nDim];
+  loops.K = ranges[loops.kDim];
+  loops.batchShape.assign(ranges.begin(), ranges.begin() + loops.numBatch);
+  loops.lhs = contraction.getDpsInputOperand(0);
+  loops.rhs = contraction.getDpsInputOperand(1);
+  loops.lhsMap = contraction.getMatchingIndexingMap(loops.lhs);
+  loops.rhsMap = contraction.getMatchingIndexingMap(loops.rhs);
+  if (!loops.lhsMap.isFunctionOfDim(loops.mDim) ||
+      loops.lhsMap.isFunctionOfDim(loops.nDim) ||
+      !loops.rhsMap.isFunctionOfDim(loops.nDim) ||
+      loops.rhsMap.isFunctionOfDim(loops.mDim))
+    return std::nullopt;
+  loops.accumulator =
+      cast<RankedTensorType>(contraction.getResult(0).getType())
+          .getElementType();
+  return loops;
+}
+
+Value tgc::stripReshapes(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(def))
+      break;
+    v = def->getOperand(0);
+  }
+  return v;
 }

@@ -35,6 +35,27 @@ std::optional<CombineKind> getCombineKind(mlir::Operation *combiner);
 mlir::TypedAttr getCombineIdentity(mlir::OpBuilder &b, CombineKind kind,
                                    mlir::Type type);
 
+/// The contraction of a matmul kernel with its loops named: batch loops,
+/// then m, n and the reduction k (the order isContraction guarantees); the
+/// lhs reads m but not n, the rhs n but not m.
+struct MatmulLoops {
+  mlir::linalg::GenericOp op;
+  unsigned numBatch, mDim, nDim, kDim;
+  int64_t M, N, K;
+  llvm::SmallVector<int64_t> batchShape;
+  mlir::OpOperand *lhs, *rhs;
+  mlir::AffineMap lhsMap, rhsMap;
+  mlir::Type accumulator; // element type of the contraction's result
+};
+
+/// The contraction in `kernel` in matmul form, or nullopt (none, or one the
+/// matmul templates do not cover: matrix-vector products whose unit loops
+/// were dropped, operands indexed otherwise).
+std::optional<MatmulLoops> analyzeMatmul(mlir::Operation *kernel);
+
+/// `v` without the reshapes (expand/collapse_shape) on top of it.
+mlir::Value stripReshapes(mlir::Value v);
+
 /// Ops the kernel generator evaluates by index arithmetic wherever they are
 /// used (cloned into every kernel that reads them) instead of materializing
 /// their result: elementwise generics, reshapes, slices and concats.
