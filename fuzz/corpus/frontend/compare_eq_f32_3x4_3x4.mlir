@@ -1,0 +1,4 @@
+func.func @compare_eq_f32_3x4_3x4(%compare_eq_f32_3x4_3x4_a1: tensor<3x4xf32>, %compare_eq_f32_3x4_3x4_a2: tensor<3x4xf32>) -> (tensor<3x4xi1>) {
+  %compare_eq_f32_3x4_3x4_v3 = tg.compare eq, %compare_eq_f32_3x4_3x4_a1, %compare_eq_f32_3x4_3x4_a2 : tensor<3x4xf32>, tensor<3x4xf32> -> tensor<3x4xi1>
+  return %compare_eq_f32_3x4_3x4_v3 : tensor<3x4xi1>
+}

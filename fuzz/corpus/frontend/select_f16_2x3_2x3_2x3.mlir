@@ -1,0 +1,4 @@
+func.func @select_f16_2x3_2x3_2x3(%select_f16_2x3_2x3_2x3_a1: tensor<2x3xi1>, %select_f16_2x3_2x3_2x3_a2: tensor<2x3xf16>, %select_f16_2x3_2x3_2x3_a3: tensor<2x3xf16>) -> (tensor<2x3xf16>) {
+  %select_f16_2x3_2x3_2x3_v4 = tg.select %select_f16_2x3_2x3_2x3_a1, %select_f16_2x3_2x3_2x3_a2, %select_f16_2x3_2x3_2x3_a3 : tensor<2x3xi1>, tensor<2x3xf16>, tensor<2x3xf16> -> tensor<2x3xf16>
+  return %select_f16_2x3_2x3_2x3_v4 : tensor<2x3xf16>
+}

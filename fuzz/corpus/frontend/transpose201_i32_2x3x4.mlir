@@ -1,0 +1,4 @@
+func.func @transpose201_i32_2x3x4(%transpose201_i32_2x3x4_a1: tensor<2x3x4xi32>) -> (tensor<4x2x3xi32>) {
+  %transpose201_i32_2x3x4_v2 = tg.transpose %transpose201_i32_2x3x4_a1 permutation = [2, 0, 1] : tensor<2x3x4xi32> -> tensor<4x2x3xi32>
+  return %transpose201_i32_2x3x4_v2 : tensor<4x2x3xi32>
+}
