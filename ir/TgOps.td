@@ -45,6 +45,7 @@ class Tg_UnaryOp<string mnemonic, string summaryText, list<Trait> traits = []>
   let summary = summaryText;
   let description = [{
     Applies the function to every element; the result has the operand's type.
+    f16 and bf16 are computed in f32 and rounded once.
   }];
   let arguments = (ins Tg_Tensor:$input);
   let results = (outs Tg_Tensor:$result);
@@ -54,7 +55,13 @@ class Tg_UnaryOp<string mnemonic, string summaryText, list<Trait> traits = []>
 class Tg_FloatUnaryOp<string mnemonic, string summaryText>
     : Tg_UnaryOp<mnemonic, summaryText, [Tg_FloatElementsTrait]>;
 class Tg_NumericUnaryOp<string mnemonic, string summaryText>
-    : Tg_UnaryOp<mnemonic, summaryText, [Tg_NumericElementsTrait]>;
+    : Tg_UnaryOp<mnemonic, summaryText, [Tg_NumericElementsTrait]> {
+  let description = [{
+    Applies the function to every element; the result has the operand's type.
+    Integers wrap: the negation and the absolute value of the most negative
+    value are that value itself.
+  }];
+}
 
 def Tg_NegOp : Tg_NumericUnaryOp<"neg", "Negation, -x"> { let hasFolder = 1; }
 def Tg_AbsOp : Tg_NumericUnaryOp<"abs", "Absolute value, |x|">;
@@ -96,7 +103,9 @@ class Tg_BinaryOp<string mnemonic, string summaryText, list<Trait> traits = []>
   let summary = summaryText;
   let description = [{
     Elementwise on two operands of the same element type, broadcast like
-    NumPy. The result type is inferred from the operands.
+    NumPy. The result type is inferred from the operands. f16 and bf16 are
+    computed in f32 and rounded once; integer arithmetic wraps (two's
+    complement).
 
     ```mlir
     %z = tg.add %x, %b : tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xf32>
@@ -126,20 +135,63 @@ def Tg_MulOp : Tg_BinaryOp<"mul", "Multiplication", [Commutative]> {
 }
 def Tg_DivOp : Tg_BinaryOp<"div", "Division (truncating for integers)"> {
   let hasFolder = 1;
+  let description = [{
+    Elementwise on two operands of the same element type, broadcast like
+    NumPy. Floats follow IEEE (x/0 is an infinity, 0/0 NaN). Integer
+    division truncates toward zero, division by zero gives 0 and the most
+    negative value divided by -1 wraps to itself; none of them traps.
+
+    ```mlir
+    %q = tg.div %x, %y : tensor<4xi32>, tensor<4xi32> -> tensor<4xi32>
+    ```
+  }];
 }
 def Tg_MaxOp : Tg_BinaryOp<"max", "Elementwise maximum (NaN-propagating)",
-    [Commutative]>;
+    [Commutative]> {
+  let description = [{
+    Elementwise on two operands of the same element type, broadcast like
+    NumPy. A NaN operand gives NaN, and -0 counts as less than +0 (IEEE
+    maximum); integers compare as signed.
+
+    ```mlir
+    %z = tg.max %x, %b : tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xf32>
+    ```
+  }];
+}
 def Tg_MinOp : Tg_BinaryOp<"min", "Elementwise minimum (NaN-propagating)",
-    [Commutative]>;
+    [Commutative]> {
+  let description = [{
+    Elementwise on two operands of the same element type, broadcast like
+    NumPy. A NaN operand gives NaN, and -0 counts as less than +0 (IEEE
+    minimum); integers compare as signed.
+
+    ```mlir
+    %z = tg.min %x, %b : tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xf32>
+    ```
+  }];
+}
 def Tg_PowOp : Tg_BinaryOp<"pow", "Power, x^y (floating point)",
-    [Tg_FloatElementsTrait]>;
+    [Tg_FloatElementsTrait]> {
+  let description = [{
+    Elementwise on two float operands, broadcast like NumPy, with the special
+    cases of C's `pow`: a negative base with an integer exponent gives a real
+    result (negative for odd exponents), a finite negative base with any
+    other exponent gives NaN, and `y = 0`, `x = 1` and `(-1)^(+-inf)` give 1
+    even when the other operand is NaN.
+
+    ```mlir
+    %z = tg.pow %x, %y : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
+    ```
+  }];
+}
 
 def Tg_CompareOp : Tg_Op<"compare", [Pure, InferTypeOpAdaptor]> {
   let summary = "Elementwise comparison producing i1";
   let description = [{
     Compares two broadcast operands of the same element type with one of
-    `eq`, `ne`, `lt`, `le`, `gt`, `ge` (ordered for floats; signed for
-    integers). The result has element type i1.
+    `eq`, `ne`, `lt`, `le`, `gt`, `ge`. With a NaN operand every predicate
+    is false except `ne`, which is true (IEEE); integers compare as signed,
+    and i1 as false < true. The result has element type i1.
 
     ```mlir
     %m = tg.compare lt, %x, %y : tensor<4xf32>, tensor<4xf32> -> tensor<4xi1>
@@ -177,8 +229,11 @@ def Tg_CastOp : Tg_Op<"cast", [Pure]> {
   let summary = "Element type conversion";
   let description = [{
     Converts each element to the result's element type; the shape is kept.
-    Float to integer truncates toward zero and saturates; integers are
-    signed; i1 converts to 0 or 1; nonzero converts to true.
+    Between floats, and from integers to floats, the value is rounded to
+    nearest (ties to even; overflow gives an infinity). Float to integer
+    truncates toward zero and saturates, and NaN gives 0. Integers are
+    signed: widening sign-extends, narrowing keeps the low bits (wraps).
+    i1 converts to 0 or 1; any nonzero value (NaN included) converts to true.
 
     ```mlir
     %h = tg.cast %x : tensor<4xf32> to tensor<4xf16>
@@ -201,7 +256,10 @@ class Tg_ReduceOp<string mnemonic, string summaryText>
   let description = [{
     Reduces over the listed axes (distinct, in `[0, rank)`). With
     `keep_dims` the reduced axes stay as size 1, else they are removed.
-    Floating-point sums accumulate in f32 or wider.
+    Floating-point sums accumulate in f32 or wider and f16/bf16 results are
+    rounded once; maxima and minima propagate NaN. Integer sums wrap; an
+    integer mean divides the sum, accumulated in i32, by the count,
+    truncating toward zero.
 
     ```mlir
     %s = tg.reduce_sum %x axes = [1] keep_dims : tensor<2x3xf32> -> tensor<2x1xf32>
@@ -240,7 +298,7 @@ def Tg_MatmulOp : Tg_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
     `[..., K, N]` (`[..., N, K]` with `transpose_b`); the leading batch
     dimensions broadcast like NumPy. Both operands have rank 2 or more and
     the same element type (f32, f16, bf16 or i32), which is also the
-    result's; f16 and bf16 accumulate in f32.
+    result's; f16 and bf16 accumulate in f32, i32 wraps.
 
     ```mlir
     %c = tg.matmul %a, %b transpose_b : tensor<8x64xf32>, tensor<32x64xf32> -> tensor<8x32xf32>
@@ -374,7 +432,8 @@ def Tg_SoftmaxOp : Tg_Op<"softmax", [Pure, SameOperandsAndResultType,
     Tg_FloatElementsTrait]> {
   let summary = "Softmax along one axis";
   let description = [{
-    `exp(x - max(x)) / sum(exp(x - max(x)))` along `axis`.
+    `exp(x - max(x)) / sum(exp(x - max(x)))` along `axis`, computed in f32
+    for f16 and bf16 and rounded once.
 
     ```mlir
     %p = tg.softmax %x axis = 1 : tensor<4x128xf32>
@@ -392,8 +451,9 @@ def Tg_LayerNormOp : Tg_Op<"layer_norm", [Pure, AttrSizedOperandSegments,
   let description = [{
     Normalizes over the dimensions `[axis, rank)`:
     `(x - mean) / sqrt(var + epsilon) * weight + bias`, with the biased
-    variance. `weight` and `bias` are optional and, when present, have the
-    shape of those trailing dimensions.
+    variance, computed in f32 for f16 and bf16 and rounded once. `weight` and
+    `bias` are optional and, when present, have the shape of those trailing
+    dimensions.
 
     ```mlir
     %y = tg.layer_norm %x weight %g bias %b axis = 1 epsilon = 1.0e-05 : tensor<4x64xf32>, tensor<64xf32>, tensor<64xf32>
@@ -419,7 +479,8 @@ def Tg_RmsNormOp : Tg_Op<"rms_norm", [Pure, Tg_FloatElementsTrait,
   let summary = "RMS normalization over the trailing dimensions";
   let description = [{
     Normalizes over the dimensions `[axis, rank)`:
-    `x / sqrt(mean(x^2) + epsilon) * weight`; `weight` is optional.
+    `x / sqrt(mean(x^2) + epsilon) * weight`, computed in f32 for f16 and
+    bf16 and rounded once; `weight` is optional.
 
     ```mlir
     %y = tg.rms_norm %x weight %g axis = 1 epsilon = 1.0e-06 : tensor<4x64xf32>, tensor<64xf32>
