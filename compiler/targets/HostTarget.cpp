@@ -209,6 +209,14 @@ void buildEntryPoint(ModuleOp module, const HostKernel &kernel,
   // The body is only reachable through the entry point; inlining it there
   // even at -O0 keeps one function per kernel in the library.
   body.setAlwaysInline(true);
+  // A kernel's output never shares memory with its inputs (the bundle
+  // writer picks the output buffer before releasing the inputs'). Saying
+  // so lets LLVM hoist loads of broadcast inputs out of the loops; without
+  // it, a loop body that recomputes a long chain from such loads (pow then
+  // tanh of a broadcast scalar) makes LLVM 22's loop vectorizer hang.
+  for (unsigned i = 0; i < kernel.numBindings; ++i)
+    body.setArgAttr(i, LLVM::LLVMDialect::getNoAliasAttrName(),
+                    UnitAttr::get(context));
 }
 
 /// Loads, stores, selects and block arguments (phis) of bf16 become i16.
