@@ -33,7 +33,7 @@ sys.path.insert(0, os.path.join(ROOT, "test", "e2e-ops"))
 import graphs  # noqa: E402
 from tgtest import TOLERANCE, Group  # noqa: E402
 
-SENSITIVITY_RUNS = 4
+SENSITIVITY_RUNS = 6
 
 
 def run(cmd, timeout=300):
@@ -43,6 +43,8 @@ def run(cmd, timeout=300):
         return p.returncode, p.stderr
     except subprocess.TimeoutExpired:
         return -1, f"timed out after {timeout} s"
+    except OSError as e:  # e.g. a tool being rebuilt under a long run
+        return -1, f"cannot run {cmd[0]}: {e}"
 
 
 def load(path, dtype):
@@ -235,11 +237,13 @@ def main():
 
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         for fs in pool.map(check_chunk, chunks):
-            failures += [(int(name[1:]), kind, msg) for name, kind, msg in fs]
+            for name, kind, msg in fs:
+                # Reported as they are found: long runs may be cut short.
+                print(f"FAIL seed {name[1:]} ({kind}): " +
+                      msg.replace("\n", "\n    "), flush=True)
+                failures.append((int(name[1:]), kind, msg))
     ops = sum(len(graphs.graph(s, args.max_ops).lines) for s in seeds)
     for seed, kind, message in sorted(failures):
-        print(f"FAIL seed {seed} ({kind}): " +
-              message.replace("\n", "\n    "))
         if args.keep:
             out = fuzzer.keep(seed, kind, message,
                               os.path.join(work, f"reduce{seed}"))
