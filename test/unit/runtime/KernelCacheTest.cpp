@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <fcntl.h>
 #include <fstream>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -245,6 +247,42 @@ TEST_F(KernelCacheTest, ReadOnlyDirectoryDegradesWithAWarning) {
   EXPECT_EQ(str(out), "p");
   EXPECT_EQ(warnings_.size(), 1u);
   ::chmod(dir_.c_str(), 0700);
+}
+
+TEST_F(KernelCacheTest, FullDiskDegradesWithAWarning) {
+  // A full disk, simulated with a file size limit (root is not exempt):
+  // writing the entry fails with EFBIG instead of ENOSPC, through the same
+  // path. The result is still returned and no temporary file is left.
+  KernelCache cache(options());
+  int calls = 0;
+  std::vector<uint8_t> out;
+  KernelCache::Outcome outcome;
+  struct rlimit saved;
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+  void (*savedHandler)(int) = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = saved;
+  small.rlim_cur = 64;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  Status status = cache.getOrCompile(
+      key("k"), compiler(std::string(1000, 'c'), &calls), out, &outcome);
+  ::setrlimit(RLIMIT_FSIZE, &saved);
+  std::signal(SIGXFSZ, savedHandler);
+  ASSERT_TRUE(status.isOk());
+  EXPECT_EQ(outcome, KernelCache::Outcome::Uncached);
+  EXPECT_EQ(out.size(), 1000u);
+  ASSERT_EQ(warnings_.size(), 1u);
+  EXPECT_NE(warnings_[0].find("cannot write kernel cache entry"),
+            std::string::npos)
+      << warnings_[0];
+  for (const auto &e : fs::directory_iterator(dir_))
+    EXPECT_NE(e.path().filename().string().rfind(".tmp-", 0), 0u) << e.path();
+  // With room again, the next call publishes.
+  ASSERT_TRUE(cache
+                  .getOrCompile(key("k"), compiler(std::string(1000, 'c'),
+                                                   &calls),
+                                out, &outcome)
+                  .isOk());
+  EXPECT_EQ(outcome, KernelCache::Outcome::Compiled);
 }
 
 TEST_F(KernelCacheTest, DefaultWarningIsPrintedOncePerProcess) {
