@@ -233,20 +233,40 @@ TEST_F(KernelCacheTest, UnusableDirectoryDegradesWithAWarning) {
 }
 
 TEST_F(KernelCacheTest, ReadOnlyDirectoryDegradesWithAWarning) {
-  if (::geteuid() == 0)
-    GTEST_SKIP() << "root ignores directory permissions";
   fs::create_directories(dir_);
-  ::chmod(dir_.c_str(), 0500);
-  KernelCache cache(options());
-  int calls = 0;
-  std::vector<uint8_t> out;
-  KernelCache::Outcome outcome;
-  ASSERT_TRUE(cache.getOrCompile(key("k"), compiler("p", &calls), out, &outcome)
-                  .isOk());
-  EXPECT_EQ(outcome, KernelCache::Outcome::Uncached);
-  EXPECT_EQ(str(out), "p");
-  EXPECT_EQ(warnings_.size(), 1u);
-  ::chmod(dir_.c_str(), 0700);
+  ::chmod(dir_.c_str(), 0555);
+  auto useReadOnlyCache = [&] {
+    KernelCache cache(options());
+    int calls = 0;
+    std::vector<uint8_t> out;
+    KernelCache::Outcome outcome;
+    Status status =
+        cache.getOrCompile(key("k"), compiler("p", &calls), out, &outcome);
+    return status.isOk() && outcome == KernelCache::Outcome::Uncached &&
+           str(out) == "p" && calls == 1 && warnings_.size() == 1;
+  };
+  if (::geteuid() != 0) {
+    EXPECT_TRUE(useReadOnlyCache());
+    return;
+  }
+  // Root ignores directory permissions: check as an unprivileged user, in a
+  // child process so that this one keeps its privileges.
+  ::chmod(root_.c_str(), 0755);
+  ::chmod((root_ + "/cache").c_str(), 0755);
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const uid_t nobody = 65534;
+    if (::setgid(nobody) != 0 || ::setuid(nobody) != 0)
+      ::_exit(2);
+    ::_exit(useReadOnlyCache() ? 0 : 1);
+  }
+  int wstatus = 0;
+  ASSERT_EQ(::waitpid(child, &wstatus, 0), child);
+  ASSERT_TRUE(WIFEXITED(wstatus));
+  EXPECT_EQ(WEXITSTATUS(wstatus), 0)
+      << "1: the cache did not degrade to uncached with one warning; "
+         "2: cannot switch to user nobody";
 }
 
 TEST_F(KernelCacheTest, FullDiskDegradesWithAWarning) {
