@@ -10,9 +10,9 @@
 # tgc, tg-run and tg-eval all run sanitized. Any sanitizer report fails the
 # run (UBSan does not recover, ASan aborts). Exits with lit's status.
 #
-# Where the time goes (2 cores): the build, about 20 minutes from scratch
+# Where the time goes (2 cores): the build, about 10 minutes from scratch
 # and incremental afterwards (keep BUILD_DIR between runs); check-tgc about
-# 4 minutes, most of it tgc compiling the e2e-ops and fuzz modules under
+# 2 minutes, most of it tgc compiling the e2e-ops and fuzz modules under
 # ASan. TGC_SANITIZER_LIT_FILTER=REGEX runs only the lit tests whose path
 # matches (lit --filter), e.g. 'unit|runtime|e2e-ops/regress|errors' for a
 # quick pass of about a minute.

@@ -147,7 +147,9 @@ TEST(Npy, RoundTripsEveryDType) {
       EXPECT_EQ((file.size() - t.byteSize()) % 64, 0u);
       Tensor back = parsed(file);
       EXPECT_EQ(back.type(), t.type());
-      EXPECT_EQ(std::memcmp(back.data(), t.data(), t.byteSize()), 0);
+      // Empty tensors have no data pointer, which memcmp must not get.
+      if (t.byteSize() > 0)
+        EXPECT_EQ(std::memcmp(back.data(), t.data(), t.byteSize()), 0);
     }
   }
   Tensor t(TGC_DTYPE_F32, {2, 3});
