@@ -180,9 +180,28 @@ LogicalResult verifyBody(ModuleOp module, const HostKernel &kernel) {
   return success();
 }
 
+/// Size and alignment in bytes of each binding of a kernel body, read from
+/// its memref types before lowering turns them into bare pointers.
+struct BindingExtent {
+  uint64_t bytes, align;
+};
+
+SmallVector<BindingExtent> bindingExtents(func::FuncOp body,
+                                          unsigned numBindings) {
+  SmallVector<BindingExtent> extents;
+  for (Type input : body.getFunctionType().getInputs().take_front(numBindings)) {
+    auto memref = cast<MemRefType>(input);
+    uint64_t elementBytes =
+        llvm::divideCeil(memref.getElementTypeBitWidth(), 8);
+    extents.push_back({memref.getNumElements() * elementBytes, elementBytes});
+  }
+  return extents;
+}
+
 /// The exported entry point: unpack the binding array, call the body.
 void buildEntryPoint(ModuleOp module, const HostKernel &kernel,
-                     LLVM::LLVMFuncOp body) {
+                     LLVM::LLVMFuncOp body,
+                     ArrayRef<BindingExtent> extents) {
   MLIRContext *context = module.getContext();
   Location loc = body.getLoc();
   auto ptr = LLVM::LLVMPointerType::get(context);
@@ -206,17 +225,28 @@ void buildEntryPoint(ModuleOp module, const HostKernel &kernel,
   args.push_back(block->getArgument(2));
   LLVM::CallOp::create(builder, loc, body, args);
   LLVM::ReturnOp::create(builder, loc, ValueRange());
-  // The body is only reachable through the entry point; inlining it there
-  // even at -O0 keeps one function per kernel in the library.
-  body.setAlwaysInline(true);
-  // A kernel's output never shares memory with its inputs (the bundle
-  // writer picks the output buffer before releasing the inputs'). Saying
-  // so lets LLVM hoist loads of broadcast inputs out of the loops; without
-  // it, a loop body that recomputes a long chain from such loads (pow then
-  // tanh of a broadcast scalar) makes LLVM 22's loop vectorizer hang.
-  for (unsigned i = 0; i < kernel.numBindings; ++i)
+  // The body stays a function of its own (one call per range of
+  // workgroups) so that its pointer parameters keep what LLVM knows about
+  // them, which inlining would drop:
+  //  - noalias: a kernel's output never shares memory with its inputs (the
+  //    bundle writer picks the output buffer before releasing the inputs');
+  //  - dereferenceable and align: every binding is a whole tensor.
+  // Together they let LICM hoist loads of broadcast inputs, and the math on
+  // them, out of the loops, even out of branches (concatenations). Besides
+  // being faster, that is what keeps LLVM 22's loop vectorizer finishing:
+  // its uniformity query (vputils::isUniformAcrossVFsAndUFs) recurses
+  // through loop-invariant operands without memoization, which is
+  // exponential on a long chain recomputed in the loop (pow then tanh of a
+  // broadcast scalar; sin, exp and sqrt of one in each branch of a concat).
+  body.setNoInline(true);
+  for (auto [i, extent] : llvm::enumerate(extents)) {
     body.setArgAttr(i, LLVM::LLVMDialect::getNoAliasAttrName(),
                     UnitAttr::get(context));
+    body.setArgAttr(i, LLVM::LLVMDialect::getDereferenceableAttrName(),
+                    builder.getI64IntegerAttr(extent.bytes));
+    body.setArgAttr(i, LLVM::LLVMDialect::getAlignAttrName(),
+                    builder.getI64IntegerAttr(extent.align));
+  }
 }
 
 /// Loads, stores, selects and block arguments (phis) of bf16 become i16.
@@ -320,12 +350,15 @@ LogicalResult tgc::lowerHostModule(ModuleOp module,
     return failure();
 
   llvm::StringSet<> symbols;
+  SmallVector<SmallVector<BindingExtent>> extents;
   for (const HostKernel &kernel : kernels) {
     if (!symbols.insert(kernel.symbol).second)
       return emitError(loc)
              << "kernel symbol '" << kernel.symbol << "' is listed twice";
     if (failed(verifyBody(module, kernel)))
       return failure();
+    extents.push_back(bindingExtents(
+        module.lookupSymbol<func::FuncOp>(kernel.body), kernel.numBindings));
   }
   // frem becomes a call to fmodf on CPUs, and there is no approximation.
   WalkResult remf = module.walk([](arith::RemFOp op) {
@@ -367,12 +400,12 @@ LogicalResult tgc::lowerHostModule(ModuleOp module,
     if (global.getValueOrNull() || !global.getInitializerRegion().empty())
       global.setLinkage(LLVM::Linkage::Internal);
 
-  for (const HostKernel &kernel : kernels) {
+  for (auto [kernel, kernelExtents] : llvm::zip(kernels, extents)) {
     auto body = module.lookupSymbol<LLVM::LLVMFuncOp>(kernel.body);
     if (!body)
       return emitError(loc) << "kernel body @" << kernel.body
                             << " disappeared during lowering";
-    buildEntryPoint(module, kernel, body);
+    buildEntryPoint(module, kernel, body, kernelExtents);
   }
   return verifyFullyLowered(module, target->triple);
 }

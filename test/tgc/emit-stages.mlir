@@ -25,10 +25,15 @@
 // PTX: shfl.sync.bfly
 // PTX-NOT: .extern
 // HOST-LLVM: llvm.func @main_kernel0(%{{.*}}: !llvm.ptr, %{{.*}}: i64, %{{.*}}: i64)
-// X86-ASM: main_kernel0:
+// The body is a function of its own, which the entry point tail-calls.
+// X86-ASM: main_kernel0_body:
 // X86-ASM: vmaxps {{.*}}%ymm
-// ARM-ASM: main_kernel0:
+// X86-ASM: main_kernel0:
+// X86-ASM: jmp main_kernel0_body
+// ARM-ASM: main_kernel0_body:
 // ARM-ASM: fadd v{{[0-9]+}}.4s
+// ARM-ASM: main_kernel0:
+// ARM-ASM: b main_kernel0_body
 // AMD-ASM: .amdgcn_target "amdgcn-amd-amdhsa--gfx1100"
 // AMD-ASM: main_kernel0:
 // AMD-ASM: s_endpgm
