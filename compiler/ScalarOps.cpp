@@ -36,7 +36,7 @@ Value tgc::convertScalar(OpBuilder &b, Location loc, Value v, Type to) {
     return arith::TruncFOp::create(b, loc, to, v);
   }
   if (to.isSignlessInteger(1)) {
-    Value zero = b.create<arith::ConstantOp>(loc, b.getZeroAttr(from));
+    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(from));
     if (fromFloat)
       return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, v, zero);
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, v, zero);
@@ -227,24 +227,26 @@ Value tgc::buildScalarOp(OpBuilder &b, Location loc, Operation *op,
                 b, loc, x, arith::AddFOp::create(b, loc, fc(1.0), e));
           })
           .Case([&](GeluOp gelu) -> Value {
-            Value half = arith::MulFOp::create(b, loc, x, fc(0.5));
-            Value inner;
             if (gelu.getTanh()) {
+              // x sigmoid(2z) = 0.5 x (1 + tanh(z)) without the
+              // cancellation (DecomposeComposites.cpp).
               Value cube = arith::MulFOp::create(
                   b, loc, arith::MulFOp::create(b, loc, x, x), x);
-              inner = math::TanhOp::create(
-                  b, loc,
-                  arith::MulFOp::create(
-                      b, loc, fc(0.7978845608028654),
-                      arith::AddFOp::create(
-                          b, loc, x,
-                          arith::MulFOp::create(b, loc, cube, fc(0.044715)))));
-            } else {
-              inner = math::ErfOp::create(
-                  b, loc, arith::MulFOp::create(b, loc, x, fc(M_SQRT1_2)));
+              Value twoZ = arith::MulFOp::create(
+                  b, loc, fc(2 * 0.7978845608028654),
+                  arith::AddFOp::create(
+                      b, loc, x,
+                      arith::MulFOp::create(b, loc, cube, fc(0.044715))));
+              Value e = math::ExpOp::create(
+                  b, loc, arith::NegFOp::create(b, loc, twoZ));
+              return arith::DivFOp::create(
+                  b, loc, x, arith::AddFOp::create(b, loc, fc(1.0), e));
             }
+            Value half = arith::MulFOp::create(b, loc, x, fc(0.5));
+            Value erf = math::ErfOp::create(
+                b, loc, arith::MulFOp::create(b, loc, x, fc(M_SQRT1_2)));
             return arith::MulFOp::create(
-                b, loc, half, arith::AddFOp::create(b, loc, fc(1.0), inner));
+                b, loc, half, arith::AddFOp::create(b, loc, fc(1.0), erf));
           })
           .Case([&](SinOp) -> Value { return math::SinOp::create(b, loc, x); })
           .Case([&](CosOp) -> Value { return math::CosOp::create(b, loc, x); })

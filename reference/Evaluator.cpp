@@ -181,12 +181,13 @@ double fminimum(double x, double y) {
 
 double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
+/// Both forms without the cancellation of 1 + tanh(z) or 1 + erf(z) for
+/// negative z, which loses all digits even in double from x = -6 on:
+/// 1 + tanh(z) = 2 sigmoid(2z), 1 + erf(z) = erfc(-z).
 double gelu(double x, bool tanhForm) {
   if (tanhForm)
-    return 0.5 * x *
-           (1.0 + std::tanh(std::sqrt(2.0 / M_PI) *
-                            (x + 0.044715 * x * x * x)));
-  return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
+    return x * sigmoid(2 * std::sqrt(2.0 / M_PI) * (x + 0.044715 * x * x * x));
+  return 0.5 * x * std::erfc(-x / std::sqrt(2.0));
 }
 
 /// Float unary ops, in double. Null for ops that are not float unary ops.
@@ -416,6 +417,16 @@ private:
     return value + (errorSign ? errorSign * std::fabs(error) : error);
   }
 
+  /// tgc accumulates float sums in f32 (docs/dialect/tg.md), so a sum
+  /// beyond f32's range is infinite there even where the mean or the
+  /// normalized result built from it would fit. Perturbed runs model that,
+  /// so such results count as ill-conditioned rather than wrong.
+  double f32Sum(double sum) {
+    if (rng && std::fabs(sum) > std::numeric_limits<float>::max())
+      return std::copysign(INFINITY, sum);
+    return sum;
+  }
+
   /// `value` anywhere within `bound` of itself, when perturbing.
   double noiseAbsolute(double value, double bound) {
     if (!rng || !std::isfinite(value))
@@ -560,7 +571,7 @@ Tensor Interpreter::reduce(Operation *op, ArrayRef<int64_t> axes,
     double r = acc[o];
     if (!isMax && !isMin) {
       if (fl) {
-        r = noise(acc[o], magnitude[o], out.dtype);
+        r = noise(f32Sum(acc[o]), magnitude[o], out.dtype);
         if (isMean)
           r /= double(count);
       } else if (isMean) {
@@ -754,11 +765,11 @@ Tensor Interpreter::normalize(Operation *op, Value input, Value weight,
     if (!rms) {
       for (int64_t i = 0; i < n; ++i)
         mean += x[i];
-      mean /= double(n);
+      mean = f32Sum(mean) / double(n);
     }
     for (int64_t i = 0; i < n; ++i)
       var += (x[i] - mean) * (x[i] - mean);
-    var /= double(n);
+    var = f32Sum(var) / double(n);
     double inv = 1.0 / std::sqrt(var + epsilon);
     for (int64_t i = 0; i < n; ++i) {
       double y = (x[i] - mean) * inv;

@@ -45,9 +45,23 @@ func.func @silu(%x: tensor<4xf32>) -> tensor<4xf32> {
   return %0 : tensor<4xf32>
 }
 
-// The tanh form decomposes; the erf form stays a primitive.
+// f16 and bf16: computed in f32, rounded once.
+// CHECK-LABEL: func.func @silu_f16
+// CHECK: %[[X:.*]] = tg.cast %arg0 : tensor<4xf16> to tensor<4xf32>
+// CHECK: %[[S:.*]] = tg.sigmoid %[[X]] : tensor<4xf32>
+// CHECK: %[[Y:.*]] = tg.mul %[[X]], %[[S]]
+// CHECK: tg.cast %[[Y]] : tensor<4xf32> to tensor<4xf16>
+func.func @silu_f16(%x: tensor<4xf16>) -> tensor<4xf16> {
+  %0 = tg.silu %x : tensor<4xf16>
+  return %0 : tensor<4xf16>
+}
+
+// The tanh form decomposes, as x * sigmoid(2z) (no 1 + tanh(z)
+// cancellation); the erf form stays a primitive.
 // CHECK-LABEL: func.func @gelu
-// CHECK: tg.tanh
+// CHECK-NOT: tg.tanh
+// CHECK: %[[S:.*]] = tg.sigmoid
+// CHECK: tg.mul %arg0, %[[S]]
 // CHECK: tg.gelu %arg0 :
 // CHECK-NOT: tg.gelu %arg0 tanh
 func.func @gelu(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
