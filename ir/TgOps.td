@@ -453,7 +453,8 @@ def Tg_LayerNormOp : Tg_Op<"layer_norm", [Pure, AttrSizedOperandSegments,
     `(x - mean) / sqrt(var + epsilon) * weight + bias`, with the biased
     variance, computed in f32 for f16 and bf16 and rounded once. `weight` and
     `bias` are optional and, when present, have the shape of those trailing
-    dimensions.
+    dimensions. The sums are f32: a row whose sum or sum of squares exceeds
+    the f32 range gives NaN or 0, as in f32 frameworks.
 
     ```mlir
     %y = tg.layer_norm %x weight %g bias %b axis = 1 epsilon = 1.0e-05 : tensor<4x64xf32>, tensor<64xf32>, tensor<64xf32>
@@ -480,7 +481,8 @@ def Tg_RmsNormOp : Tg_Op<"rms_norm", [Pure, Tg_FloatElementsTrait,
   let description = [{
     Normalizes over the dimensions `[axis, rank)`:
     `x / sqrt(mean(x^2) + epsilon) * weight`, computed in f32 for f16 and
-    bf16 and rounded once; `weight` is optional.
+    bf16 and rounded once; `weight` is optional. The sum of squares is f32:
+    a row holding values beyond about 1e19 gives 0, as in f32 frameworks.
 
     ```mlir
     %y = tg.rms_norm %x weight %g axis = 1 epsilon = 1.0e-06 : tensor<4x64xf32>, tensor<64xf32>
