@@ -6,15 +6,12 @@
 //
 // Two input forms, so that mutations reach past the checksums:
 //  - a whole bundle (starts with the magic "TGCBUNDL"), taken as is;
-//  - anything else is a list of sections, written into a valid container
-//    (correct table and checksums) first: byte 0 holds two flag bits per
-//    section (bit 2i: compress, bit 2i+1: constants rather than code for
-//    sections after the first), then up to four [u32 size][bytes] records;
-//    section 0 is the FlatBuffers metadata.
+//  - anything else is a list of sections (SectionList.h), written into a
+//    valid container (correct table and checksums) first.
 //
 //===----------------------------------------------------------------------===//
 
-#include "BundleContainer.h"
+#include "SectionList.h"
 #include "tgc/runtime.h"
 
 #include <cstring>
@@ -43,32 +40,6 @@ void readBundle(const uint8_t *data, size_t size) {
   tgc_bundle_destroy(bundle);
 }
 
-std::vector<uint8_t> containerFromSections(const uint8_t *data, size_t size) {
-  using namespace tgc::format;
-  if (size < 1)
-    return {};
-  uint8_t flags = data[0];
-  size_t at = 1;
-  std::vector<SectionInput> sections;
-  while (sections.size() < 4 && at + 4 <= size) {
-    uint32_t length;
-    std::memcpy(&length, data + at, 4);
-    at += 4;
-    length = std::min<uint32_t>(length, size - at);
-    unsigned i = sections.size();
-    SectionKind kind = i == 0 ? SectionKind::Metadata
-                       : (flags >> (2 * i + 1)) & 1 ? SectionKind::Constants
-                                                    : SectionKind::Code;
-    sections.push_back(
-        {kind, std::vector<uint8_t>(data + at, data + at + length),
-         bool((flags >> (2 * i)) & 1)});
-    at += length;
-  }
-  if (sections.empty())
-    return {};
-  return writeContainer(sections, /*zstdLevel=*/1);
-}
-
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -76,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     readBundle(data, size);
     return 0;
   }
-  std::vector<uint8_t> bundle = containerFromSections(data, size);
+  std::vector<uint8_t> bundle = tgc::fuzz::containerFromSectionList(data, size);
   if (!bundle.empty())
     readBundle(bundle.data(), bundle.size());
   return 0;

@@ -359,6 +359,13 @@ private:
       const fb::TensorType *t = types->Get(i);
       const auto *shape = t->shape();
       std::string where = what + " " + std::to_string(i);
+      // FlatBuffers' verifier checks a vector's length field, not that its
+      // 8-byte elements are 8-byte aligned; reading misaligned ones is
+      // undefined behavior. The builder aligns every non-empty vector.
+      if (count(shape) > 0 &&
+          reinterpret_cast<uintptr_t>(shape->data()) % alignof(int64_t) != 0)
+        return Status::dataLoss(where +
+                                ": shape is misaligned (corrupted metadata)");
       TensorType type;
       Status status =
           makeTensorType(int(t->dtype()), shape ? shape->data() : nullptr,
