@@ -242,11 +242,12 @@ Value tgc::buildScalarOp(OpBuilder &b, Location loc, Operation *op,
               return arith::DivFOp::create(
                   b, loc, x, arith::AddFOp::create(b, loc, fc(1.0), e));
             }
+            // 0.5 x (1 + erf(x / sqrt 2)) as 0.5 x erfc(-x / sqrt 2): the
+            // same function without the cancellation for negative x.
             Value half = arith::MulFOp::create(b, loc, x, fc(0.5));
-            Value erf = math::ErfOp::create(
-                b, loc, arith::MulFOp::create(b, loc, x, fc(M_SQRT1_2)));
-            return arith::MulFOp::create(
-                b, loc, half, arith::AddFOp::create(b, loc, fc(1.0), erf));
+            Value erfc = math::ErfcOp::create(
+                b, loc, arith::MulFOp::create(b, loc, x, fc(-M_SQRT1_2)));
+            return arith::MulFOp::create(b, loc, half, erfc);
           })
           .Case([&](SinOp) -> Value { return math::SinOp::create(b, loc, x); })
           .Case([&](CosOp) -> Value { return math::CosOp::create(b, loc, x); })

@@ -157,7 +157,7 @@ struct HostTarget {
 
 /// Lowers the host module in place to the LLVM dialect and adds, for every
 /// kernel, the exported ABI entry point that unpacks the binding array and
-/// calls the (inlined) body. Everything except the entry points becomes
+/// calls the body (a function of its own, docs/host-abi.md). Everything except the entry points becomes
 /// internal. The target matters because some math lowerings depend on it
 /// (fused multiply-add only where the CPU has one).
 mlir::LogicalResult lowerHostModule(mlir::ModuleOp module,
