@@ -37,12 +37,12 @@ inline std::vector<uint8_t> containerFromSectionList(const uint8_t *data,
     at += 4;
     length = std::min<uint32_t>(length, size - at);
     unsigned i = sections.size();
-    SectionKind kind = i == 0 ? SectionKind::Metadata
+    SectionKind kind = i == 0                       ? SectionKind::Metadata
                        : (flags >> (2 * i + 1)) & 1 ? SectionKind::Constants
                                                     : SectionKind::Code;
-    sections.push_back(
-        {kind, std::vector<uint8_t>(data + at, data + at + length),
-         bool((flags >> (2 * i)) & 1)});
+    sections.push_back({kind,
+                        std::vector<uint8_t>(data + at, data + at + length),
+                        bool((flags >> (2 * i)) & 1)});
     at += length;
   }
   if (sections.empty())

@@ -189,7 +189,8 @@ struct BindingExtent {
 SmallVector<BindingExtent> bindingExtents(func::FuncOp body,
                                           unsigned numBindings) {
   SmallVector<BindingExtent> extents;
-  for (Type input : body.getFunctionType().getInputs().take_front(numBindings)) {
+  for (Type input :
+       body.getFunctionType().getInputs().take_front(numBindings)) {
     auto memref = cast<MemRefType>(input);
     uint64_t elementBytes =
         llvm::divideCeil(memref.getElementTypeBitWidth(), 8);
@@ -200,8 +201,7 @@ SmallVector<BindingExtent> bindingExtents(func::FuncOp body,
 
 /// The exported entry point: unpack the binding array, call the body.
 void buildEntryPoint(ModuleOp module, const HostKernel &kernel,
-                     LLVM::LLVMFuncOp body,
-                     ArrayRef<BindingExtent> extents) {
+                     LLVM::LLVMFuncOp body, ArrayRef<BindingExtent> extents) {
   MLIRContext *context = module.getContext();
   Location loc = body.getLoc();
   auto ptr = LLVM::LLVMPointerType::get(context);

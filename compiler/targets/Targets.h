@@ -157,9 +157,9 @@ struct HostTarget {
 
 /// Lowers the host module in place to the LLVM dialect and adds, for every
 /// kernel, the exported ABI entry point that unpacks the binding array and
-/// calls the body (a function of its own, docs/host-abi.md). Everything except the entry points becomes
-/// internal. The target matters because some math lowerings depend on it
-/// (fused multiply-add only where the CPU has one).
+/// calls the body (a function of its own, docs/host-abi.md). Everything except
+/// the entry points becomes internal. The target matters because some math
+/// lowerings depend on it (fused multiply-add only where the CPU has one).
 mlir::LogicalResult lowerHostModule(mlir::ModuleOp module,
                                     llvm::ArrayRef<HostKernel> kernels,
                                     const HostTarget &target = {});

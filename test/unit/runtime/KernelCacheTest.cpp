@@ -298,9 +298,9 @@ TEST_F(KernelCacheTest, FullDiskDegradesWithAWarning) {
     EXPECT_NE(e.path().filename().string().rfind(".tmp-", 0), 0u) << e.path();
   // With room again, the next call publishes.
   ASSERT_TRUE(cache
-                  .getOrCompile(key("k"), compiler(std::string(1000, 'c'),
-                                                   &calls),
-                                out, &outcome)
+                  .getOrCompile(key("k"),
+                                compiler(std::string(1000, 'c'), &calls), out,
+                                &outcome)
                   .isOk());
   EXPECT_EQ(outcome, KernelCache::Outcome::Compiled);
 }
