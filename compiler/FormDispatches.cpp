@@ -342,9 +342,21 @@ public:
       if (def && isInlinable(def) && !isa<tensor::EmptyOp>(def))
         returnedRoots.insert(def);
     }
-    for (Operation *op : llvm::reverse(ops))
-      if (!owner.count(op) && (isHeavy(op) || returnedRoots.contains(op)))
+    llvm::DenseSet<Operation *> normalizedRoots = normalizationsFeedingMatmuls();
+    for (Operation *op : llvm::reverse(ops)) {
+      if (owner.count(op))
+        continue;
+      if (isHeavy(op) || returnedRoots.contains(op)) {
         formRegion(op);
+      } else if (normalizedRoots.contains(op)) {
+        formRegion(op);
+        // Nothing absorbed: inlining it into the matmul costs no kernel.
+        if (regions.back().heavy.size() == 1) {
+          owner.erase(op);
+          regions.pop_back();
+        }
+      }
+    }
     for (Region &region : regions)
       if (failed(outline(region, kernelCounter)))
         return failure();
@@ -352,6 +364,41 @@ public:
   }
 
 private:
+  /// Elementwise results of row reductions over their own rows (softmax,
+  /// layer_norm, rms_norm) that a contraction reads. Inlined into the
+  /// contraction, each of their reductions would be a kernel of its own and
+  /// the normalization would be recomputed for every tile that loads the
+  /// element; as kernel roots they become one row kernel (attention's
+  /// softmax before P·V, layer_norm before a projection).
+  llvm::DenseSet<Operation *> normalizationsFeedingMatmuls() {
+    llvm::DenseSet<Operation *> roots;
+    func.walk([&](Operation *contraction) {
+      if (!isContraction(contraction))
+        return;
+      for (Value input :
+           cast<linalg::GenericOp>(contraction).getDpsInputs()) {
+        Operation *def = stripReshapes(input).getDefiningOp();
+        if (!def || !isInlinable(def) || !isElementwise(def))
+          continue;
+        auto shape =
+            cast<RankedTensorType>(def->getResult(0).getType()).getShape();
+        SmallVector<Operation *> producers;
+        collectHeavyProducers(def, producers);
+        if (llvm::any_of(producers, [&](Operation *producer) {
+              if (!isReduction(producer) ||
+                  !readsRowsContiguously(cast<linalg::GenericOp>(producer)))
+                return false;
+              SmallVector<int64_t> rows, reduced;
+              loopShapes(cast<linalg::GenericOp>(producer), rows, reduced);
+              rows.append(reduced);
+              return ArrayRef<int64_t>(rows) == shape;
+            }))
+          roots.insert(def);
+      }
+    });
+    return roots;
+  }
+
   /// Ops that consume `op`'s result other than by inlining it: heavy ops,
   /// region roots and func.return, looking through inlinable ops.
   void collectHeavyUsers(Operation *op, llvm::SetVector<Operation *> &users) {

@@ -99,3 +99,57 @@ func.func @shared_reduction(%x: tensor<4x16xf32>) -> (tensor<4x1xf32>, tensor<4x
   %0 = tg.sub %x, %m : tensor<4x16xf32>, tensor<4x1xf32> -> tensor<4x16xf32>
   return %m, %0 : tensor<4x1xf32>, tensor<4x16xf32>
 }
+
+// A normalization that a matmul reads is one row kernel, not two reduction
+// kernels and a matmul prologue that recomputes it per tile: layer_norm
+// before a projection, softmax before P·V.
+// CHECK-LABEL: func.func private @layer_norm_matmul_kernel0
+// CHECK-SAME: tgc.kernel = "matmul"
+// CHECK-LABEL: func.func private @layer_norm_matmul_kernel1
+// CHECK-SAME: tgc.kernel = "row"
+// CHECK-NOT: @layer_norm_matmul_kernel2
+// CHECK-LABEL: func.func @layer_norm_matmul
+// CHECK-NEXT: %[[N:.*]] = call @layer_norm_matmul_kernel1(%arg0, %arg1, %arg2)
+// CHECK-NEXT: call @layer_norm_matmul_kernel0(%[[N]], %arg3)
+func.func @layer_norm_matmul(%x: tensor<8x64xf32>, %w: tensor<64xf32>, %b: tensor<64xf32>, %m: tensor<64x32xf32>) -> tensor<8x32xf32> {
+  %0 = tg.layer_norm %x weight %w bias %b axis = 1 epsilon = 1.0e-05 : tensor<8x64xf32>, tensor<64xf32>, tensor<64xf32>
+  %1 = tg.matmul %0, %m : tensor<8x64xf32>, tensor<64x32xf32> -> tensor<8x32xf32>
+  return %1 : tensor<8x32xf32>
+}
+
+// CHECK-LABEL: func.func private @attention_core_kernel0
+// CHECK-SAME: tgc.kernel = "matmul"
+// CHECK-LABEL: func.func private @attention_core_kernel1
+// CHECK-SAME: tgc.kernel = "row"
+// CHECK-LABEL: func.func private @attention_core_kernel2
+// CHECK-SAME: tgc.kernel = "matmul"
+// CHECK-NOT: @attention_core_kernel3
+// CHECK-LABEL: func.func @attention_core
+// CHECK-NEXT: %[[S:.*]] = call @attention_core_kernel2(%arg0, %arg1)
+// CHECK-NEXT: %[[P:.*]] = call @attention_core_kernel1(%[[S]])
+// CHECK-NEXT: call @attention_core_kernel0(%[[P]], %arg2)
+func.func @attention_core(%q: tensor<16x32xf32>, %k: tensor<16x32xf32>, %v: tensor<16x32xf32>) -> tensor<16x32xf32> {
+  %scale = tg.constant dense<0.176776695> : tensor<f32>
+  %s = tg.matmul %q, %k transpose_b : tensor<16x32xf32>, tensor<16x32xf32> -> tensor<16x16xf32>
+  %ss = tg.mul %s, %scale : tensor<16x16xf32>, tensor<f32> -> tensor<16x16xf32>
+  %p = tg.softmax %ss axis = 1 : tensor<16x16xf32>
+  %o = tg.matmul %p, %v : tensor<16x16xf32>, tensor<16x32xf32> -> tensor<16x32xf32>
+  return %o : tensor<16x32xf32>
+}
+
+// Reading the reduction at a column, not at its row, the scaled x cannot be
+// a row kernel; it stays inlined in the matmul (no third kernel).
+// CHECK-LABEL: func.func private @column_scaled_matmul_kernel0
+// CHECK-SAME: tgc.kernel = "matmul"
+// CHECK-LABEL: func.func private @column_scaled_matmul_kernel1
+// CHECK-SAME: tgc.kernel = "row"
+// CHECK-NOT: @column_scaled_matmul_kernel2
+// CHECK-LABEL: func.func @column_scaled_matmul
+// CHECK-NEXT: %[[R:.*]] = call @column_scaled_matmul_kernel1(%arg0)
+// CHECK-NEXT: call @column_scaled_matmul_kernel0(%arg1, %arg0, %[[R]])
+func.func @column_scaled_matmul(%x: tensor<8x8xf32>, %m: tensor<8x4xf32>) -> tensor<8x4xf32> {
+  %r = tg.reduce_sum %x axes = [1] : tensor<8x8xf32> -> tensor<8xf32>
+  %e = tg.mul %x, %r : tensor<8x8xf32>, tensor<8xf32> -> tensor<8x8xf32>
+  %o = tg.matmul %e, %m : tensor<8x8xf32>, tensor<8x4xf32> -> tensor<8x4xf32>
+  return %o : tensor<8x4xf32>
+}
