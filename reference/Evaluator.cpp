@@ -156,7 +156,8 @@ double castScalar(DType from, DType to, double x) {
       return 0;
     double lo = -std::ldexp(1.0, intWidth(to) - 1);
     double hi = std::ldexp(1.0, intWidth(to) - 1) - 1;
-    return std::min(std::max(std::trunc(x), lo), hi);
+    // + 0.0: trunc(-0.3) is -0, which a later cast to float would keep.
+    return std::min(std::max(std::trunc(x), lo), hi) + 0.0;
   }
   // Integer to integer: sign-extend or keep the low bits.
   return double(wrapInt(to, uint64_t(int64_t(x))));
