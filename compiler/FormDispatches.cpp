@@ -342,7 +342,8 @@ public:
       if (def && isInlinable(def) && !isa<tensor::EmptyOp>(def))
         returnedRoots.insert(def);
     }
-    llvm::DenseSet<Operation *> normalizedRoots = normalizationsFeedingMatmuls();
+    llvm::DenseSet<Operation *> normalizedRoots =
+        normalizationsFeedingMatmuls();
     for (Operation *op : llvm::reverse(ops)) {
       if (owner.count(op))
         continue;
@@ -375,8 +376,7 @@ private:
     func.walk([&](Operation *contraction) {
       if (!isContraction(contraction))
         return;
-      for (Value input :
-           cast<linalg::GenericOp>(contraction).getDpsInputs()) {
+      for (Value input : cast<linalg::GenericOp>(contraction).getDpsInputs()) {
         Operation *def = stripReshapes(input).getDefiningOp();
         if (!def || !isInlinable(def) || !isElementwise(def))
           continue;
