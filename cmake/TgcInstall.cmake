@@ -2,7 +2,8 @@
 # pkg-config files (docs/jit.md, "Using an installed tgc").
 #
 #   <prefix>/include/tgc/{runtime.h,runtime.hpp,jit.h,jit.hpp}
-#   <prefix>/lib/libtgc_runtime.a, libtgc_driver.a, libtgc_format.a
+#   <prefix>/lib/libtgc_runtime.a, libtgc_support.a, libtgc_hal.a,
+#                                          libtgc_format.a
 #   <prefix>/lib/libtgc_jit.so            (with the compiler)
 #   <prefix>/bin/tgc, tg-opt, tg-run
 #   <prefix>/lib/cmake/tgc/               find_package(tgc): tgc::runtime,
@@ -25,9 +26,9 @@ install(FILES
   ${PROJECT_SOURCE_DIR}/runtime/include/tgc/runtime.h
   ${PROJECT_SOURCE_DIR}/runtime/include/tgc/runtime.hpp
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tgc)
-# The runtime as three static archives (in link order); applications link
+# The runtime as four static archives (in link order); applications link
 # them through tgc::runtime or tgc-runtime.pc.
-install(TARGETS tgc_runtime tgc_driver tgc_format
+install(TARGETS tgc_runtime tgc_support tgc_hal tgc_format
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(TARGETS tg-run RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
@@ -35,8 +36,8 @@ set(TGC_HAVE_JIT OFF)
 if(TARGET tgc_jit)
   set(TGC_HAVE_JIT ON)
   install(FILES
-    ${PROJECT_SOURCE_DIR}/compiler/jit/include/tgc/jit.h
-    ${PROJECT_SOURCE_DIR}/compiler/jit/include/tgc/jit.hpp
+    ${PROJECT_SOURCE_DIR}/jit/include/tgc/jit.h
+    ${PROJECT_SOURCE_DIR}/jit/include/tgc/jit.hpp
     DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tgc)
   install(TARGETS tgc_jit LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
   foreach(tool tgc tg-opt)

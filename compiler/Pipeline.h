@@ -7,7 +7,7 @@
 #ifndef TGC_COMPILER_PIPELINE_H
 #define TGC_COMPILER_PIPELINE_H
 
-#include "compiler/BundleWriter.h"
+#include "compiler/bundle/BundleWriter.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"

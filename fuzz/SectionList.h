@@ -13,7 +13,7 @@
 #ifndef TGC_FUZZ_SECTIONLIST_H
 #define TGC_FUZZ_SECTIONLIST_H
 
-#include "BundleContainer.h"
+#include "format/BundleContainer.h"
 
 #include <algorithm>
 #include <cstring>

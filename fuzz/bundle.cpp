@@ -11,7 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "SectionList.h"
+#include "fuzz/SectionList.h"
 #include "tgc/runtime.h"
 
 #include <cstring>

@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "TensorIO.h"
+#include "tools/common/TensorIO.h"
 
 #include <cstdlib>
 #include <cstring>

@@ -1,8 +1,8 @@
 //===- Bundle.cpp - validated bundle reader -------------------------------===//
 
-#include "Bundle.h"
+#include "runtime/Bundle.h"
 
-#include "bundle_generated.h"
+#include "format/bundle_generated.h"
 
 #include <cerrno>
 #include <cstring>

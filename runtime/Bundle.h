@@ -14,8 +14,8 @@
 #ifndef TGC_RUNTIME_BUNDLE_H
 #define TGC_RUNTIME_BUNDLE_H
 
-#include "BundleContainer.h"
-#include "Status.h"
+#include "format/BundleContainer.h"
+#include "support/Status.h"
 
 #include <cstdint>
 #include <memory>

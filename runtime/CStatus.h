@@ -9,7 +9,7 @@
 #ifndef TGC_RUNTIME_CSTATUS_H
 #define TGC_RUNTIME_CSTATUS_H
 
-#include "Status.h"
+#include "support/Status.h"
 
 namespace tgc::rt {
 

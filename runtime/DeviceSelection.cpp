@@ -1,6 +1,7 @@
 //===- DeviceSelection.cpp - choosing a device and its code ---------------===//
 
-#include "DeviceSelection.h"
+#include "runtime/DeviceSelection.h"
+#include "runtime/HalStatus.h"
 
 #include <cstdlib>
 
@@ -278,7 +279,7 @@ Status tgc::rt::openDevice(const DeviceSpec &spec, const ModuleDesc *bundle,
             (choice.rejected.empty() ? "" : "; " + choice.rejected));
     }
   }
-  return Status::fromHal(openHal(*chosen, out),
+  return fromHal(openHal(*chosen, out),
                          "cannot open device " + deviceId(*chosen),
                          TGC_STATUS_UNAVAILABLE);
 }

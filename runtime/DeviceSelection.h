@@ -10,9 +10,9 @@
 #ifndef TGC_RUNTIME_DEVICESELECTION_H
 #define TGC_RUNTIME_DEVICESELECTION_H
 
-#include "Bundle.h"
-#include "Device.h"
-#include "Status.h"
+#include "runtime/Bundle.h"
+#include "hal/Device.h"
+#include "support/Status.h"
 
 #include <memory>
 #include <string>

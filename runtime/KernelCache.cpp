@@ -1,6 +1,6 @@
 //===- KernelCache.cpp - on-disk cache of driver-compiled kernels ---------===//
 
-#include "KernelCache.h"
+#include "runtime/KernelCache.h"
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>

@@ -16,8 +16,8 @@
 #ifndef TGC_RUNTIME_KERNELCACHE_H
 #define TGC_RUNTIME_KERNELCACHE_H
 
-#include "DiskCache.h"
-#include "Status.h"
+#include "support/DiskCache.h"
+#include "support/Status.h"
 
 #include <cstdint>
 #include <functional>

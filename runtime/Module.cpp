@@ -1,8 +1,9 @@
 //===- Module.cpp - loaded code, resident constants, sessions -------------===//
 
-#include "Module.h"
+#include "runtime/Module.h"
 
-#include "DeviceSelection.h"
+#include "runtime/DeviceSelection.h"
+#include "runtime/HalStatus.h"
 
 #include <algorithm>
 #include <cstring>
@@ -87,7 +88,7 @@ Status Module::loadCode(const Bundle &bundle,
     Status compiled = cache.getOrCompile(
         key,
         [&](std::vector<uint8_t> &result) {
-          return Status::fromHal(
+          return fromHal(
               device_->compilePtx(bytes.data(), ptxSize, result),
               "compiling " + code.str() + " for " + info.arch);
         },
@@ -96,7 +97,7 @@ Status Module::loadCode(const Bundle &bundle,
       codeDescription_ +=
           " compiled by the CUDA driver for " + info.arch +
           " (kernel cache: " + KernelCache::outcomeName(outcome) + ")";
-      TGC_RETURN_IF_ERROR(Status::fromHal(
+      TGC_RETURN_IF_ERROR(fromHal(
           device_->loadProgram(hal::CodeFormat::Cubin, cubin.data(),
                                cubin.size(), program_),
           "loading " + where));
@@ -106,14 +107,14 @@ Status Module::loadCode(const Bundle &bundle,
       hal::Status loaded = device_->loadProgram(
           hal::CodeFormat::Ptx, bytes.data(), ptxSize, program_);
       if (!loaded.ok())
-        return Status::fromHal(loaded, "loading " + where + " (after " +
+        return fromHal(loaded, "loading " + where + " (after " +
                                            compiled.message() + ")");
       codeDescription_ += " JIT-compiled by the CUDA driver for " + info.arch +
                           " (not cached: " + compiled.message() + ")";
     }
   } else {
     TGC_RETURN_IF_ERROR(
-        Status::fromHal(device_->loadProgram(toHal(code.format), bytes.data(),
+        fromHal(device_->loadProgram(toHal(code.format), bytes.data(),
                                              bytes.size(), program_),
                         "loading " + where));
   }
@@ -124,7 +125,7 @@ Status Module::loadCode(const Bundle &bundle,
     std::string kwhere = where + ": kernel " + std::to_string(k) + " ('" +
                          desc_->kernels[k].name + "')";
     void *handle = nullptr;
-    TGC_RETURN_IF_ERROR(Status::fromHal(
+    TGC_RETURN_IF_ERROR(fromHal(
         program_->getKernel(launch.symbol, handle),
         kwhere + ": symbol '" + launch.symbol + "'", TGC_STATUS_DATA_LOSS));
     uint64_t threads =
@@ -159,16 +160,16 @@ Status Module::uploadConstants(const Bundle &bundle) {
   std::string what = "uploading " + std::to_string(bytes.size()) +
                      " bytes of constants to " + deviceId(device_->info());
   TGC_RETURN_IF_ERROR(
-      Status::fromHal(device_->allocate(bytes.size(), constants_), what,
+      fromHal(device_->allocate(bytes.size(), constants_), what,
                       TGC_STATUS_RESOURCE_EXHAUSTED));
   // One allocation and one copy: over a Thunderbolt link, many small copies
   // cost far more than one large one.
   std::unique_ptr<hal::Queue> queue;
-  TGC_RETURN_IF_ERROR(Status::fromHal(device_->createQueue(queue), what));
-  TGC_RETURN_IF_ERROR(Status::fromHal(
+  TGC_RETURN_IF_ERROR(fromHal(device_->createQueue(queue), what));
+  TGC_RETURN_IF_ERROR(fromHal(
       queue->copyHostToDevice(bytes.data(), constants_, 0, bytes.size()),
       what));
-  return Status::fromHal(queue->synchronize(), what);
+  return fromHal(queue->synchronize(), what);
 }
 
 //===----------------------------------------------------------------------===//
@@ -190,7 +191,7 @@ std::string tgc::rt::viewTypeString(const tgc_tensor_view_t &view) {
 Status Session::create(std::shared_ptr<const Module> module,
                        std::unique_ptr<Session> &out) {
   std::unique_ptr<Session> session(new Session());
-  TGC_RETURN_IF_ERROR(Status::fromHal(
+  TGC_RETURN_IF_ERROR(fromHal(
       module->device().createQueue(session->queue_), "creating a queue"));
   session->functions_.resize(module->desc().functions.size());
   session->module_ = std::move(module);
@@ -226,7 +227,7 @@ Status Session::prepare(size_t function) {
     hal::Buffer memory;
     hal::Status status = module_->device().allocate(desc.size, memory);
     if (!status.ok())
-      return Status::fromHal(status,
+      return fromHal(status,
                              "function '" + fn.name + "': allocating buffer " +
                                  std::to_string(b) + " (" +
                                  std::to_string(desc.size) + " bytes)",
@@ -272,11 +273,11 @@ Status Session::checkTensors(const FunctionDesc &fn, const char *what,
 Status Session::record(size_t eventIndex) {
   while (events_.size() <= eventIndex) {
     std::unique_ptr<hal::Event> event;
-    TGC_RETURN_IF_ERROR(Status::fromHal(module_->device().createEvent(event),
+    TGC_RETURN_IF_ERROR(fromHal(module_->device().createEvent(event),
                                         "creating a profiling event"));
     events_.push_back(std::move(event));
   }
-  return Status::fromHal(queue_->record(*events_[eventIndex]),
+  return fromHal(queue_->record(*events_[eventIndex]),
                          "recording a profiling event");
 }
 
@@ -308,7 +309,7 @@ Status Session::callAsync(size_t function, const tgc_tensor_view_t *inputs,
     int64_t b = fn.inputBuffers[i];
     if (b < 0 || fn.inputs[i].byteSize == 0)
       continue;
-    TGC_RETURN_IF_ERROR(Status::fromHal(
+    TGC_RETURN_IF_ERROR(fromHal(
         queue_->copyHostToDevice(inputs[i].data, buffers[b].memory,
                                  buffers[b].offset, fn.inputs[i].byteSize),
         where + ": copying input " + std::to_string(i) + " to the device"));
@@ -325,7 +326,7 @@ Status Session::callAsync(size_t function, const tgc_tensor_view_t *inputs,
         const BoundBuffer &buffer = buffers[binding.buffer];
         args.push_back(buffer.memory.address + buffer.offset + binding.offset);
       }
-      TGC_RETURN_IF_ERROR(Status::fromHal(
+      TGC_RETURN_IF_ERROR(fromHal(
           queue_->launch(module_->kernelHandle(step.kernel),
                          module_->launchConfig(step.kernel), args),
           where + " step " + std::to_string(s) + ": launching kernel '" +
@@ -333,7 +334,7 @@ Status Session::callAsync(size_t function, const tgc_tensor_view_t *inputs,
     } else if (step.size > 0) {
       const BoundBuffer &src = buffers[step.bindings[0].buffer];
       const BoundBuffer &dst = buffers[step.bindings[1].buffer];
-      TGC_RETURN_IF_ERROR(Status::fromHal(
+      TGC_RETURN_IF_ERROR(fromHal(
           queue_->copyDeviceToDevice(
               src.memory, src.offset + step.bindings[0].offset, dst.memory,
               dst.offset + step.bindings[1].offset, step.size),
@@ -347,7 +348,7 @@ Status Session::callAsync(size_t function, const tgc_tensor_view_t *inputs,
     const BoundBuffer &buffer = buffers[fn.outputBuffers[o]];
     if (fn.outputs[o].byteSize == 0)
       continue;
-    TGC_RETURN_IF_ERROR(Status::fromHal(
+    TGC_RETURN_IF_ERROR(fromHal(
         queue_->copyDeviceToHost(buffer.memory, buffer.offset, outputs[o].data,
                                  fn.outputs[o].byteSize),
         where + ": copying output " + std::to_string(o) + " to the host"));
@@ -359,7 +360,7 @@ Status Session::callAsync(size_t function, const tgc_tensor_view_t *inputs,
 
 Status Session::synchronize() {
   TGC_RETURN_IF_ERROR(
-      Status::fromHal(queue_->synchronize(), "waiting for the device"));
+      fromHal(queue_->synchronize(), "waiting for the device"));
   if (pendingProfile_.active)
     return collectProfile();
   return Status::ok();

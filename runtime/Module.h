@@ -11,10 +11,10 @@
 #ifndef TGC_RUNTIME_MODULE_H
 #define TGC_RUNTIME_MODULE_H
 
-#include "Bundle.h"
-#include "Device.h"
-#include "KernelCache.h"
-#include "Status.h"
+#include "runtime/Bundle.h"
+#include "hal/Device.h"
+#include "runtime/KernelCache.h"
+#include "support/Status.h"
 #include "tgc/runtime.h"
 
 #include <memory>

@@ -8,11 +8,11 @@
 
 #include "tgc/runtime.h"
 
-#include "Bundle.h"
-#include "CStatus.h"
-#include "DeviceSelection.h"
-#include "KernelCache.h"
-#include "Module.h"
+#include "runtime/Bundle.h"
+#include "runtime/CStatus.h"
+#include "runtime/DeviceSelection.h"
+#include "runtime/KernelCache.h"
+#include "runtime/Module.h"
 
 #include <cstring>
 #include <new>

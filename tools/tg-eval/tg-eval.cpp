@@ -14,7 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "TensorIO.h"
+#include "tools/common/TensorIO.h"
 
 #include "ir/TgDialect.h"
 #include "reference/Evaluator.h"

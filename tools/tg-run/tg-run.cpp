@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "TensorIO.h"
+#include "tools/common/TensorIO.h"
 
 #include "tgc/runtime.hpp"
 

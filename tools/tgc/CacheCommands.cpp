@@ -8,11 +8,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "CacheCommands.h"
+#include "tools/tgc/CacheCommands.h"
 
-#include "CompileCache.h"
-#include "DiskCache.h"
-#include "KernelCache.h"
+#include "jit/CompileCache.h"
+#include "support/DiskCache.h"
+#include "runtime/KernelCache.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
@@ -66,21 +66,21 @@ std::string describe(bool enabled, const std::string &directory,
 }
 
 void printCache(llvm::raw_ostream &os, const char *title,
-                const rt::DiskCacheOptions &options, const char *offSwitch,
+                const DiskCacheOptions &options, const char *offSwitch,
                 const std::string &limitSource) {
-  rt::DiskCache cache(options);
-  rt::DiskCache::Usage usage = cache.usage();
+  DiskCache cache(options);
+  DiskCache::Usage usage = cache.usage();
   os << title << ": " << options.directory << "\n"
      << "  state:   " << describe(options.enabled, options.directory, offSwitch)
      << "\n"
      << "  holds:   " << entryCount(usage.entries) << ", "
-     << rt::formatByteSize(usage.bytes) << "\n"
-     << "  limit:   " << rt::formatByteSize(options.maxBytes) << " ("
+     << formatByteSize(usage.bytes) << "\n"
+     << "  limit:   " << formatByteSize(options.maxBytes) << " ("
      << limitSource << ")\n";
 }
 
-rt::DiskCacheOptions diskOptions(const jit::CompileCacheOptions &o) {
-  rt::DiskCacheOptions disk;
+DiskCacheOptions diskOptions(const jit::CompileCacheOptions &o) {
+  DiskCacheOptions disk;
   disk.enabled = o.enabled;
   disk.directory = o.directory;
   disk.maxBytes = o.maxBytes;
@@ -88,8 +88,8 @@ rt::DiskCacheOptions diskOptions(const jit::CompileCacheOptions &o) {
   return disk;
 }
 
-rt::DiskCacheOptions diskOptions(const rt::KernelCacheOptions &o) {
-  rt::DiskCacheOptions disk;
+DiskCacheOptions diskOptions(const rt::KernelCacheOptions &o) {
+  DiskCacheOptions disk;
   disk.enabled = o.enabled;
   disk.directory = o.directory;
   disk.maxBytes = o.maxBytes;
@@ -114,7 +114,7 @@ std::optional<int> tgc::runCacheCommands() {
 
   if (cacheMaxSize.getNumOccurrences()) {
     uint64_t bytes = 0;
-    if (!rt::parseByteSize(cacheMaxSize, bytes)) {
+    if (!parseByteSize(cacheMaxSize, bytes)) {
       llvm::errs() << "tgc: error: --cache-max-size='" << cacheMaxSize
                    << "' is not a size (e.g. 268435456, 512K, 256M, 2G)\n";
       return 1;
@@ -127,25 +127,25 @@ std::optional<int> tgc::runCacheCommands() {
     if (compile.maxBytesSource == "TGC_COMPILE_CACHE_MAX_BYTES")
       llvm::errs() << "tgc: warning: TGC_COMPILE_CACHE_MAX_BYTES is set and "
                       "overrides the stored limit in this environment\n";
-    rt::DiskCacheOptions disk = diskOptions(compile);
+    DiskCacheOptions disk = diskOptions(compile);
     disk.maxBytes = bytes;
-    rt::DiskCache cache(disk);
+    DiskCache cache(disk);
     cache.evict();
-    rt::DiskCache::Usage usage = cache.usage();
-    os << "compile cache limit: " << rt::formatByteSize(bytes) << " (stored in "
+    DiskCache::Usage usage = cache.usage();
+    os << "compile cache limit: " << formatByteSize(bytes) << " (stored in "
        << jit::storedLimitPath(compile.directory) << "); it holds "
-       << entryCount(usage.entries) << ", " << rt::formatByteSize(usage.bytes)
+       << entryCount(usage.entries) << ", " << formatByteSize(usage.bytes)
        << "\n";
     compile = jit::CompileCacheOptions::fromEnvironment();
   }
 
   if (cacheClear) {
-    for (const rt::DiskCacheOptions &disk :
+    for (const DiskCacheOptions &disk :
          {diskOptions(compile), diskOptions(kernels)}) {
-      rt::DiskCache cache(disk);
-      rt::DiskCache::Usage removed = cache.clear();
+      DiskCache cache(disk);
+      DiskCache::Usage removed = cache.clear();
       os << "removed " << entryCount(removed.entries) << " ("
-         << rt::formatByteSize(removed.bytes) << ") from the " << disk.name
+         << formatByteSize(removed.bytes) << ") from the " << disk.name
          << " in " << disk.directory << "\n";
     }
   }

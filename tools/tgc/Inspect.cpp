@@ -1,9 +1,9 @@
 //===- Inspect.cpp - tgc --inspect ----------------------------------------===//
 
-#include "Inspect.h"
+#include "tools/tgc/Inspect.h"
 
-#include "BundleContainer.h"
-#include "bundle_generated.h"
+#include "format/BundleContainer.h"
+#include "format/bundle_generated.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/MemoryBuffer.h"

@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "CacheCommands.h"
-#include "Inspect.h"
+#include "tools/tgc/CacheCommands.h"
+#include "tools/tgc/Inspect.h"
 
 #include "compiler/Pipeline.h"
 

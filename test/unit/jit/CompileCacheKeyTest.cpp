@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "CompileCache.h"
-#include "JitTestSupport.h"
+#include "jit/CompileCache.h"
+#include "test/unit/jit/JitTestSupport.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -221,21 +221,21 @@ TEST(CompileCacheOptions, Environment) {
 
 TEST(ByteSizes, ParseAndFormat) {
   uint64_t bytes = 0;
-  EXPECT_TRUE(rt::parseByteSize("1048576", bytes));
+  EXPECT_TRUE(parseByteSize("1048576", bytes));
   EXPECT_EQ(bytes, 1048576u);
-  EXPECT_TRUE(rt::parseByteSize("512K", bytes));
+  EXPECT_TRUE(parseByteSize("512K", bytes));
   EXPECT_EQ(bytes, 512u << 10);
-  EXPECT_TRUE(rt::parseByteSize("256M", bytes));
+  EXPECT_TRUE(parseByteSize("256M", bytes));
   EXPECT_EQ(bytes, 256ull << 20);
-  EXPECT_TRUE(rt::parseByteSize("2GiB", bytes));
+  EXPECT_TRUE(parseByteSize("2GiB", bytes));
   EXPECT_EQ(bytes, 2ull << 30);
-  EXPECT_TRUE(rt::parseByteSize("3g", bytes));
+  EXPECT_TRUE(parseByteSize("3g", bytes));
   EXPECT_EQ(bytes, 3ull << 30);
   for (const char *bad : {"", "-1", "12Q", "M", "1.5G", "99999999999999999999"})
-    EXPECT_FALSE(rt::parseByteSize(bad, bytes)) << bad;
-  EXPECT_EQ(rt::formatByteSize(512), "512 B");
-  EXPECT_EQ(rt::formatByteSize(1536), "1.5 KiB");
-  EXPECT_EQ(rt::formatByteSize(256ull << 20), "256.0 MiB");
+    EXPECT_FALSE(parseByteSize(bad, bytes)) << bad;
+  EXPECT_EQ(formatByteSize(512), "512 B");
+  EXPECT_EQ(formatByteSize(1536), "1.5 KiB");
+  EXPECT_EQ(formatByteSize(256ull << 20), "256.0 MiB");
 }
 
 } // namespace

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "JitTestSupport.h"
+#include "test/unit/jit/JitTestSupport.h"
 
 #include "tgc/jit.h"
 #include "tgc/jit.hpp"

@@ -1,6 +1,6 @@
 //===- JitTestSupport.cpp - shared pieces of the JIT unit tests -----------===//
 
-#include "JitTestSupport.h"
+#include "test/unit/jit/JitTestSupport.h"
 
 #include "tgc/jit.h"
 

@@ -1,8 +1,8 @@
 //===- BundleReaderTest.cpp - the reader rejects every malformed bundle ---===//
 
-#include "Bundle.h"
-#include "SectionList.h"
-#include "TestBundle.h"
+#include "runtime/Bundle.h"
+#include "fuzz/SectionList.h"
+#include "test/unit/runtime/TestBundle.h"
 
 #include <gtest/gtest.h>
 

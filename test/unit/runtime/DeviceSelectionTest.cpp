@@ -1,6 +1,6 @@
 //===- DeviceSelectionTest.cpp - which code object runs where -------------===//
 
-#include "DeviceSelection.h"
+#include "runtime/DeviceSelection.h"
 
 #include <gtest/gtest.h>
 

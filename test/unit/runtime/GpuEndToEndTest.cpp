@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Device.h"
-#include "TestBundle.h"
+#include "hal/Device.h"
+#include "test/unit/runtime/TestBundle.h"
 
 #include "tgc/runtime.hpp"
 

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "TestBundle.h"
+#include "test/unit/runtime/TestBundle.h"
 
 #include "tgc/runtime.hpp"
 

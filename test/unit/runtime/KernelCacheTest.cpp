@@ -1,6 +1,6 @@
 //===- KernelCacheTest.cpp - the kernel cache without a GPU ---------------===//
 
-#include "KernelCache.h"
+#include "runtime/KernelCache.h"
 
 #include <gtest/gtest.h>
 

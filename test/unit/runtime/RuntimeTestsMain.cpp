@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "TestBundle.h"
+#include "test/unit/runtime/TestBundle.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 //===- TensorIOTest.cpp - .npy, tensor text, printing, comparison ---------===//
 
-#include "TensorIO.h"
+#include "tools/common/TensorIO.h"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
 //===- TestBundle.cpp - build bundles for runtime tests -------------------===//
 
-#include "TestBundle.h"
+#include "test/unit/runtime/TestBundle.h"
 
-#include "bundle_generated.h"
+#include "format/bundle_generated.h"
 
 #include <cstdlib>
 #include <cstring>

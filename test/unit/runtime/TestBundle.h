@@ -10,7 +10,7 @@
 #ifndef TGC_TEST_UNIT_RUNTIME_TESTBUNDLE_H
 #define TGC_TEST_UNIT_RUNTIME_TESTBUNDLE_H
 
-#include "BundleContainer.h"
+#include "format/BundleContainer.h"
 
 #include <cstdint>
 #include <optional>

@@ -1,0 +1,114 @@
+//===- KernelEmitter.h - scalar code for tensor values ----------*- C++ -*-===//
+//
+// Kernel templates (GPU and host) decide which output elements a thread or
+// workgroup computes; this class produces the scalar value of any tensor of
+// an outlined kernel function at given indices. Elementwise generics are
+// evaluated by cloning their payload, reshapes/slices/concats by index
+// arithmetic, kernel arguments by loads from the bound memrefs, and
+// reductions either from values the template already computed (row and
+// matmul kernels) or by a serial loop.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TGC_COMPILER_KERNELEMITTER_H
+#define TGC_COMPILER_KERNELEMITTER_H
+
+#include "compiler/transforms/LinalgAnalysis.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+
+#include <map>
+
+namespace tgc {
+
+class KernelEmitter {
+public:
+  /// `memrefs[i]` is the buffer bound to the kernel function's argument i.
+  KernelEmitter(mlir::OpBuilder &builder, mlir::Location loc,
+                mlir::func::FuncOp kernel, mlir::ValueRange memrefs);
+
+  mlir::OpBuilder &builder() { return b; }
+  mlir::Location loc() const { return location; }
+
+  /// The element of `tensor` at `indices` (index-typed values).
+  mlir::Value emit(mlir::Value tensor, mlir::ValueRange indices);
+
+  /// Records the value of `tensor` at `indices` in the current scope
+  /// (a matmul accumulator before its epilogue is emitted).
+  void define(mlir::Value tensor, mlir::ValueRange indices, mlir::Value v);
+  /// Makes every read of a reduction's result return `v` (row kernels).
+  void defineReduction(mlir::Operation *reduction, mlir::Value v) {
+    reductionValues[reduction] = v;
+  }
+
+  /// One step of a reduction: its payload at loop indices `loopIndices`
+  /// with the accumulator `acc`. `reassociate` marks the combining op so
+  /// LLVM may vectorize the loop.
+  mlir::Value emitReductionStep(mlir::linalg::GenericOp reduction,
+                                mlir::ValueRange loopIndices, mlir::Value acc,
+                                bool reassociate = false);
+
+  /// Cached values must dominate their uses: enter a scope for every
+  /// region (loop body, branch) the template opens.
+  void pushScope() { scopes.emplace_back(); }
+  void popScope() { scopes.pop_back(); }
+
+  mlir::Value index(int64_t v);
+  mlir::SmallVector<mlir::Value> delinearize(mlir::Value flat,
+                                             llvm::ArrayRef<int64_t> shape);
+
+  /// Vectorized loads: while lane mode is on, a kernel-argument load in the
+  /// current scope whose last index is `laneIndices[lane]` is served from
+  /// one vector load of `width` contiguous elements. Lanes are emitted in
+  /// order, lane 0 first, all in the scope where lane mode was set.
+  void setLanes(mlir::ValueRange laneIndices, unsigned lane) {
+    if (laneLast.empty() || laneLast.front() != laneIndices.front()) {
+      vectorLoads.clear();
+      laneScope = scopes.size();
+    }
+    laneLast.assign(laneIndices.begin(), laneIndices.end());
+    currentLane = lane;
+  }
+  void clearLanes() {
+    laneLast.clear();
+    vectorLoads.clear();
+  }
+
+private:
+  mlir::Value emitUncached(mlir::Value tensor, mlir::ValueRange indices);
+  mlir::Value load(unsigned argument, mlir::ValueRange indices);
+  mlir::Value emitGeneric(mlir::linalg::GenericOp op,
+                          mlir::ValueRange loopIndices, mlir::Value acc,
+                          bool reassociate);
+  void mapCapture(mlir::Operation *generic, mlir::Value operand,
+                  mlir::IRMapping &mapping);
+  mlir::Value emitSerialReduction(mlir::linalg::GenericOp op,
+                                  mlir::ValueRange outIndices);
+  mlir::Value applyMap(mlir::AffineExpr expr, mlir::ValueRange dims);
+  mlir::SmallVector<mlir::Value> applyMap(mlir::AffineMap map,
+                                          mlir::ValueRange dims);
+
+  using Key = std::vector<const void *>;
+  Key key(mlir::Value tensor, mlir::ValueRange indices);
+  mlir::Value lookup(const Key &k);
+
+  mlir::OpBuilder &b;
+  mlir::Location location;
+  mlir::func::FuncOp kernel;
+  mlir::SmallVector<mlir::Value> memrefs;
+  std::vector<std::map<Key, mlir::Value>> scopes;
+  llvm::DenseMap<mlir::Operation *, mlir::Value> reductionValues;
+  std::map<int64_t, mlir::Value> indexConstants;
+  mlir::Block *entryBlock;
+
+  mlir::SmallVector<mlir::Value> laneLast;
+  unsigned currentLane = 0;
+  size_t laneScope = 0;
+  std::map<Key, mlir::Value> vectorLoads;
+};
+
+} // namespace tgc
+
+#endif // TGC_COMPILER_KERNELEMITTER_H

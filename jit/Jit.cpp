@@ -1,0 +1,407 @@
+//===- Jit.cpp - compile tg models to loaded modules, with caches ---------===//
+
+#include "jit/Jit.h"
+
+#include "compiler/targets/Targets.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <unistd.h>
+
+using namespace mlir;
+using namespace tgc;
+using namespace tgc::jit;
+
+namespace {
+
+/// Takes ownership of a runtime C status.
+Status fromC(tgc_status_t status) {
+  if (!status)
+    return Status::ok();
+  Status result(tgc_status_code(status), tgc_status_message(status));
+  tgc_status_free(status);
+  return result;
+}
+
+/// Diagnostics end with a newline; messages do not.
+std::string trimmed(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+    text.pop_back();
+  return text;
+}
+
+/// The target a device runs: "host", or the GPU's arch without feature
+/// suffixes ("gfx90a:sramecc+:xnack-" -> "gfx90a").
+std::string targetFor(const tgc_device_info_t &info) {
+  if (info.kind == TGC_DEVICE_HOST)
+    return "host";
+  std::string arch = info.arch;
+  return arch.substr(0, arch.find(':'));
+}
+
+bool compilerSupports(const std::string &target) {
+  return target == "host" || TargetSpec::fromChip(target).has_value();
+}
+
+/// "auto": the first CUDA GPU tgc can compile for, else the first such AMD
+/// GPU, else the host. The runtime's own "auto" needs a bundle to choose
+/// by; the JIT has none yet, it makes one for the device it picks.
+Status pickDevice(std::string &spec) {
+  tgc_device_list_t *list = nullptr;
+  TGC_RETURN_IF_ERROR(fromC(tgc_device_list_create(&list)));
+  std::string chosen;
+  for (tgc_device_kind_t kind :
+       {TGC_DEVICE_CUDA, TGC_DEVICE_HIP, TGC_DEVICE_HOST}) {
+    for (size_t i = 0; chosen.empty() && i < tgc_device_list_count(list); ++i) {
+      tgc_device_info_t info;
+      if (tgc_status_t status = tgc_device_list_get(list, i, &info)) {
+        tgc_status_free(status);
+        continue;
+      }
+      if (info.kind == kind && compilerSupports(targetFor(info)))
+        chosen = info.id;
+    }
+  }
+  tgc_device_list_destroy(list);
+  spec = chosen.empty() ? "host" : chosen;
+  return Status::ok();
+}
+
+tgc_jit_cache_result_t toCacheResult(CompileCache::Outcome outcome) {
+  switch (outcome) {
+  case CompileCache::Outcome::Hit:
+    return TGC_JIT_CACHE_DISK_HIT;
+  case CompileCache::Outcome::Compiled:
+    return TGC_JIT_CACHE_MISS;
+  case CompileCache::Outcome::Uncached:
+    return TGC_JIT_CACHE_UNAVAILABLE;
+  case CompileCache::Outcome::Disabled:
+    return TGC_JIT_CACHE_DISABLED;
+  }
+  return TGC_JIT_CACHE_DISABLED;
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// LoadedModule
+//===----------------------------------------------------------------------===//
+
+LoadedModule::~LoadedModule() {
+  tgc_session_destroy(session_);
+  tgc_module_destroy(module_);
+}
+
+Status LoadedModule::call(const char *function, const tgc_tensor_view_t *inputs,
+                          size_t inputCount, const tgc_tensor_view_t *outputs,
+                          size_t outputCount) {
+  size_t index = 0;
+  TGC_RETURN_IF_ERROR(
+      fromC(tgc_module_find_function(module_, function, &index)));
+  std::lock_guard<std::mutex> lock(callMutex_);
+  if (!session_)
+    TGC_RETURN_IF_ERROR(fromC(tgc_session_create(module_, &session_)));
+  return fromC(tgc_session_call(session_, index, inputs, inputCount, outputs,
+                                outputCount));
+}
+
+//===----------------------------------------------------------------------===//
+// Jit
+//===----------------------------------------------------------------------===//
+
+Status Jit::create(JitConfig config, std::unique_ptr<Jit> &out) {
+  std::unique_ptr<Jit> jit(new Jit());
+  if (config.optLevel > 3)
+    return Status::invalidArgument("optimization level " +
+                                   std::to_string(config.optLevel) +
+                                   " is out of range (0 to 3)");
+  std::string spec = config.device.empty() ? "auto" : config.device;
+  if (spec == "auto")
+    TGC_RETURN_IF_ERROR(pickDevice(spec));
+  TGC_RETURN_IF_ERROR(
+      fromC(tgc_device_open(spec.c_str(), nullptr, &jit->device_)));
+  tgc_device_info_t info;
+  tgc_device_info(jit->device_, &info);
+
+  CompileOptions &options = jit->compileOptions_;
+  options.targets = config.targets.empty()
+                        ? std::vector<std::string>{targetFor(info)}
+                        : config.targets;
+  options.optLevel = config.optLevel;
+  options.hostCpu = config.hostCpu;
+  {
+    MLIRContext context(MLIRContext::Threading::DISABLED);
+    std::string message;
+    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diagnostic) {
+      message += diagnostic.str();
+      return success();
+    });
+    if (failed(validateTargets(options.targets, UnknownLoc::get(&context))))
+      return Status::invalidArgument(message);
+  }
+
+  jit->cacheOptions_ = CompileCacheOptions::fromEnvironment(config.cacheRoot);
+  if (config.disableCache)
+    jit->cacheOptions_.enabled = false;
+  if (config.cacheMaxBytes) {
+    jit->cacheOptions_.maxBytes = config.cacheMaxBytes;
+    jit->cacheOptions_.maxBytesSource = "option";
+  }
+  if (config.warn) {
+    // One warning per JIT for an unusable directory, however many models it
+    // then compiles without the cache. (Without a callback DiskCache prints
+    // once per process.)
+    auto warned = std::make_shared<std::atomic<bool>>(false);
+    jit->cacheOptions_.warn = [warn = config.warn,
+                               warned](const std::string &message) {
+      if (!warned->exchange(true))
+        warn(message + "; continuing without it");
+    };
+  }
+  jit->cache_ = std::make_unique<CompileCache>(jit->cacheOptions_);
+  if (!config.cacheRoot.empty())
+    jit->kernelCacheDirectory_ = config.cacheRoot + "/kernels";
+
+  registerCompilerDialects(jit->registry_);
+  jit->threadPool_ = std::make_unique<llvm::DefaultThreadPool>();
+  jit->config_ = std::move(config);
+  out = std::move(jit);
+  return Status::ok();
+}
+
+Jit::~Jit() { tgc_device_destroy(device_); }
+
+void Jit::warn(const std::string &message) {
+  if (config_.warn) {
+    config_.warn(message);
+    return;
+  }
+  std::fprintf(stderr, "tgc: warning: %s\n", message.c_str());
+}
+
+Status Jit::load(const std::vector<uint8_t> &bundle, const std::string &name,
+                 std::shared_ptr<LoadedModule> &out) {
+  tgc_bundle_t *opened = nullptr;
+  TGC_RETURN_IF_ERROR(fromC(tgc_bundle_open_memory(bundle.data(), bundle.size(),
+                                                   name.c_str(), &opened)));
+  tgc_module_options_t options = {};
+  options.kernel_cache_dir =
+      kernelCacheDirectory_.empty() ? nullptr : kernelCacheDirectory_.c_str();
+  tgc_module_t *module = nullptr;
+  Status status = fromC(tgc_module_load(device_, opened, &options, &module));
+  tgc_bundle_destroy(opened); // the module keeps what it needs
+  if (!status.isOk())
+    return status;
+  out = std::make_shared<LoadedModule>(module);
+  return Status::ok();
+}
+
+/// A parsed model and what keeps it alive: its context and the diagnostic
+/// handler that turns errors into the status text.
+struct Jit::ParsedSource {
+  ParsedSource(const DialectRegistry &registry,
+               llvm::ThreadPoolInterface &threadPool)
+      : context(registry, MLIRContext::Threading::DISABLED),
+        diagnosticStream(diagnostics),
+        handler(sourceMgr, &context, diagnosticStream) {
+    context.setThreadPool(threadPool);
+  }
+
+  MLIRContext context;
+  llvm::SourceMgr sourceMgr;
+  /// The whole text the command line would print: location, message, the
+  /// source line with a caret, and notes.
+  std::string diagnostics;
+  llvm::raw_string_ostream diagnosticStream;
+  SourceMgrDiagnosticHandler handler;
+  OwningOpRef<ModuleOp> module;
+};
+
+Status Jit::parse(llvm::StringRef source, const std::string &name,
+                  std::unique_ptr<ParsedSource> &out) {
+  auto parsed = std::make_unique<ParsedSource>(registry_, *threadPool_);
+  // A copy: MLIR's lexer relies on the NUL that MemoryBuffer puts after
+  // the text, and the C API accepts text that has none.
+  parsed->sourceMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(source, name), llvm::SMLoc());
+  parsed->module = parseSourceFile<ModuleOp>(parsed->sourceMgr,
+                                             ParserConfig(&parsed->context));
+  if (!parsed->module)
+    return Status::invalidArgument(parsed->diagnostics.empty()
+                                       ? "'" + name +
+                                             "' is not a valid MLIR module"
+                                       : trimmed(parsed->diagnostics));
+  out = std::move(parsed);
+  return Status::ok();
+}
+
+Status Jit::obtain(llvm::StringRef source, const std::string &name,
+                   std::string &keyText, std::unique_ptr<ParsedSource> &parsed,
+                   std::shared_ptr<LoadedModule> &out,
+                   tgc_jit_cache_result_t &cache) {
+  if (!parsed) {
+    // The alias named the key: the bundle is usually there.
+    std::vector<uint8_t> bundle;
+    if (cache_->lookup(keyText, bundle)) {
+      Status loaded = load(bundle, name, out);
+      if (loaded.isOk()) {
+        cache = TGC_JIT_CACHE_DISK_HIT;
+        return loaded;
+      }
+      if (loaded.code() != TGC_STATUS_DATA_LOSS)
+        return loaded;
+      // Passed its checksum but is not a valid bundle: it was stored
+      // broken. Replace it rather than failing on every start.
+      ::unlink(cache_->entryPath(keyText).c_str());
+    }
+    // Evicted or broken since: compile after all.
+    TGC_RETURN_IF_ERROR(parse(source, name, parsed));
+    keyText =
+        CompileCacheKey::forModule(*parsed->module, compileOptions_).text();
+  }
+
+  std::vector<std::string> skipped;
+  auto compile = [&](std::vector<uint8_t> &bundle) -> Status {
+    parsed->diagnostics.clear();
+    CompileResult result;
+    if (failed(tgc::compile(*parsed->module, compileOptions_, result)))
+      return Status::invalidArgument(parsed->diagnostics.empty()
+                                         ? "compiling '" + name + "' failed"
+                                         : trimmed(parsed->diagnostics));
+    skipped = std::move(result.skipped);
+    bundle = std::move(result.bytes);
+    return Status::ok();
+  };
+  std::vector<uint8_t> bundle;
+  CompileCache::Outcome outcome;
+  TGC_RETURN_IF_ERROR(cache_->getOrCompile(keyText, compile, bundle, &outcome));
+  cache = toCacheResult(outcome);
+  for (const std::string &step : skipped)
+    warn("skipped " + step);
+  if (!parsed->diagnostics.empty() && outcome != CompileCache::Outcome::Hit)
+    warn(trimmed(parsed->diagnostics)); // warnings of a successful compile
+  Status loaded = load(bundle, name, out);
+  if (loaded.isOk() || outcome != CompileCache::Outcome::Hit ||
+      loaded.code() != TGC_STATUS_DATA_LOSS)
+    return loaded;
+  ::unlink(cache_->entryPath(keyText).c_str());
+  TGC_RETURN_IF_ERROR(cache_->getOrCompile(keyText, compile, bundle, &outcome));
+  cache = toCacheResult(outcome);
+  return load(bundle, name, out);
+}
+
+void Jit::forgetUnloaded() {
+  // Amortized: sweep when the map has doubled since the last sweep, so an
+  // application compiling many models does not accumulate dead entries.
+  if (loaded_.size() < 2 * loadedAfterSweep_ + 16)
+    return;
+  for (auto it = loaded_.begin(); it != loaded_.end();)
+    it = it->second.expired() ? loaded_.erase(it) : std::next(it);
+  for (auto it = sourceKeys_.begin(); it != sourceKeys_.end();)
+    it = loaded_.count(it->second) ? std::next(it) : sourceKeys_.erase(it);
+  loadedAfterSweep_ = loaded_.size();
+}
+
+Status Jit::compile(llvm::StringRef source, const std::string &name,
+                    std::shared_ptr<LoadedModule> &out, CompileInfo &info) {
+  auto start = std::chrono::steady_clock::now();
+  auto finish = [&](Status status) {
+    info.milliseconds = std::chrono::duration<double, std::milli>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
+    return status;
+  };
+  auto reuse = [&](const std::string &digest) {
+    auto it = loaded_.find(digest);
+    if (it == loaded_.end())
+      return false;
+    out = it->second.lock();
+    if (!out)
+      return false;
+    info.cache = TGC_JIT_CACHE_MEMORY_HIT;
+    info.key = digest;
+    return true;
+  };
+
+  // Fast path: this exact text was compiled before and is still loaded.
+  std::string textDigest = digestOf(source);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto known = sourceKeys_.find(textDigest);
+    if (known != sourceKeys_.end() && reuse(known->second))
+      return finish(Status::ok());
+  }
+
+  // The key: from the alias entry of this exact text if there is one, else
+  // by parsing the model.
+  CompileCacheKey settings = CompileCacheKey::forSettings(compileOptions_);
+  std::string aliasText = settings.aliasText(textDigest, source.size());
+  std::unique_ptr<ParsedSource> parsed;
+  std::string keyText;
+  std::vector<uint8_t> alias;
+  bool aliased = cache_->lookup(aliasText, alias);
+  if (aliased) {
+    keyText.assign(alias.begin(), alias.end());
+  } else {
+    TGC_RETURN_IF_ERROR(finish(parse(source, name, parsed)));
+    keyText =
+        CompileCacheKey::forModule(*parsed->module, compileOptions_).text();
+  }
+  std::string digest = digestOf(keyText);
+  info.key = digest;
+
+  std::promise<Result> promise;
+  std::shared_future<Result> pending;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (reuse(digest)) {
+      sourceKeys_[textDigest] = digest;
+      return finish(Status::ok());
+    }
+    auto it = inFlight_.find(digest);
+    if (it != inFlight_.end())
+      pending = it->second;
+    else
+      inFlight_[digest] = promise.get_future().share();
+  }
+  if (pending.valid()) {
+    // Another thread is compiling this key: share its result.
+    const Result &result = pending.get();
+    if (!result.status.isOk())
+      return finish(result.status);
+    out = result.module;
+    info.cache = TGC_JIT_CACHE_MEMORY_HIT;
+    std::lock_guard<std::mutex> lock(mutex_);
+    sourceKeys_[textDigest] = digest;
+    return finish(Status::ok());
+  }
+
+  Result result;
+  std::string finalKeyText = keyText;
+  result.status =
+      obtain(source, name, finalKeyText, parsed, result.module, info.cache);
+  if (result.status.isOk() && (!aliased || finalKeyText != keyText))
+    cache_->store(aliasText, std::vector<uint8_t>(finalKeyText.begin(),
+                                                  finalKeyText.end()));
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (result.status.isOk()) {
+      loaded_[digest] = result.module;
+      sourceKeys_[textDigest] = digest;
+      forgetUnloaded();
+    }
+    inFlight_.erase(digest);
+  }
+  promise.set_value(result);
+  out = result.module;
+  return finish(result.status);
+}
