@@ -7,7 +7,7 @@
 
 namespace tgc::hal::detail {
 
-const char *codeFormatName(CodeFormat format) {
+const char *describeCodeFormat(CodeFormat format) {
   switch (format) {
   case CodeFormat::Ptx:
     return "PTX";
@@ -17,6 +17,8 @@ const char *codeFormatName(CodeFormat format) {
     return "HSACO";
   case CodeFormat::HostSharedLibrary:
     return "host shared library";
+  case CodeFormat::HostDylib:
+    return "host dylib";
   }
   return "unknown code format";
 }

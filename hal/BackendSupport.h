@@ -19,7 +19,7 @@
 namespace tgc::hal::detail {
 
 /// "PTX", "cubin", "HSACO", "host shared library".
-const char *codeFormatName(CodeFormat format);
+const char *describeCodeFormat(CodeFormat format);
 
 /// Checks that [offset, offset + size) lies inside `buffer`, so that a bad
 /// copy is an error message instead of a corrupted heap or a device fault.

@@ -618,11 +618,11 @@ Status CudaDevice::loadProgram(CodeFormat format, const void *bytes,
                                size_t size, std::unique_ptr<Program> &out) {
   if (format != CodeFormat::Ptx && format != CodeFormat::Cubin)
     return Status::error(context_->label + ": cannot load " +
-                         codeFormatName(format) +
+                         describeCodeFormat(format) +
                          " code objects (a CUDA device loads PTX and cubin)");
   if (!bytes || size == 0)
     return Status::error(context_->label + ": loadProgram: empty " +
-                         codeFormatName(format));
+                         describeCodeFormat(format));
   TGC_CU_ENTER(*context_);
   AlignedCodeCopy image(bytes, size);
   JitErrorLog log;

@@ -11,6 +11,8 @@
 #ifndef TGC_DRIVER_IFACE_DEVICE_H
 #define TGC_DRIVER_IFACE_DEVICE_H
 
+#include "format/CodeFormat.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -40,6 +42,9 @@ private:
 
 enum class DeviceKind { Host, Cuda, Hip };
 
+/// Programs load from the code objects the compiler writes into bundles.
+using ::tgc::CodeFormat;
+
 struct DeviceInfo {
   DeviceKind kind;
   int ordinal = 0;          // cuda:N / hip:N; 0 for the host
@@ -52,10 +57,6 @@ struct DeviceInfo {
   uint64_t maxSharedMemoryPerBlock = 0;
   std::string driverVersion; // e.g. "12080" for CUDA 12.8; "" for the host
 };
-
-/// Code object formats a program can be loaded from (mirrors the bundle's
-/// CodeFormat).
-enum class CodeFormat { Ptx, Cubin, Hsaco, HostSharedLibrary };
 
 /// Device memory. Owned by the caller; freed by Device::free.
 struct Buffer {

@@ -571,7 +571,7 @@ public:
                      std::unique_ptr<Program> &out) override {
     if (format != CodeFormat::Hsaco)
       return Status::error(state_->label + ": cannot load " +
-                           codeFormatName(format) +
+                           describeCodeFormat(format) +
                            " code objects (a HIP device loads HSACO)");
     if (!bytes || size == 0)
       return Status::error(state_->label + ": loadProgram: empty HSACO");

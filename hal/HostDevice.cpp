@@ -622,9 +622,9 @@ private:
 
 Status HostDevice::loadProgram(CodeFormat format, const void *bytes,
                                size_t size, std::unique_ptr<Program> &out) {
-  if (format != CodeFormat::HostSharedLibrary)
+  if (!isHostFormat(format))
     return Status::error(info_.name + ": cannot load " +
-                         codeFormatName(format) +
+                         describeCodeFormat(format) +
                          " code objects (the host device loads host shared "
                          "libraries only)");
   if (!bytes || !looksLikeSharedLibrary(bytes, size))

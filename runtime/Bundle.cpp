@@ -109,34 +109,6 @@ const char *tgc::rt::bufferKindName(BufferKind kind) {
   return "?";
 }
 
-const char *tgc::rt::targetKindName(TargetKind kind) {
-  switch (kind) {
-  case TargetKind::Host:
-    return "host";
-  case TargetKind::Cuda:
-    return "cuda";
-  case TargetKind::Hip:
-    return "hip";
-  }
-  return "?";
-}
-
-const char *tgc::rt::codeFormatName(CodeFormat format) {
-  switch (format) {
-  case CodeFormat::Ptx:
-    return "ptx";
-  case CodeFormat::Cubin:
-    return "cubin";
-  case CodeFormat::Hsaco:
-    return "hsaco";
-  case CodeFormat::HostSharedLibrary:
-    return "host_elf_so";
-  case CodeFormat::HostDylib:
-    return "host_macho_dylib";
-  }
-  return "?";
-}
-
 std::string CodeObjectDesc::str() const {
   return std::string(codeFormatName(format)) + " " + arch;
 }
@@ -255,30 +227,16 @@ private:
     return Status::ok();
   }
 
-  static bool formatFitsTarget(fb::CodeFormat format, fb::TargetKind target) {
-    switch (format) {
-    case fb::CodeFormat::ptx:
-    case fb::CodeFormat::cubin:
-      return target == fb::TargetKind::cuda;
-    case fb::CodeFormat::hsaco:
-      return target == fb::TargetKind::hip;
-    case fb::CodeFormat::host_elf_so:
-    case fb::CodeFormat::host_macho_dylib:
-      return target == fb::TargetKind::host;
-    }
-    return false;
-  }
-
   Status decodeCodeObjects(const fb::Module &module) {
     size_t numKernels = out_.kernels.size();
     for (size_t i = 0; i < count(module.code_objects()); ++i) {
       const fb::CodeObject *code = module.code_objects()->Get(i);
       std::string where = "code object " + std::to_string(i);
       auto target = uint8_t(code->target()), format = uint8_t(code->format());
-      if (target > uint8_t(fb::TargetKind::hip))
+      if (target > kMaxTargetKind)
         return Status::dataLoss(where + " has unknown target " +
                                 std::to_string(target));
-      if (format > uint8_t(fb::CodeFormat::host_macho_dylib))
+      if (format > kMaxCodeFormat)
         return Status::dataLoss(where + " has unknown format " +
                                 std::to_string(format));
       CodeObjectDesc desc;
@@ -287,7 +245,7 @@ private:
       desc.arch = str(code->arch());
       desc.cpu = str(code->cpu());
       where += " (" + desc.str() + ")";
-      if (!formatFitsTarget(code->format(), code->target()))
+      if (targetKindOf(desc.format) != desc.target)
         return Status::dataLoss(
             where + ": format " + codeFormatName(desc.format) +
             " does not run on target " + targetKindName(desc.target));

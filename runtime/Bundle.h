@@ -15,6 +15,7 @@
 #define TGC_RUNTIME_BUNDLE_H
 
 #include "format/BundleContainer.h"
+#include "format/CodeFormat.h"
 #include "support/Status.h"
 
 #include <cstdint>
@@ -107,17 +108,6 @@ struct KernelDesc {
   std::string name;
   uint32_t numBindings;
 };
-
-enum class TargetKind : uint8_t { Host = 0, Cuda = 1, Hip = 2 };
-enum class CodeFormat : uint8_t {
-  Ptx = 0,
-  Cubin = 1,
-  Hsaco = 2,
-  HostSharedLibrary = 3, // ELF
-  HostDylib = 4,         // Mach-O
-};
-const char *targetKindName(TargetKind kind);
-const char *codeFormatName(CodeFormat format);
 
 struct LaunchDesc {
   std::string symbol;

@@ -15,21 +15,6 @@ using namespace tgc::rt;
 #error "TGC_VERSION must be defined by the build"
 #endif
 
-static hal::CodeFormat toHal(CodeFormat format) {
-  switch (format) {
-  case CodeFormat::Ptx:
-    return hal::CodeFormat::Ptx;
-  case CodeFormat::Cubin:
-    return hal::CodeFormat::Cubin;
-  case CodeFormat::Hsaco:
-    return hal::CodeFormat::Hsaco;
-  case CodeFormat::HostSharedLibrary:
-  case CodeFormat::HostDylib:
-    return hal::CodeFormat::HostSharedLibrary;
-  }
-  return hal::CodeFormat::HostSharedLibrary;
-}
-
 //===----------------------------------------------------------------------===//
 // Module
 //===----------------------------------------------------------------------===//
@@ -98,14 +83,14 @@ Status Module::loadCode(const Bundle &bundle,
           " compiled by the CUDA driver for " + info.arch +
           " (kernel cache: " + KernelCache::outcomeName(outcome) + ")";
       TGC_RETURN_IF_ERROR(fromHal(
-          device_->loadProgram(hal::CodeFormat::Cubin, cubin.data(),
+          device_->loadProgram(CodeFormat::Cubin, cubin.data(),
                                cubin.size(), program_),
           "loading " + where));
     } else {
       // Backends without compilePtx still load PTX directly (the driver
       // JIT-compiles it, uncached by tgc); report both if that fails too.
       hal::Status loaded = device_->loadProgram(
-          hal::CodeFormat::Ptx, bytes.data(), ptxSize, program_);
+          CodeFormat::Ptx, bytes.data(), ptxSize, program_);
       if (!loaded.ok())
         return fromHal(loaded, "loading " + where + " (after " +
                                            compiled.message() + ")");
@@ -114,7 +99,7 @@ Status Module::loadCode(const Bundle &bundle,
     }
   } else {
     TGC_RETURN_IF_ERROR(
-        fromHal(device_->loadProgram(toHal(code.format), bytes.data(),
+        fromHal(device_->loadProgram(code.format, bytes.data(),
                                              bytes.size(), program_),
                         "loading " + where));
   }
