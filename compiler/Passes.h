@@ -4,6 +4,7 @@
 #define TGC_COMPILER_PASSES_H
 
 #include "ir/TgDialect.h"
+#include "ir/TgcDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

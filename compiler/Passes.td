@@ -46,7 +46,8 @@ def TgcFormDispatches : Pass<"tgc-form-dispatches", "::mlir::ModuleOp"> {
     of a matmul.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
-                           "::mlir::tensor::TensorDialect"];
+                           "::mlir::tensor::TensorDialect",
+                           "::tgc::TgcDialect"];
 }
 
 
@@ -60,6 +61,7 @@ def TgcGenerateGpuKernels : Pass<"tgc-generate-gpu-kernels", "::mlir::ModuleOp">
     on each kernel function.
   }];
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
+                           "::tgc::TgcDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::vector::VectorDialect"];
 }
@@ -72,7 +74,8 @@ def TgcGenerateHostKernels : Pass<"tgc-generate-host-kernels", "::mlir::ModuleOp
     records `tgc.host_workgroups` on each kernel function.
   }];
   let dependentDialects = ["::mlir::scf::SCFDialect",
-                           "::mlir::memref::MemRefDialect"];
+                           "::mlir::memref::MemRefDialect",
+                           "::tgc::TgcDialect"];
 }
 
 #endif // TGC_COMPILER_PASSES_TD

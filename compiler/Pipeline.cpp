@@ -34,7 +34,7 @@ std::string tgc::producerString() {
 }
 
 void tgc::registerCompilerDialects(DialectRegistry &registry) {
-  registry.insert<tg::TgDialect, func::FuncDialect, arith::ArithDialect,
+  registry.insert<tg::TgDialect, tgc::TgcDialect, func::FuncDialect, arith::ArithDialect,
                   math::MathDialect, linalg::LinalgDialect,
                   tensor::TensorDialect, scf::SCFDialect,
                   memref::MemRefDialect, vector::VectorDialect,
@@ -268,7 +268,8 @@ private:
       llvm::errs() << "tgc: lowering for " << name << "\n";
     TimingScope scope = nestTiming("lower " + name);
     if (target.kind == TargetKind::Host) {
-      auto hostModule = findNested<ModuleOp>("tgc_host_kernels");
+      auto hostModule =
+          findNested<ModuleOp>(tgc::TgcDialect::kHostKernelModuleName);
       if (!hostModule)
         return module.emitError("no host kernels were generated");
       w.lowered = cloneIntoModule(hostModule);
@@ -282,7 +283,8 @@ private:
       w.cpu = resolved->cpu;
       name = w.triple;
     } else {
-      auto gpuModule = findNested<gpu::GPUModuleOp>("tgc_gpu_kernels");
+      auto gpuModule =
+          findNested<gpu::GPUModuleOp>(tgc::TgcDialect::kGpuKernelModuleName);
       if (!gpuModule)
         return module.emitError("no GPU kernels were generated");
       w.lowered = cloneIntoModule(gpuModule);
@@ -393,7 +395,7 @@ private:
   std::vector<tgc::HostKernel> hostKernels() {
     std::vector<tgc::HostKernel> kernels;
     for (auto func : module.getOps<func::FuncOp>())
-      if (func->hasAttr("tgc.kernel"))
+      if (tgc::isKernelFunction(func))
         kernels.push_back({func.getSymName().str(),
                            (func.getSymName() + "_body").str(),
                            func.getNumArguments() + 1});

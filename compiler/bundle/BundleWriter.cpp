@@ -2,6 +2,7 @@
 
 #include "compiler/bundle/BundleWriter.h"
 #include "compiler/transforms/LinalgAnalysis.h"
+#include "ir/TgcDialect.h"
 
 #include "format/BundleContainer.h"
 #include "format/bundle_generated.h"
@@ -298,12 +299,13 @@ FailureOr<std::vector<uint8_t>>
 tgc::writeBundle(ModuleOp module, const std::vector<CodeObjectInput> &code,
                  const std::string &producer) {
   flatbuffers::FlatBufferBuilder fbb;
+  auto *tgc = module.getContext()->getOrLoadDialect<tgc::TgcDialect>();
   // Kernels in module order.
   std::vector<func::FuncOp> kernels;
   std::map<std::string, uint32_t> kernelIndex;
   std::vector<flatbuffers::Offset<fmt::Kernel>> kernelTable;
   for (auto func : module.getOps<func::FuncOp>()) {
-    if (!func->hasAttr("tgc.kernel"))
+    if (!tgc::isKernelFunction(func))
       continue;
     kernelIndex[func.getSymName().str()] = kernels.size();
     kernels.push_back(func);
@@ -316,7 +318,7 @@ tgc::writeBundle(ModuleOp module, const std::vector<CodeObjectInput> &code,
   std::map<const void *, uint32_t> constantIndex;
   std::vector<flatbuffers::Offset<fmt::Function>> functions;
   for (auto func : module.getOps<func::FuncOp>()) {
-    if (func->hasAttr("tgc.kernel") || func.isExternal() || func.isPrivate())
+    if (tgc::isKernelFunction(func) || func.isExternal() || func.isPrivate())
       continue;
     ScheduleBuilder builder(fbb, kernelIndex, constants, constantTable,
                             constantIndex);
@@ -351,15 +353,15 @@ tgc::writeBundle(ModuleOp module, const std::vector<CodeObjectInput> &code,
     for (auto [i, kernel] : llvm::enumerate(kernels)) {
       SmallVector<int64_t> grid64, block64;
       if (host) {
-        auto wg = kernel->getAttrOfType<IntegerAttr>("tgc.host_workgroups");
+        IntegerAttr wg = tgc->getHostWorkgroupsAttrHelper().getAttr(kernel);
         if (!wg)
           return kernel.emitError("kernel has no host workgroup count"),
                  failure();
         grid64 = {wg.getInt(), 1, 1};
         block64 = {1, 1, 1};
       } else {
-        auto g = kernel->getAttrOfType<DenseI64ArrayAttr>("tgc.gpu_grid");
-        auto b = kernel->getAttrOfType<DenseI64ArrayAttr>("tgc.gpu_block");
+        DenseI64ArrayAttr g = tgc->getGpuGridAttrHelper().getAttr(kernel);
+        DenseI64ArrayAttr b = tgc->getGpuBlockAttrHelper().getAttr(kernel);
         if (!g || !b)
           return kernel.emitError("kernel has no GPU launch shape"), failure();
         grid64.assign(g.asArrayRef().begin(), g.asArrayRef().end());

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/targets/TargetUtils.h"
+#include "ir/TgcDialect.h"
 
 #include "mlir/Conversion/LLVMCommon/Pattern.h"
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
@@ -214,7 +215,8 @@ struct SinhFromExpm1 : OpRewritePattern<math::SinhOp> {
 /// practice. The rewritten op is marked so that this applies once, before
 /// the approximation (higher benefit).
 template <typename OpTy> struct NaNSafeExp : OpRewritePattern<OpTy> {
-  static constexpr StringLiteral kMarker = "tgc.nan_free";
+  static constexpr StringLiteral kMarker =
+      tgc::TgcDialect::NanFreeAttrHelper::getNameStr();
   NaNSafeExp(MLIRContext *context)
       : OpRewritePattern<OpTy>(context, /*benefit=*/10) {}
   LogicalResult matchAndRewrite(OpTy op,

@@ -114,21 +114,7 @@ bool isHeavy(Operation *op) {
   return isa<linalg::GenericOp>(op) && !isInlinable(op);
 }
 
-enum class Kind { Elementwise, Row, Matmul, Generic };
-
-StringRef kindName(Kind kind) {
-  switch (kind) {
-  case Kind::Elementwise:
-    return "elementwise";
-  case Kind::Row:
-    return "row";
-  case Kind::Matmul:
-    return "matmul";
-  case Kind::Generic:
-    return "generic";
-  }
-  return "";
-}
+using Kind = tgc::KernelKind;
 
 struct Region {
   Operation *root;
@@ -421,13 +407,13 @@ private:
   }
 
   void formRegion(Operation *root) {
-    regions.push_back(Region{root, Kind::Elementwise, {}, {}, {}});
+    regions.push_back(Region{root, Kind::elementwise, {}, {}, {}});
     Region &region = regions.back();
     region.heavy.insert(root);
     owner[root] = regions.size() - 1;
 
     if (isContraction(root)) {
-      region.kind = Kind::Matmul;
+      region.kind = Kind::matmul;
       return;
     }
     if (isInlinable(root)) {
@@ -435,11 +421,11 @@ private:
         return;
     } else if (isReduction(root) &&
                readsRowsContiguously(cast<linalg::GenericOp>(root))) {
-      region.kind = Kind::Row;
+      region.kind = Kind::row;
       loopShapes(cast<linalg::GenericOp>(root), region.rowShape,
                  region.reducedShape);
     } else {
-      region.kind = Kind::Generic;
+      region.kind = Kind::generic;
       return;
     }
     absorbReductions(region);
@@ -457,7 +443,7 @@ private:
       collectHeavyUsers(def, users);
       if (users.size() != 1 || users[0] != region.root)
         continue;
-      region.kind = Kind::Matmul;
+      region.kind = Kind::matmul;
       region.heavy.insert(def);
       owner[def] = regions.size() - 1;
       return true;
@@ -476,7 +462,7 @@ private:
         continue;
       SmallVector<int64_t> rows, reduced;
       loopShapes(cast<linalg::GenericOp>(op), rows, reduced);
-      if (region.kind == Kind::Elementwise) {
+      if (region.kind == Kind::elementwise) {
         // The root must cover whole rows: its shape is rows or rows+reduced.
         auto rootShape =
             cast<RankedTensorType>(region.root->getResult(0).getType())
@@ -498,15 +484,15 @@ private:
       // Tentatively absorb and check every read happens at the row.
       Kind previousKind = region.kind;
       region.heavy.insert(op);
-      if (region.kind == Kind::Elementwise) {
-        region.kind = Kind::Row;
+      if (region.kind == Kind::elementwise) {
+        region.kind = Kind::row;
         region.rowShape = rows;
         region.reducedShape = reduced;
       }
       if (!rowAccessesValid(region)) {
         region.heavy.remove(op);
         region.kind = previousKind;
-        if (previousKind == Kind::Elementwise) {
+        if (previousKind == Kind::elementwise) {
           region.rowShape.clear();
           region.reducedShape.clear();
         }
@@ -593,12 +579,14 @@ private:
     auto kernel = func::FuncOp::create(builder, region.root->getLoc(), name,
                                        type);
     kernel.setPrivate();
-    kernel->setAttr("tgc.kernel", builder.getStringAttr(kindName(region.kind)));
-    if (region.kind == Kind::Row) {
-      kernel->setAttr("tgc.row_shape",
-                      builder.getDenseI64ArrayAttr(region.rowShape));
-      kernel->setAttr("tgc.reduced_shape",
-                      builder.getDenseI64ArrayAttr(region.reducedShape));
+    auto *tgc = func.getContext()->getLoadedDialect<TgcDialect>();
+    tgc->getKernelAttrHelper().setAttr(
+        kernel, KernelKindAttr::get(func.getContext(), region.kind));
+    if (region.kind == Kind::row) {
+      tgc->getRowShapeAttrHelper().setAttr(
+          kernel, builder.getDenseI64ArrayAttr(region.rowShape));
+      tgc->getReducedShapeAttrHelper().setAttr(
+          kernel, builder.getDenseI64ArrayAttr(region.reducedShape));
     }
     Block *entry = kernel.addEntryBlock();
     IRMapping mapping;
@@ -628,7 +616,7 @@ struct TgcFormDispatches
     ModuleOp module = getOperation();
     SmallVector<func::FuncOp> entries;
     for (auto func : module.getOps<func::FuncOp>())
-      if (!func->hasAttr("tgc.kernel") && !func.isExternal())
+      if (!isKernelFunction(func) && !func.isExternal())
         entries.push_back(func);
     for (func::FuncOp func : entries) {
       if (failed(prepare(func))) {

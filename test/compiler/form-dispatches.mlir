@@ -3,7 +3,7 @@
 
 // Softmax over the last axis: one row kernel.
 // CHECK-LABEL: func.func private @softmax_kernel0
-// CHECK-SAME: tgc.kernel = "row"
+// CHECK-SAME: tgc.kernel = #tgc.kernel_kind<row>
 // CHECK-SAME: tgc.reduced_shape = array<i64: 128>, tgc.row_shape = array<i64: 4>
 // CHECK-NOT: @softmax_kernel1
 // CHECK-LABEL: func.func @softmax
@@ -16,7 +16,7 @@ func.func @softmax(%x: tensor<4x128xf32>) -> tensor<4x128xf32> {
 
 // layer_norm with weight and bias: one row kernel.
 // CHECK-LABEL: func.func private @layer_norm_kernel0
-// CHECK-SAME: tgc.kernel = "row"
+// CHECK-SAME: tgc.kernel = #tgc.kernel_kind<row>
 // CHECK-NOT: @layer_norm_kernel1
 // CHECK-LABEL: func.func @layer_norm
 // CHECK-NEXT: call @layer_norm_kernel0(%arg0, %arg1, %arg2)
@@ -27,7 +27,7 @@ func.func @layer_norm(%x: tensor<8x64xf32>, %w: tensor<64xf32>, %b: tensor<64xf3
 
 // matmul + bias + gelu: one matmul kernel with the epilogue.
 // CHECK-LABEL: func.func private @matmul_bias_gelu_kernel0
-// CHECK-SAME: tgc.kernel = "matmul"
+// CHECK-SAME: tgc.kernel = #tgc.kernel_kind<matmul>
 // CHECK: math.erf
 // CHECK-NOT: @matmul_bias_gelu_kernel1
 // CHECK-LABEL: func.func @matmul_bias_gelu
@@ -41,7 +41,7 @@ func.func @matmul_bias_gelu(%a: tensor<8x64xf32>, %b: tensor<64x32xf32>, %bias: 
 
 // A chain of five elementwise ops: one elementwise kernel.
 // CHECK-LABEL: func.func private @chain_kernel0
-// CHECK-SAME: tgc.kernel = "elementwise"
+// CHECK-SAME: tgc.kernel = #tgc.kernel_kind<elementwise>
 // CHECK-NOT: @chain_kernel1
 // CHECK-LABEL: func.func @chain
 // CHECK-NEXT: call @chain_kernel0
@@ -56,7 +56,7 @@ func.func @chain(%x: tensor<64x64xf32>, %y: tensor<64xf32>) -> tensor<64x64xf32>
 
 // A transpose feeding a matmul folds into its indexing map.
 // CHECK-LABEL: func.func private @transposed_operand_kernel0
-// CHECK-SAME: tgc.kernel = "matmul"
+// CHECK-SAME: tgc.kernel = #tgc.kernel_kind<matmul>
 // CHECK-NOT: @transposed_operand_kernel1
 func.func @transposed_operand(%a: tensor<64x8xf32>, %b: tensor<64x32xf32>) -> tensor<8x32xf32> {
   %t = tg.transpose %a permutation = [1, 0] : tensor<64x8xf32> -> tensor<8x64xf32>
@@ -66,7 +66,7 @@ func.func @transposed_operand(%a: tensor<64x8xf32>, %b: tensor<64x32xf32>) -> te
 
 // A column reduction reads rows with a stride: the generic strategy.
 // CHECK-LABEL: func.func private @column_sum_kernel0
-// CHECK-SAME: tgc.kernel = "generic"
+// CHECK-SAME: tgc.kernel = #tgc.kernel_kind<generic>
 func.func @column_sum(%x: tensor<64x32xf32>) -> tensor<32xf32> {
   %0 = tg.reduce_sum %x axes = [0] : tensor<64x32xf32> -> tensor<32xf32>
   return %0 : tensor<32xf32>
@@ -90,9 +90,9 @@ func.func @views(%x: tensor<4x8xf32>) -> (tensor<32xf32>, tensor<4x8xf32>) {
 // A reduction whose value is also returned is materialized by its own
 // kernel; its consumer reads it.
 // CHECK-LABEL: func.func private @shared_reduction_kernel0
-// CHECK-SAME: tgc.kernel = "elementwise"
+// CHECK-SAME: tgc.kernel = #tgc.kernel_kind<elementwise>
 // CHECK-LABEL: func.func private @shared_reduction_kernel1
-// CHECK-SAME: tgc.kernel = "row"
+// CHECK-SAME: tgc.kernel = #tgc.kernel_kind<row>
 // CHECK-NOT: @shared_reduction_kernel2
 func.func @shared_reduction(%x: tensor<4x16xf32>) -> (tensor<4x1xf32>, tensor<4x16xf32>) {
   %m = tg.reduce_max %x axes = [1] keep_dims : tensor<4x16xf32> -> tensor<4x1xf32>
@@ -104,9 +104,9 @@ func.func @shared_reduction(%x: tensor<4x16xf32>) -> (tensor<4x1xf32>, tensor<4x
 // kernels and a matmul prologue that recomputes it per tile: layer_norm
 // before a projection, softmax before P·V.
 // CHECK-LABEL: func.func private @layer_norm_matmul_kernel0
-// CHECK-SAME: tgc.kernel = "matmul"
+// CHECK-SAME: tgc.kernel = #tgc.kernel_kind<matmul>
 // CHECK-LABEL: func.func private @layer_norm_matmul_kernel1
-// CHECK-SAME: tgc.kernel = "row"
+// CHECK-SAME: tgc.kernel = #tgc.kernel_kind<row>
 // CHECK-NOT: @layer_norm_matmul_kernel2
 // CHECK-LABEL: func.func @layer_norm_matmul
 // CHECK-NEXT: %[[N:.*]] = call @layer_norm_matmul_kernel1(%arg0, %arg1, %arg2)
@@ -118,11 +118,11 @@ func.func @layer_norm_matmul(%x: tensor<8x64xf32>, %w: tensor<64xf32>, %b: tenso
 }
 
 // CHECK-LABEL: func.func private @attention_core_kernel0
-// CHECK-SAME: tgc.kernel = "matmul"
+// CHECK-SAME: tgc.kernel = #tgc.kernel_kind<matmul>
 // CHECK-LABEL: func.func private @attention_core_kernel1
-// CHECK-SAME: tgc.kernel = "row"
+// CHECK-SAME: tgc.kernel = #tgc.kernel_kind<row>
 // CHECK-LABEL: func.func private @attention_core_kernel2
-// CHECK-SAME: tgc.kernel = "matmul"
+// CHECK-SAME: tgc.kernel = #tgc.kernel_kind<matmul>
 // CHECK-NOT: @attention_core_kernel3
 // CHECK-LABEL: func.func @attention_core
 // CHECK-NEXT: %[[S:.*]] = call @attention_core_kernel2(%arg0, %arg1)
@@ -140,9 +140,9 @@ func.func @attention_core(%q: tensor<16x32xf32>, %k: tensor<16x32xf32>, %v: tens
 // Reading the reduction at a column, not at its row, the scaled x cannot be
 // a row kernel; it stays inlined in the matmul (no third kernel).
 // CHECK-LABEL: func.func private @column_scaled_matmul_kernel0
-// CHECK-SAME: tgc.kernel = "matmul"
+// CHECK-SAME: tgc.kernel = #tgc.kernel_kind<matmul>
 // CHECK-LABEL: func.func private @column_scaled_matmul_kernel1
-// CHECK-SAME: tgc.kernel = "row"
+// CHECK-SAME: tgc.kernel = #tgc.kernel_kind<row>
 // CHECK-NOT: @column_scaled_matmul_kernel2
 // CHECK-LABEL: func.func @column_scaled_matmul
 // CHECK-NEXT: %[[R:.*]] = call @column_scaled_matmul_kernel1(%arg0)

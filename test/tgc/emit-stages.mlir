@@ -13,7 +13,7 @@
 // TG-NOT: tg.softmax
 // LINALG: linalg.generic
 // LINALG-NOT: tg.
-// HOST-KERNELS: tgc.kernel = "row"
+// HOST-KERNELS: tgc.kernel = #tgc.kernel_kind<row>
 // HOST-KERNELS: module @tgc_host_kernels
 // HOST-KERNELS-NOT: gpu.module
 // GPU-KERNELS: gpu.module @tgc_gpu_kernels

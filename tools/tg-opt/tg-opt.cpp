@@ -16,7 +16,7 @@ int main(int argc, char **argv) {
   mlir::registerAllExtensions(registry);
   // gpu-module-to-binary and friends translate GPU modules to LLVM IR.
   mlir::registerAllToLLVMIRTranslations(registry);
-  registry.insert<mlir::tg::TgDialect>();
+  registry.insert<mlir::tg::TgDialect, tgc::TgcDialect>();
   mlir::registerAllPasses();
   tgc::registerTgcCompilerPasses();
   return mlir::asMainReturnCode(

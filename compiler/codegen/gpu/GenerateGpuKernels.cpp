@@ -109,17 +109,17 @@ public:
       : kernel(kernel), module(module), ctx(kernel.getContext()) {}
 
   LogicalResult build() {
-    StringRef kind = kernel->getAttrOfType<StringAttr>("tgc.kernel").getValue();
+    KernelKind kind = *getKernelKind(kernel);
     auto ret = cast<func::ReturnOp>(kernel.getBody().front().getTerminator());
     root = ret.getOperand(0);
     outType = cast<RankedTensorType>(root.getType());
 
-    if (kind == "row")
+    if (kind == KernelKind::row)
       return buildRow();
-    if (kind == "matmul")
+    if (kind == KernelKind::matmul)
       if (succeeded(buildMatmul()))
         return success();
-    return buildElementwise(/*allowVector=*/kind == "elementwise");
+    return buildElementwise(/*allowVector=*/kind == KernelKind::elementwise);
   }
 
 private:
@@ -143,10 +143,11 @@ private:
     body(b, func);
     gpu::ReturnOp::create(b, kernel.getLoc());
     OpBuilder kb(kernel);
-    kernel->setAttr("tgc.gpu_grid", kb.getDenseI64ArrayAttr(
-                                        {grid[0], grid[1], grid[2]}));
-    kernel->setAttr("tgc.gpu_block", kb.getDenseI64ArrayAttr(
-                                         {block[0], block[1], block[2]}));
+    auto *tgc = ctx->getLoadedDialect<TgcDialect>();
+    tgc->getGpuGridAttrHelper().setAttr(
+        kernel, kb.getDenseI64ArrayAttr({grid[0], grid[1], grid[2]}));
+    tgc->getGpuBlockAttrHelper().setAttr(
+        kernel, kb.getDenseI64ArrayAttr({block[0], block[1], block[2]}));
   }
 
   // The entry block also holds the workgroup attributions after the
@@ -219,11 +220,11 @@ private:
   }
 
   LogicalResult buildRow() {
-    auto rowShape = kernel->getAttrOfType<DenseI64ArrayAttr>("tgc.row_shape")
-                        .asArrayRef();
-    auto reducedShape =
-        kernel->getAttrOfType<DenseI64ArrayAttr>("tgc.reduced_shape")
-            .asArrayRef();
+    auto *tgc = ctx->getLoadedDialect<TgcDialect>();
+    ArrayRef<int64_t> rowShape =
+        tgc->getRowShapeAttrHelper().getAttr(kernel).asArrayRef();
+    ArrayRef<int64_t> reducedShape =
+        tgc->getReducedShapeAttrHelper().getAttr(kernel).asArrayRef();
     int64_t rows = product(rowShape), reduced = product(reducedShape);
     // Each thread walks the row in vectors of `width` contiguous elements
     // (16-byte loads for f32) when the innermost reduced dimension allows.
@@ -585,10 +586,10 @@ struct TgcGenerateGpuKernels
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
     module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                     b.getUnitAttr());
-    auto gpuModule = gpu::GPUModuleOp::create(b, module.getLoc(),
-                                              "tgc_gpu_kernels");
+    auto gpuModule = gpu::GPUModuleOp::create(
+        b, module.getLoc(), TgcDialect::kGpuKernelModuleName);
     for (auto kernel : module.getOps<func::FuncOp>()) {
-      if (!kernel->hasAttr("tgc.kernel"))
+      if (!isKernelFunction(kernel))
         continue;
       if (failed(GpuKernelBuilder(kernel, gpuModule).build())) {
         kernel.emitError("cannot generate a GPU kernel");

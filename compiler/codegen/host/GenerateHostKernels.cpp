@@ -48,13 +48,13 @@ public:
       : kernel(kernel), hostModule(hostModule) {}
 
   LogicalResult build() {
-    StringRef kind = kernel->getAttrOfType<StringAttr>("tgc.kernel").getValue();
+    KernelKind kind = *getKernelKind(kernel);
     auto ret = cast<func::ReturnOp>(kernel.getBody().front().getTerminator());
     root = ret.getOperand(0);
     outType = cast<RankedTensorType>(root.getType());
-    if (kind == "row")
+    if (kind == KernelKind::row)
       return buildRow();
-    if (kind == "matmul" && succeeded(buildMatmul()))
+    if (kind == KernelKind::matmul && succeeded(buildMatmul()))
       return success();
     return buildElementwise();
   }
@@ -99,8 +99,8 @@ private:
       e.popScope();
     }
     func::ReturnOp::create(b, loc);
-    kernel->setAttr("tgc.host_workgroups",
-                    OpBuilder(kernel).getI64IntegerAttr(workgroups));
+    ctx->getLoadedDialect<TgcDialect>()->getHostWorkgroupsAttrHelper().setAttr(
+        kernel, OpBuilder(kernel).getI64IntegerAttr(workgroups));
   }
 
   /// for j in [0, size): body(j), in its own emitter scope.
@@ -145,11 +145,11 @@ private:
   }
 
   LogicalResult buildRow() {
-    auto rowShape = kernel->getAttrOfType<DenseI64ArrayAttr>("tgc.row_shape")
-                        .asArrayRef();
-    auto reducedShape =
-        kernel->getAttrOfType<DenseI64ArrayAttr>("tgc.reduced_shape")
-            .asArrayRef();
+    auto *tgc = kernel.getContext()->getLoadedDialect<TgcDialect>();
+    ArrayRef<int64_t> rowShape =
+        tgc->getRowShapeAttrHelper().getAttr(kernel).asArrayRef();
+    ArrayRef<int64_t> reducedShape =
+        tgc->getReducedShapeAttrHelper().getAttr(kernel).asArrayRef();
     int64_t reduced = product(reducedShape);
     SmallVector<linalg::GenericOp> reductions;
     kernel.walk([&](linalg::GenericOp op) {
@@ -303,9 +303,10 @@ struct TgcGenerateHostKernels
   void runOnOperation() override {
     ModuleOp module = getOperation();
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
-    auto hostModule = ModuleOp::create(b, module.getLoc(), "tgc_host_kernels");
+    auto hostModule = ModuleOp::create(b, module.getLoc(),
+                                       TgcDialect::kHostKernelModuleName);
     for (auto kernel : module.getOps<func::FuncOp>()) {
-      if (!kernel->hasAttr("tgc.kernel"))
+      if (!isKernelFunction(kernel))
         continue;
       if (failed(HostKernelBuilder(kernel, hostModule).build())) {
         kernel.emitError("cannot generate a host kernel");
