@@ -7,7 +7,7 @@
 #ifndef TGC_COMPILER_PIPELINE_H
 #define TGC_COMPILER_PIPELINE_H
 
-#include "compiler/bundle/BundleWriter.h"
+#include "compiler/targets/Target.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
@@ -19,16 +19,44 @@
 
 namespace tgc {
 
-/// Where compilation stops (tgc --emit=...).
-enum class Stage { Tg, Linalg, Kernels, Llvm, Ptx, Cubin, Hsaco, Asm, Bundle };
+/// The IR stages compilation can stop after.
+enum class IrStage {
+  Tg,      // tg after decomposition
+  Linalg,  // linalg on tensors
+  Kernels, // kernel functions and the generated GPU and host kernels
+  Llvm,    // each target's kernels lowered to the LLVM dialect
+};
+
+/// What a compilation produces (tgc --emit).
+struct Output {
+  enum class Kind {
+    Ir,         // the module at `stage`, as text
+    Assembly,   // assembly of each target that has one (AMDGPU, host)
+    CodeObject, // the code objects of `format` (PTX as text, else bytes)
+    Bundle,     // the bundle
+  };
+  Kind kind = Kind::Bundle;
+  IrStage stage = IrStage::Tg;
+  CodeFormat format = CodeFormat::Ptx;
+
+  static Output ir(IrStage stage) { return {Kind::Ir, stage}; }
+  static Output assembly() { return {Kind::Assembly}; }
+  static Output code(CodeFormat format) {
+    return {Kind::CodeObject, IrStage::Tg, format};
+  }
+  static Output bundle() { return {}; }
+  /// Whether the result is `bytes` (else `text`).
+  bool isBinary() const {
+    return kind == Kind::Bundle ||
+           (kind == Kind::CodeObject && format != CodeFormat::Ptx);
+  }
+};
 
 struct CompileOptions {
-  /// "host", a host triple ("aarch64-linux-gnu"), "sm_XX", "gfxNNNN".
-  std::vector<std::string> targets = {"host", "sm_80", "sm_90", "gfx1100"};
+  /// Parsed by the caller (tgc's --targets, the JIT): see Target::parse.
+  std::vector<Target> targets;
   unsigned optLevel = 2;
-  Stage stopAfter = Stage::Bundle;
-  /// Host CPU name; empty = a portable baseline for the triple.
-  std::string hostCpu;
+  Output output = Output::bundle();
   /// Write every intermediate stage (IR and code objects) here when set.
   std::string dumpDirectory;
   bool verbose = false;
@@ -39,12 +67,12 @@ struct CompileOptions {
 };
 
 struct CompileResult {
-  /// Textual output of stages before the bundle (IR, PTX, assembly).
+  /// Textual output (IR, assembly, PTX).
   std::string text;
   /// Binary output: the bundle, a cubin or an HSACO.
   std::vector<uint8_t> bytes;
-  /// Steps skipped because an optional tool is missing (e.g. cubin without
-  /// ptxas); the caller reports them as warnings.
+  /// Code objects not made because an optional tool is missing (e.g. cubin
+  /// without ptxas); the caller reports them as warnings.
   std::vector<std::string> skipped;
 };
 
@@ -53,10 +81,6 @@ std::string producerString();
 
 /// Registers every dialect the pipeline parses or produces.
 void registerCompilerDialects(mlir::DialectRegistry &registry);
-
-/// Validates the target list; emits a diagnostic naming a bad entry.
-mlir::LogicalResult validateTargets(const std::vector<std::string> &targets,
-                                    mlir::Location loc);
 
 /// Compiles a verified module of tg ops in place. On failure a located
 /// diagnostic has been emitted.

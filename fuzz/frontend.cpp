@@ -27,10 +27,13 @@ static const DialectRegistry &registry() {
 }
 
 static void compile(ModuleOp module, std::vector<std::string> targets,
-                    tgc::Stage stopAfter) {
+                    tgc::Output output) {
   tgc::CompileOptions options;
-  options.targets = std::move(targets);
-  options.stopAfter = stopAfter;
+  auto parsed = tgc::parseTargets(targets, module.getLoc());
+  if (failed(parsed))
+    return;
+  options.targets = std::move(*parsed);
+  options.output = output;
   tgc::CompileResult result;
   (void)tgc::compile(module, options, result);
 }
@@ -47,7 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   // compile() rewrites the module in place: the GPU run gets a fresh copy.
   OwningOpRef<ModuleOp> copy = module->clone();
-  compile(*module, {"host"}, tgc::Stage::Bundle);
-  compile(*copy, {"sm_90", "gfx1100"}, tgc::Stage::Kernels);
+  compile(*module, {"host"}, tgc::Output::bundle());
+  compile(*copy, {"sm_90", "gfx1100"},
+          tgc::Output::ir(tgc::IrStage::Kernels));
   return 0;
 }

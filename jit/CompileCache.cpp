@@ -7,8 +7,6 @@
 #include "mlir/IR/OperationSupport.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/raw_ostream.h"
-#include "llvm/TargetParser/Host.h"
-#include "llvm/TargetParser/Triple.h"
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -169,24 +167,9 @@ void tgc::jit::hashCanonicalModule(ModuleOp module, std::string &hash,
   size = os.size();
 }
 
-std::vector<std::string>
-tgc::jit::resolveTargets(const std::vector<std::string> &targets) {
-  std::vector<std::string> resolved;
-  for (const std::string &target : targets) {
-    if (target == "host")
-      resolved.push_back(
-          llvm::Triple::normalize(llvm::sys::getDefaultTargetTriple()));
-    else if (target.find('-') != std::string::npos)
-      resolved.push_back(llvm::Triple::normalize(target));
-    else
-      resolved.push_back(target);
-  }
-  return resolved;
-}
-
-std::string tgc::jit::toolIdentity(const std::vector<std::string> &targets) {
-  bool nvidia = llvm::any_of(
-      targets, [](const std::string &t) { return t.rfind("sm_", 0) == 0; });
+std::string tgc::jit::toolIdentity(const std::vector<Target> &targets) {
+  bool nvidia =
+      llvm::any_of(targets, [](const Target &t) { return t.isNvidia(); });
   if (!nvidia)
     return "";
   std::optional<std::string> ptxas = findPtxas();
@@ -202,9 +185,13 @@ std::string tgc::jit::toolIdentity(const std::vector<std::string> &targets) {
 
 CompileCacheKey CompileCacheKey::forSettings(const CompileOptions &options) {
   CompileCacheKey key;
-  key.targets = resolveTargets(options.targets);
+  for (const Target &target : options.targets) {
+    key.targets.push_back(target.name());
+    if (target.isHost())
+      key.hostCpu += (key.hostCpu.empty() ? "" : ",") + target.cpu() +
+                     (target.features().empty() ? "" : ":" + target.features());
+  }
   key.optLevel = options.optLevel;
-  key.hostCpu = options.hostCpu;
   key.producer = producerString();
   key.tools = toolIdentity(options.targets);
   return key;

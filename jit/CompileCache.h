@@ -62,10 +62,12 @@ struct CompileCacheKey {
   /// but every op, attribute, type and constant does.
   std::string inputHash;
   uint64_t inputSize = 0;
-  /// Targets as compiled: "host" replaced by this machine's triple, so a
-  /// cache directory shared between machines never mixes them up.
+  /// Targets as compiled (Target::name()): "host" replaced by this
+  /// machine's triple, so a cache directory shared between machines never
+  /// mixes them up.
   std::vector<std::string> targets;
   unsigned optLevel = 2;
+  /// The CPU (and extra features) of each host target, comma-separated.
   std::string hostCpu;
   /// "tgc 0.1.0 (LLVM 22.1.8)", the string tgc writes into bundles.
   std::string producer;
@@ -106,13 +108,8 @@ std::string digestOf(llvm::StringRef text);
 void hashCanonicalModule(mlir::ModuleOp module, std::string &hash,
                          uint64_t &size);
 
-/// The targets of `options` as they enter the key (see
-/// CompileCacheKey::targets).
-std::vector<std::string>
-resolveTargets(const std::vector<std::string> &targets);
-
 /// The identity of the tools compiling for `targets` (CompileCacheKey::tools).
-std::string toolIdentity(const std::vector<std::string> &targets);
+std::string toolIdentity(const std::vector<Target> &targets);
 
 class CompileCache {
 public:

@@ -2,7 +2,7 @@
 
 #include "jit/Jit.h"
 
-#include "compiler/targets/Targets.h"
+#include "compiler/targets/Target.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -49,7 +49,7 @@ std::string targetFor(const tgc_device_info_t &info) {
 }
 
 bool compilerSupports(const std::string &target) {
-  return target == "host" || TargetSpec::fromChip(target).has_value();
+  return Target::isTargetSpelling(target);
 }
 
 /// "auto": the first CUDA GPU tgc can compile for, else the first such AMD
@@ -133,11 +133,10 @@ Status Jit::create(JitConfig config, std::unique_ptr<Jit> &out) {
   tgc_device_info(jit->device_, &info);
 
   CompileOptions &options = jit->compileOptions_;
-  options.targets = config.targets.empty()
-                        ? std::vector<std::string>{targetFor(info)}
-                        : config.targets;
+  jit->targetSpellings_ = config.targets.empty()
+                              ? std::vector<std::string>{targetFor(info)}
+                              : config.targets;
   options.optLevel = config.optLevel;
-  options.hostCpu = config.hostCpu;
   {
     MLIRContext context(MLIRContext::Threading::DISABLED);
     std::string message;
@@ -145,8 +144,13 @@ Status Jit::create(JitConfig config, std::unique_ptr<Jit> &out) {
       message += diagnostic.str();
       return success();
     });
-    if (failed(validateTargets(options.targets, UnknownLoc::get(&context))))
+    HostCpuOptions host;
+    host.cpu = config.hostCpu;
+    FailureOr<std::vector<Target>> targets = parseTargets(
+        jit->targetSpellings_, UnknownLoc::get(&context), host);
+    if (failed(targets))
       return Status::invalidArgument(message);
+    options.targets = std::move(*targets);
   }
 
   jit->cacheOptions_ = CompileCacheOptions::fromEnvironment(config.cacheRoot);

@@ -87,8 +87,9 @@ public:
                      std::shared_ptr<LoadedModule> &out, CompileInfo &info);
 
   const tgc_device_t *device() const { return device_; }
+  /// The targets as spelled by the configuration (or the device's).
   const std::vector<std::string> &targets() const {
-    return compileOptions_.targets;
+    return targetSpellings_;
   }
   const CompileCacheOptions &cacheOptions() const { return cacheOptions_; }
 
@@ -122,6 +123,7 @@ private:
   JitConfig config_;
   tgc_device_t *device_ = nullptr;
   CompileOptions compileOptions_;
+  std::vector<std::string> targetSpellings_;
   CompileCacheOptions cacheOptions_;
   std::unique_ptr<CompileCache> cache_;
   std::string kernelCacheDirectory_;

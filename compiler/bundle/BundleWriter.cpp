@@ -296,7 +296,7 @@ private:
 } // namespace
 
 FailureOr<std::vector<uint8_t>>
-tgc::writeBundle(ModuleOp module, const std::vector<CodeObjectInput> &code,
+tgc::writeBundle(ModuleOp module, const std::vector<CodeObject> &code,
                  const std::string &producer) {
   flatbuffers::FlatBufferBuilder fbb;
   auto *tgc = module.getContext()->getOrLoadDialect<tgc::TgcDialect>();
@@ -335,20 +335,10 @@ tgc::writeBundle(ModuleOp module, const std::vector<CodeObjectInput> &code,
   // Sections: 0 metadata, then one per code object, then constants.
   std::vector<fmt::SectionInput> sections(1);
   std::vector<flatbuffers::Offset<fmt::CodeObject>> codeTable;
-  for (const CodeObjectInput &object : code) {
-    bool host = object.kind == CodeObjectInput::Kind::HostSharedLibrary;
-    fmt::TargetKind target = host ? fmt::TargetKind::host
-                             : object.kind == CodeObjectInput::Kind::Hsaco
-                                 ? fmt::TargetKind::hip
-                                 : fmt::TargetKind::cuda;
-    bool darwin = object.arch.find("apple") != std::string::npos ||
-                  object.arch.find("darwin") != std::string::npos;
-    fmt::CodeFormat format =
-        host ? (darwin ? fmt::CodeFormat::host_macho_dylib
-                       : fmt::CodeFormat::host_elf_so)
-        : object.kind == CodeObjectInput::Kind::Ptx   ? fmt::CodeFormat::ptx
-        : object.kind == CodeObjectInput::Kind::Cubin ? fmt::CodeFormat::cubin
-                                                      : fmt::CodeFormat::hsaco;
+  for (const CodeObject &object : code) {
+    bool host = isHostFormat(object.format);
+    auto target = fmt::TargetKind(targetKindOf(object.format));
+    auto format = fmt::CodeFormat(object.format);
     std::vector<flatbuffers::Offset<fmt::KernelLaunch>> launches;
     for (auto [i, kernel] : llvm::enumerate(kernels)) {
       SmallVector<int64_t> grid64, block64;

@@ -3,6 +3,8 @@
 #ifndef TGC_COMPILER_BUNDLEWRITER_H
 #define TGC_COMPILER_BUNDLEWRITER_H
 
+#include "compiler/targets/TargetBackend.h"
+
 #include "mlir/IR/BuiltinOps.h"
 
 #include <cstdint>
@@ -11,22 +13,13 @@
 
 namespace tgc {
 
-/// One compiled code object for the bundle.
-struct CodeObjectInput {
-  enum class Kind { HostSharedLibrary, Ptx, Cubin, Hsaco };
-  Kind kind;
-  std::string arch; // "x86_64-unknown-linux-gnu", "sm_90", "gfx1100"
-  std::string cpu;  // host: the CPU the code requires ("x86-64-v3")
-  std::vector<uint8_t> bytes;
-};
-
 /// Builds the host schedule of every entry function (buffers with lifetime
 /// based reuse of scratch memory, constants, dispatches and copies) from a
 /// module after dispatch formation and kernel generation, and serializes
 /// it with the code objects into the bundle format of
 /// docs/bundle-format.md. Emits a located diagnostic on failure.
 mlir::FailureOr<std::vector<uint8_t>>
-writeBundle(mlir::ModuleOp module, const std::vector<CodeObjectInput> &code,
+writeBundle(mlir::ModuleOp module, const std::vector<CodeObject> &code,
             const std::string &producer);
 
 } // namespace tgc

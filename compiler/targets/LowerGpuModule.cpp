@@ -42,21 +42,6 @@
 using namespace mlir;
 using namespace tgc;
 
-std::optional<TargetSpec> TargetSpec::fromChip(StringRef chip) {
-  TargetSpec spec;
-  spec.chip = chip.str();
-  StringRef rest = chip;
-  if (rest.consume_front("sm_") && !rest.empty() && llvm::isDigit(rest[0])) {
-    spec.vendor = GpuVendor::Nvidia;
-    return spec;
-  }
-  if (succeeded(amdgpu::Chipset::parse(chip))) {
-    spec.vendor = GpuVendor::Amd;
-    return spec;
-  }
-  return std::nullopt;
-}
-
 namespace {
 
 /// Offsets in the HSA AQL kernel dispatch packet
@@ -156,7 +141,7 @@ struct ConvertGpuModulePass
                          OperationPass<gpu::GPUModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ConvertGpuModulePass)
 
-  ConvertGpuModulePass(GpuVendor vendor, amdgpu::Chipset chipset,
+  ConvertGpuModulePass(TargetKind vendor, amdgpu::Chipset chipset,
                        unsigned indexBitwidth)
       : vendor(vendor), chipset(chipset), indexBitwidth(indexBitwidth) {}
 
@@ -185,7 +170,7 @@ struct ConvertGpuModulePass
     // One pointer per memref binding: the runtime passes device addresses.
     options.useBarePtrCallConv = true;
     LLVMTypeConverter converter(context, options);
-    bool nvidia = vendor == GpuVendor::Nvidia;
+    bool nvidia = vendor == TargetKind::Cuda;
     populateGpuMemorySpaceAttributeConversions(
         converter, [nvidia](gpu::AddressSpace space) -> unsigned {
           switch (space) {
@@ -226,7 +211,7 @@ struct ConvertGpuModulePass
       signalPassFailure();
   }
 
-  GpuVendor vendor;
+  TargetKind vendor;
   amdgpu::Chipset chipset;
   unsigned indexBitwidth;
 };
@@ -234,7 +219,7 @@ struct ConvertGpuModulePass
 /// Turns `gpu.known_block_size` into the launch bounds the backends read, if
 /// the conversion did not already: a bound lets ptxas/LLVM budget registers
 /// for the real block size instead of 1024 threads.
-void addLaunchBounds(gpu::GPUModuleOp module, GpuVendor vendor) {
+void addLaunchBounds(gpu::GPUModuleOp module, TargetKind vendor) {
   MLIRContext *context = module.getContext();
   for (auto func : module.getOps<LLVM::LLVMFuncOp>()) {
     DenseI32ArrayAttr known = knownBlockSize(func);
@@ -243,7 +228,7 @@ void addLaunchBounds(gpu::GPUModuleOp module, GpuVendor vendor) {
     int64_t threads = 1;
     for (int32_t size : known.asArrayRef())
       threads *= size;
-    if (vendor == GpuVendor::Nvidia) {
+    if (vendor == TargetKind::Cuda) {
       if (!func->hasAttr(NVVM::NVVMDialect::getMaxntidAttrName()) &&
           !func->hasAttr(NVVM::NVVMDialect::getReqntidAttrName()))
         func->setAttr(NVVM::NVVMDialect::getMaxntidAttrName(), known);
@@ -272,25 +257,22 @@ void externalizeDynamicSharedMemory(gpu::GPUModuleOp module) {
 } // namespace
 
 LogicalResult tgc::lowerGpuModule(gpu::GPUModuleOp module,
-                                  const TargetSpec &target) {
+                                  const Target &target,
+                                  unsigned indexBitwidth) {
   Location loc = module.getLoc();
-  std::optional<TargetSpec> parsed = TargetSpec::fromChip(target.chip);
-  if (!parsed || parsed->vendor != target.vendor)
-    return emitError(loc) << "'" << target.chip << "' is not "
-                          << (target.vendor == GpuVendor::Nvidia
-                                  ? "an NVIDIA chip (sm_NN)"
-                                  : "an AMD chip (gfxNNNN)");
-  if (target.indexBitwidth != 32 && target.indexBitwidth != 64)
+  if (target.isHost())
+    return emitError(loc) << "'" << target.name() << "' is not a GPU target";
+  if (indexBitwidth != 32 && indexBitwidth != 64)
     return emitError(loc) << "index bitwidth must be 32 or 64, not "
-                          << target.indexBitwidth;
+                          << indexBitwidth;
   amdgpu::Chipset chipset;
-  if (target.vendor == GpuVendor::Amd)
-    chipset = *amdgpu::Chipset::parse(target.chip);
+  if (target.isAmd())
+    chipset = *amdgpu::Chipset::parse(target.cpu());
 
   MLIRContext *context = module.getContext();
   PassManager pm(context, gpu::GPUModuleOp::getOperationName());
   pm.addPass(tgc::detail::createLowerMathPass(/*hasFma=*/true));
-  if (target.vendor == GpuVendor::Amd)
+  if (target.isAmd())
     pm.addPass(std::make_unique<AmdDispatchPacketPass>());
   // ceildivsi, floordivsi, maximumf etc. have no direct LLVM lowering.
   pm.addPass(arith::createArithExpandOpsPass());
@@ -302,13 +284,13 @@ LogicalResult tgc::lowerGpuModule(gpu::GPUModuleOp module,
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  pm.addPass(std::make_unique<ConvertGpuModulePass>(target.vendor, chipset,
-                                                    target.indexBitwidth));
+  pm.addPass(std::make_unique<ConvertGpuModulePass>(target.kind(), chipset,
+                                                    indexBitwidth));
   pm.addPass(createReconcileUnrealizedCastsPass());
   if (failed(pm.run(module)))
     return emitError(loc) << "lowering gpu.module @" << module.getName()
-                          << " for " << target.chip << " failed";
-  addLaunchBounds(module, target.vendor);
+                          << " for " << target.name() << " failed";
+  addLaunchBounds(module, target.kind());
   externalizeDynamicSharedMemory(module);
-  return tgc::detail::verifyFullyLowered(module, target.chip);
+  return tgc::detail::verifyFullyLowered(module, target.name());
 }

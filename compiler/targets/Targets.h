@@ -23,6 +23,8 @@
 #ifndef TGC_COMPILER_TARGETS_TARGETS_H
 #define TGC_COMPILER_TARGETS_TARGETS_H
 
+#include "compiler/targets/Target.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/StringRef.h"
@@ -52,29 +54,18 @@ void registerTargetDialects(mlir::DialectRegistry &registry);
 // GPU
 //===----------------------------------------------------------------------===//
 
-enum class GpuVendor { Nvidia, Amd };
-
-/// The GPU a gpu.module is lowered for.
-struct TargetSpec {
-  GpuVendor vendor = GpuVendor::Nvidia;
-  /// "sm_90", "sm_80", ... or "gfx1100", "gfx90a", ...
-  std::string chip;
-  /// Width of `index` in device code. 64 matches the host and the pointer
-  /// width; 32 saves registers but is only valid while every buffer has
-  /// fewer than 2^31 elements, which nothing checks yet.
-  unsigned indexBitwidth = 64;
-
-  /// "sm_NN[a]" -> NVIDIA, "gfxNNNN" -> AMD, anything else -> nullopt.
-  static std::optional<TargetSpec> fromChip(llvm::StringRef chip);
-};
-
 /// Lowers `module` in place to the LLVM dialect plus NVVM or ROCDL. Kernel
 /// arguments follow the bare-pointer convention: each statically shaped
 /// memref becomes one pointer, so the runtime passes one 8-byte device
 /// address per binding. `gpu.known_block_size` becomes the launch-bound
 /// attributes of the target (maxntid / flat work-group size).
+///
+/// `indexBitwidth` is the width of `index` in device code. 64 matches the
+/// host and the pointer width; 32 saves registers but is only valid while
+/// every buffer has fewer than 2^31 elements, which nothing checks yet.
 mlir::LogicalResult lowerGpuModule(mlir::gpu::GPUModuleOp module,
-                                   const TargetSpec &target);
+                                   const Target &target,
+                                   unsigned indexBitwidth = 64);
 
 /// Translates a lowered NVIDIA gpu.module to LLVM IR, optimizes it at
 /// `optLevel` (0-3) and emits PTX for `chip`. `ptxVersion` (e.g. 80 for PTX
@@ -83,7 +74,7 @@ mlir::LogicalResult lowerGpuModule(mlir::gpu::GPUModuleOp module,
 /// Fails, naming them, if the PTX would reference any function or variable it
 /// does not define.
 mlir::FailureOr<std::string> emitPtx(mlir::gpu::GPUModuleOp module,
-                                     llvm::StringRef chip, unsigned optLevel,
+                                     const Target &target, unsigned optLevel,
                                      unsigned ptxVersion = 0);
 
 /// The output of a step that needs a tool tgc does not ship. Either `bytes`
@@ -98,25 +89,25 @@ struct OptionalToolOutput {
 /// ptxas from $CUDA_HOME/bin, $CUDA_PATH/bin, /usr/local/cuda/bin or PATH.
 std::optional<std::string> findPtxas();
 
-/// Assembles PTX into a cubin for `chip` with ptxas. A ptxas error is a
+/// Assembles PTX into a cubin for the target's chip with ptxas. A ptxas error is a
 /// diagnostic at `loc` carrying ptxas's own message.
 mlir::FailureOr<OptionalToolOutput>
-ptxToCubin(mlir::Location loc, llvm::StringRef ptx, llvm::StringRef chip);
+ptxToCubin(mlir::Location loc, llvm::StringRef ptx, const Target &target);
 
 /// Runs ptxas on the PTX without keeping the output. Returns true when ptxas
 /// accepted it, false when ptxas is not installed (nothing was checked).
 mlir::FailureOr<bool> validatePtx(mlir::Location loc, llvm::StringRef ptx,
-                                  llvm::StringRef chip);
+                                  const Target &target);
 
-/// Translates a lowered AMD gpu.module, emits an AMDGPU object for `chip`
+/// Translates a lowered AMD gpu.module, emits an AMDGPU object for the chip
 /// (code object version 5) and links it with ld.lld into an HSACO. Fails if
 /// ld.lld is missing or the HSACO has undefined symbols.
 mlir::FailureOr<Binary> emitHsaco(mlir::gpu::GPUModuleOp module,
-                                  llvm::StringRef chip, unsigned optLevel);
+                                  const Target &target, unsigned optLevel);
 
 /// The AMDGPU assembly of a lowered AMD gpu.module (what emitHsaco links).
 mlir::FailureOr<std::string> emitAmdgpuAssembly(mlir::gpu::GPUModuleOp module,
-                                                llvm::StringRef chip,
+                                                const Target &target,
                                                 unsigned optLevel);
 
 //===----------------------------------------------------------------------===//
@@ -133,28 +124,6 @@ struct HostKernel {
   unsigned numBindings = 0;
 };
 
-/// The CPU the host library is compiled for.
-struct HostTarget {
-  /// LLVM triple; empty means the machine tgc runs on. Supported:
-  /// x86_64-*-linux-gnu, aarch64-*-linux-gnu (ELF), aarch64-apple-darwin
-  /// (Mach-O dylib).
-  std::string triple;
-  /// CPU name; empty means the portable baseline of the triple:
-  /// x86-64-v3 on x86-64, generic on AArch64 Linux, apple-m1 on Darwin.
-  std::string cpu;
-  /// Extra LLVM target features ("+avx512f,..."), appended to the CPU's.
-  std::string features;
-  /// Use the CPU name and features of the machine tgc runs on (like
-  /// -march=native). Only valid when `triple` is empty or the host triple;
-  /// the result may not run on another machine.
-  bool native = false;
-
-  /// This target with the triple, CPU and features filled in (what a bundle
-  /// should record next to the library, and what a runtime must check the
-  /// CPU against), or a diagnostic at `loc` for an unsupported target.
-  mlir::FailureOr<HostTarget> resolve(mlir::Location loc) const;
-};
-
 /// Lowers the host module in place to the LLVM dialect and adds, for every
 /// kernel, the exported ABI entry point that unpacks the binding array and
 /// calls the body (a function of its own, docs/host-abi.md). Everything except
@@ -162,7 +131,7 @@ struct HostTarget {
 /// lowerings depend on it (fused multiply-add only where the CPU has one).
 mlir::LogicalResult lowerHostModule(mlir::ModuleOp module,
                                     llvm::ArrayRef<HostKernel> kernels,
-                                    const HostTarget &target = {});
+                                    const Target &target);
 
 /// Compiles a module lowered by lowerHostModule into a shared library: an
 /// ELF .so linked with ld.lld, or a Mach-O .dylib linked with ld64.lld for
@@ -170,13 +139,13 @@ mlir::LogicalResult lowerHostModule(mlir::ModuleOp module,
 /// memmove are the only undefined symbols allowed (the loading process
 /// provides them). `soname` defaults to "tgc-host.so" / "tgc-host.dylib".
 mlir::FailureOr<Binary> emitHostSharedLibrary(mlir::ModuleOp module,
-                                              const HostTarget &target,
+                                              const Target &target,
                                               unsigned optLevel,
                                               llvm::StringRef soname = "");
 
 /// Assembly of a lowered host module (what emitHostSharedLibrary links).
 mlir::FailureOr<std::string> emitHostAssembly(mlir::ModuleOp module,
-                                              const HostTarget &target,
+                                              const Target &target,
                                               unsigned optLevel);
 
 /// ld.lld (or ld64.lld for `flavor` "ld64.lld") from LLVM 22's bin directory,

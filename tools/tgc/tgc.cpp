@@ -43,23 +43,49 @@ static cl::opt<char> optLevel("O", cl::Prefix, cl::init('2'),
 static cl::opt<std::string> hostCpu("host-cpu", cl::init(""),
                                     cl::desc("CPU for host code (default: a "
                                              "portable baseline)"));
-static cl::opt<tgc::Stage> emit(
+/// --emit: an IR stage, the assembly, one kind of code object, or the bundle.
+enum class Emit { Tg, Linalg, Kernels, Llvm, Ptx, Cubin, Hsaco, Asm, Bundle };
+static cl::opt<Emit> emit(
     "emit", cl::desc("Stop after a stage and write its output"),
-    cl::init(tgc::Stage::Bundle),
-    cl::values(clEnumValN(tgc::Stage::Tg, "tg", "tg after decomposition"),
-               clEnumValN(tgc::Stage::Linalg, "linalg", "linalg on tensors"),
-               clEnumValN(tgc::Stage::Kernels, "kernels",
+    cl::init(Emit::Bundle),
+    cl::values(clEnumValN(Emit::Tg, "tg", "tg after decomposition"),
+               clEnumValN(Emit::Linalg, "linalg", "linalg on tensors"),
+               clEnumValN(Emit::Kernels, "kernels",
                           "kernel functions and generated GPU/host kernels"),
-               clEnumValN(tgc::Stage::Llvm, "llvm",
+               clEnumValN(Emit::Llvm, "llvm",
                           "kernels lowered to the LLVM dialect"),
-               clEnumValN(tgc::Stage::Ptx, "ptx", "PTX of each NVIDIA target"),
-               clEnumValN(tgc::Stage::Cubin, "cubin",
+               clEnumValN(Emit::Ptx, "ptx", "PTX of each NVIDIA target"),
+               clEnumValN(Emit::Cubin, "cubin",
                           "cubin of the one NVIDIA target"),
-               clEnumValN(tgc::Stage::Hsaco, "hsaco",
-                          "HSACO of the one AMD target"),
-               clEnumValN(tgc::Stage::Asm, "asm",
+               clEnumValN(Emit::Hsaco, "hsaco", "HSACO of the one AMD target"),
+               clEnumValN(Emit::Asm, "asm",
                           "assembly of each host and AMD target"),
-               clEnumValN(tgc::Stage::Bundle, "bundle", "the bundle")));
+               clEnumValN(Emit::Bundle, "bundle", "the bundle")));
+
+static tgc::Output outputFor(Emit emit) {
+  switch (emit) {
+  case Emit::Tg:
+    return tgc::Output::ir(tgc::IrStage::Tg);
+  case Emit::Linalg:
+    return tgc::Output::ir(tgc::IrStage::Linalg);
+  case Emit::Kernels:
+    return tgc::Output::ir(tgc::IrStage::Kernels);
+  case Emit::Llvm:
+    return tgc::Output::ir(tgc::IrStage::Llvm);
+  case Emit::Ptx:
+    return tgc::Output::code(tgc::CodeFormat::Ptx);
+  case Emit::Cubin:
+    return tgc::Output::code(tgc::CodeFormat::Cubin);
+  case Emit::Hsaco:
+    return tgc::Output::code(tgc::CodeFormat::Hsaco);
+  case Emit::Asm:
+    return tgc::Output::assembly();
+  case Emit::Bundle:
+    break;
+  }
+  return tgc::Output::bundle();
+}
+
 static cl::opt<std::string>
     dumpIntermediates("dump-intermediates", cl::init(""),
                       cl::desc("Write every stage's IR and code objects to "
@@ -141,11 +167,18 @@ int main(int argc, char **argv) {
     return 1;
 
   tgc::CompileOptions options;
-  if (!targets.empty())
-    options.targets.assign(targets.begin(), targets.end());
+  std::vector<std::string> spellings(targets.begin(), targets.end());
+  if (spellings.empty())
+    spellings = tgc::defaultTargetSpellings();
+  tgc::HostCpuOptions host;
+  host.cpu = hostCpu;
+  FailureOr<std::vector<tgc::Target>> parsed =
+      tgc::parseTargets(spellings, module->getLoc(), host);
+  if (failed(parsed))
+    return 1;
+  options.targets = std::move(*parsed);
   options.optLevel = optLevel - '0';
-  options.stopAfter = emit;
-  options.hostCpu = hostCpu;
+  options.output = outputFor(emit);
   options.dumpDirectory = dumpIntermediates;
   options.verbose = verbose;
   DefaultTimingManager timing;
@@ -162,11 +195,10 @@ int main(int argc, char **argv) {
   for (const std::string &skipped : result.skipped)
     llvm::errs() << "tgc: warning: skipped " << skipped << "\n";
 
-  bool binary = emit == tgc::Stage::Bundle || emit == tgc::Stage::Cubin ||
-                emit == tgc::Stage::Hsaco;
+  bool binary = options.output.isBinary();
   std::string output = outputFile;
   if (output.empty()) {
-    if (binary && emit == tgc::Stage::Bundle) {
+    if (emit == Emit::Bundle) {
       llvm::errs() << "tgc: error: a bundle needs an output file (-o "
                       "model.bin); use --emit=<stage> to print a stage\n";
       return 1;

@@ -283,7 +283,7 @@ static LogicalResult writeOutput(ArrayRef<char> bytes, bool binary) {
   return success();
 }
 
-static LogicalResult runGpu(ModuleOp top, const tgc::TargetSpec &spec) {
+static LogicalResult runGpu(ModuleOp top, const tgc::Target &target) {
   gpu::GPUModuleOp module;
   top.walk([&](gpu::GPUModuleOp m) {
     module = m;
@@ -291,34 +291,31 @@ static LogicalResult runGpu(ModuleOp top, const tgc::TargetSpec &spec) {
   });
   if (!module)
     return emitError(top.getLoc()) << "no gpu.module to compile";
-  tgc::TargetSpec target = spec;
-  target.indexBitwidth = indexBitwidth;
-  if (failed(tgc::lowerGpuModule(module, target)))
+  if (failed(tgc::lowerGpuModule(module, target, indexBitwidth)))
     return failure();
   if (emit == "mlir") {
     module.print(llvm::outs());
     llvm::outs() << "\n";
     return success();
   }
-  if (target.vendor == tgc::GpuVendor::Amd) {
-    FailureOr<tgc::Binary> hsaco =
-        tgc::emitHsaco(module, target.chip, optLevel);
+  if (target.isAmd()) {
+    FailureOr<tgc::Binary> hsaco = tgc::emitHsaco(module, target, optLevel);
     return failed(hsaco) ? failure() : writeOutput(*hsaco, true);
   }
   FailureOr<std::string> ptx =
-      tgc::emitPtx(module, target.chip, optLevel, ptxVersion);
+      tgc::emitPtx(module, target, optLevel, ptxVersion);
   if (failed(ptx))
     return failure();
   if (validate) {
     FailureOr<bool> checked =
-        tgc::validatePtx(module.getLoc(), *ptx, target.chip);
+        tgc::validatePtx(module.getLoc(), *ptx, target);
     if (failed(checked))
       return failure();
     if (!*checked)
       llvm::errs() << "warning: ptxas not found, PTX not validated\n";
   }
   if (emit == "cubin") {
-    auto cubin = tgc::ptxToCubin(module.getLoc(), *ptx, target.chip);
+    auto cubin = tgc::ptxToCubin(module.getLoc(), *ptx, target);
     if (failed(cubin))
       return failure();
     if (!cubin->bytes) {
@@ -330,14 +327,7 @@ static LogicalResult runGpu(ModuleOp top, const tgc::TargetSpec &spec) {
   return writeOutput(ArrayRef<char>(ptx->data(), ptx->size()), false);
 }
 
-static LogicalResult runHost(ModuleOp top) {
-  tgc::HostTarget target;
-  if (targetName != "host")
-    target.triple = targetName;
-  target.cpu = hostCpu;
-  target.features = hostFeatures;
-  target.native = hostNative;
-
+static LogicalResult runHost(ModuleOp top, const tgc::Target &target) {
   OwningOpRef<ModuleOp> original = top.clone();
   SmallVector<tgc::HostKernel> kernels;
   for (auto func : top.getOps<func::FuncOp>()) {
@@ -401,11 +391,15 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
-  LogicalResult result = failure();
-  if (std::optional<tgc::TargetSpec> spec =
-          tgc::TargetSpec::fromChip(targetName))
-    result = runGpu(*module, *spec);
-  else
-    result = runHost(*module);
+  tgc::HostCpuOptions host;
+  host.cpu = hostCpu;
+  host.features = hostFeatures;
+  host.native = hostNative;
+  FailureOr<tgc::Target> target =
+      tgc::Target::parse(targetName, module->getLoc(), host);
+  if (failed(target))
+    return 1;
+  LogicalResult result = target->isHost() ? runHost(*module, *target)
+                                          : runGpu(*module, *target);
   return failed(result) ? 1 : 0;
 }

@@ -27,8 +27,11 @@ protected:
     context_ = std::make_unique<mlir::MLIRContext>(registry_);
   }
 
+  CompileCacheKey key(const std::string &source) {
+    return key(source, hostOptions());
+  }
   CompileCacheKey key(const std::string &source,
-                      const CompileOptions &options = hostOptions()) {
+                      const CompileOptions &options) {
     mlir::OwningOpRef<mlir::ModuleOp> module =
         mlir::parseSourceString<mlir::ModuleOp>(source, context_.get());
     EXPECT_TRUE(module) << source;
@@ -37,9 +40,18 @@ protected:
     return CompileCacheKey::forModule(*module, options);
   }
 
-  static CompileOptions hostOptions() {
+  CompileOptions hostOptions() { return options({"host"}); }
+
+  CompileOptions options(const std::vector<std::string> &targets,
+                         const std::string &hostCpu = "") {
     CompileOptions options;
-    options.targets = {"host"};
+    HostCpuOptions host;
+    host.cpu = hostCpu;
+    auto parsed = parseTargets(targets,
+                               mlir::UnknownLoc::get(context_.get()), host);
+    EXPECT_TRUE(mlir::succeeded(parsed));
+    if (mlir::succeeded(parsed))
+      options.targets = std::move(*parsed);
     return options;
   }
 
@@ -125,17 +137,12 @@ TEST_F(CompileCacheKeyTest, TargetsOptionsAndVersionsMatter) {
   auto expectNew = [&](CompileCacheKey changed, const char *what) {
     EXPECT_TRUE(digests.insert(changed.digest()).second) << what;
   };
-  CompileOptions options = hostOptions();
-  options.targets = {"host", "sm_90"};
-  expectNew(key(test::kRelu, options), "targets");
-  options.targets = {"aarch64-linux-gnu"};
-  expectNew(key(test::kRelu, options), "host triple");
-  options = hostOptions();
-  options.optLevel = 3;
-  expectNew(key(test::kRelu, options), "opt level");
-  options = hostOptions();
-  options.hostCpu = "znver4";
-  expectNew(key(test::kRelu, options), "host cpu");
+  expectNew(key(test::kRelu, options({"host", "sm_90"})), "targets");
+  expectNew(key(test::kRelu, options({"aarch64-linux-gnu"})), "host triple");
+  CompileOptions o3 = hostOptions();
+  o3.optLevel = 3;
+  expectNew(key(test::kRelu, o3), "opt level");
+  expectNew(key(test::kRelu, options({"host"}, "znver4")), "host cpu");
 
   CompileCacheKey version = base;
   version.producer = "tgc 99.0.0 (LLVM " LLVM_VERSION_STRING ")";
@@ -163,9 +170,7 @@ TEST_F(CompileCacheKeyTest, AliasesNameTheTextAndTheSettings) {
 }
 
 TEST_F(CompileCacheKeyTest, NvidiaTargetsRecordPtxas) {
-  CompileOptions options;
-  options.targets = {"sm_90"};
-  CompileCacheKey k = key(test::kRelu, options);
+  CompileCacheKey k = key(test::kRelu, options({"sm_90"}));
   EXPECT_EQ(k.tools.rfind("ptxas=", 0), 0u) << k.tools;
 }
 

@@ -1,6 +1,8 @@
-//===- EmitNvptx.cpp - PTX and cubin --------------------------------------===//
+//===- NvptxBackend.cpp - NVIDIA targets: PTX and cubin -------------------===//
 
+#include "compiler/targets/TargetBackend.h"
 #include "compiler/targets/TargetUtils.h"
+#include "ir/TgcDialect.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "llvm/ADT/StringExtras.h"
@@ -66,12 +68,14 @@ static SmallVector<std::string> externSymbols(StringRef ptx) {
   return names;
 }
 
-FailureOr<std::string> tgc::emitPtx(gpu::GPUModuleOp module, StringRef chip,
-                                    unsigned optLevel, unsigned ptxVersion) {
+FailureOr<std::string> tgc::emitPtx(gpu::GPUModuleOp module,
+                                    const Target &target, unsigned optLevel,
+                                    unsigned ptxVersion) {
   Location loc = module.getLoc();
-  std::optional<TargetSpec> spec = TargetSpec::fromChip(chip);
-  if (!spec || spec->vendor != GpuVendor::Nvidia)
-    return emitError(loc) << "'" << chip << "' is not an NVIDIA chip (sm_NN)";
+  StringRef chip = target.cpu();
+  if (!target.isNvidia())
+    return emitError(loc) << "'" << target.name()
+                          << "' is not an NVIDIA chip (sm_NN)";
   if (failed(verifyFullyLowered(module, chip)))
     return failure();
 
@@ -124,16 +128,18 @@ static std::string ptxasMissing() {
 }
 
 static FailureOr<OptionalToolOutput> runPtxas(Location loc, StringRef ptx,
-                                              StringRef chip, bool keep) {
+                                              const Target &target,
+                                              bool keep) {
   OptionalToolOutput result;
   std::optional<std::string> ptxas = findPtxas();
   if (!ptxas) {
     result.skipped = ptxasMissing();
     return result;
   }
-  std::optional<TargetSpec> spec = TargetSpec::fromChip(chip);
-  if (!spec || spec->vendor != GpuVendor::Nvidia)
-    return emitError(loc) << "'" << chip << "' is not an NVIDIA chip (sm_NN)";
+  if (!target.isNvidia())
+    return emitError(loc) << "'" << target.name()
+                          << "' is not an NVIDIA chip (sm_NN)";
+  StringRef chip = target.cpu();
   FailureOr<TempDir> dir = TempDir::create(loc);
   if (failed(dir) || failed(dir->write(loc, "kernels.ptx", ptx)))
     return failure();
@@ -154,14 +160,70 @@ static FailureOr<OptionalToolOutput> runPtxas(Location loc, StringRef ptx,
 }
 
 FailureOr<OptionalToolOutput> tgc::ptxToCubin(Location loc, StringRef ptx,
-                                              StringRef chip) {
-  return runPtxas(loc, ptx, chip, /*keep=*/true);
+                                              const Target &target) {
+  return runPtxas(loc, ptx, target, /*keep=*/true);
 }
 
-FailureOr<bool> tgc::validatePtx(Location loc, StringRef ptx, StringRef chip) {
+FailureOr<bool> tgc::validatePtx(Location loc, StringRef ptx,
+                                 const Target &target) {
   FailureOr<OptionalToolOutput> result =
-      runPtxas(loc, ptx, chip, /*keep=*/false);
+      runPtxas(loc, ptx, target, /*keep=*/false);
   if (failed(result))
     return failure();
   return result->bytes.has_value();
+}
+
+//===----------------------------------------------------------------------===//
+// The back end
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+class NvptxBackend : public TargetBackend {
+public:
+  using TargetBackend::TargetBackend;
+
+  KernelSet kernelSet() const override { return KernelSet::Gpu; }
+
+  FailureOr<OwningOpRef<ModuleOp>> lower(ModuleOp module) const override {
+    auto lowered = cloneKernelModule(module, TgcDialect::kGpuKernelModuleName);
+    if (failed(lowered) ||
+        failed(lowerGpuModule(gpuModule(**lowered), target())))
+      return failure();
+    return lowered;
+  }
+
+  LogicalResult emit(ModuleOp lowered, ArrayRef<CodeFormat> formats,
+                     unsigned optLevel, std::vector<CodeObject> &objects,
+                     std::vector<SkippedCode> &skipped) const override {
+    gpu::GPUModuleOp module = gpuModule(lowered);
+    FailureOr<std::string> ptx = emitPtx(module, target(), optLevel);
+    if (failed(ptx))
+      return failure();
+    if (llvm::is_contained(formats, CodeFormat::Ptx))
+      objects.push_back(codeObject(CodeFormat::Ptx, *ptx));
+    if (!llvm::is_contained(formats, CodeFormat::Cubin))
+      return success();
+    FailureOr<OptionalToolOutput> cubin =
+        ptxToCubin(module.getLoc(), *ptx, target());
+    if (failed(cubin))
+      return failure();
+    if (cubin->bytes)
+      objects.push_back(codeObject(CodeFormat::Cubin, *cubin->bytes));
+    else
+      skipped.push_back({CodeFormat::Cubin, cubin->skipped});
+    return success();
+  }
+
+private:
+  static gpu::GPUModuleOp gpuModule(ModuleOp lowered) {
+    return *lowered.getOps<gpu::GPUModuleOp>().begin();
+  }
+};
+
+} // namespace
+
+std::unique_ptr<TargetBackend>
+tgc::detail::createNvptxBackend(const Target &target) {
+  return std::make_unique<NvptxBackend>(target);
 }

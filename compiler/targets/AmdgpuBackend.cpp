@@ -1,6 +1,8 @@
-//===- EmitAmdgpu.cpp - HSACO code objects --------------------------------===//
+//===- AmdgpuBackend.cpp - AMD targets: HSACO code objects ----------------===//
 
+#include "compiler/targets/TargetBackend.h"
 #include "compiler/targets/TargetUtils.h"
+#include "ir/TgcDialect.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -21,16 +23,17 @@ static constexpr int kCodeObjectVersion = 500;
 /// Translates, optimizes and emits `module` for `chip` as an object file or
 /// assembly.
 static FailureOr<SmallString<0>> compileAmdgpu(gpu::GPUModuleOp module,
-                                               StringRef chip,
+                                               const Target &target,
                                                unsigned optLevel,
                                                llvm::CodeGenFileType type) {
   Location loc = module.getLoc();
-  std::optional<TargetSpec> spec = TargetSpec::fromChip(chip);
-  if (!spec || spec->vendor != GpuVendor::Amd)
-    return emitError(loc) << "'" << chip << "' is not an AMD chip (gfxNNNN)";
+  if (!target.isAmd())
+    return emitError(loc) << "'" << target.name()
+                          << "' is not an AMD chip (gfxNNNN)";
+  StringRef chip = target.cpu();
   if (failed(verifyFullyLowered(module, chip)))
     return failure();
-  auto machine = createTargetMachine(loc, "amdgcn-amd-amdhsa", chip, "",
+  auto machine = createTargetMachine(loc, target.triple(), chip, "",
                                      optLevel, /*pic=*/false);
   if (failed(machine))
     return failure();
@@ -49,17 +52,17 @@ static FailureOr<SmallString<0>> compileAmdgpu(gpu::GPUModuleOp module,
 }
 
 FailureOr<std::string> tgc::emitAmdgpuAssembly(gpu::GPUModuleOp module,
-                                               StringRef chip,
+                                               const Target &target,
                                                unsigned optLevel) {
-  auto assembly = compileAmdgpu(module, chip, optLevel,
+  auto assembly = compileAmdgpu(module, target, optLevel,
                                 llvm::CodeGenFileType::AssemblyFile);
   if (failed(assembly))
     return failure();
   return std::string(assembly->str());
 }
 
-FailureOr<Binary> tgc::emitHsaco(gpu::GPUModuleOp module, StringRef chip,
-                                 unsigned optLevel) {
+FailureOr<Binary> tgc::emitHsaco(gpu::GPUModuleOp module,
+                                 const Target &target, unsigned optLevel) {
   Location loc = module.getLoc();
   // Fail before doing any work if the link step cannot happen.
   std::optional<std::string> lld = findLld();
@@ -69,7 +72,7 @@ FailureOr<Binary> tgc::emitHsaco(gpu::GPUModuleOp module, StringRef chip,
               "(looked at $TGC_LD_LLD, " TGC_LLVM_TOOLS_DIR
               ", and PATH for ld.lld and ld.lld-22; Debian: lld-22)";
 
-  auto object = compileAmdgpu(module, chip, optLevel,
+  auto object = compileAmdgpu(module, target, optLevel,
                               llvm::CodeGenFileType::ObjectFile);
   if (failed(object))
     return failure();
@@ -91,7 +94,7 @@ FailureOr<Binary> tgc::emitHsaco(gpu::GPUModuleOp module, StringRef chip,
     return failure();
   if (!symbols->undefined.empty()) {
     InFlightDiagnostic diag = emitError(loc);
-    diag << "HSACO for " << chip << " has undefined symbols: ";
+    diag << "HSACO for " << target.name() << " has undefined symbols: ";
     llvm::interleaveComma(symbols->undefined, diag);
     return diag;
   }
@@ -105,4 +108,55 @@ FailureOr<Binary> tgc::emitHsaco(gpu::GPUModuleOp module, StringRef chip,
                               << "' is missing from the HSACO";
   }
   return std::move(*hsaco);
+}
+
+//===----------------------------------------------------------------------===//
+// The back end
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+class AmdgpuBackend : public TargetBackend {
+public:
+  using TargetBackend::TargetBackend;
+
+  KernelSet kernelSet() const override { return KernelSet::Gpu; }
+
+  FailureOr<OwningOpRef<ModuleOp>> lower(ModuleOp module) const override {
+    auto lowered = cloneKernelModule(module, TgcDialect::kGpuKernelModuleName);
+    if (failed(lowered) ||
+        failed(lowerGpuModule(gpuModule(**lowered), target())))
+      return failure();
+    return lowered;
+  }
+
+  bool hasAssembly() const override { return true; }
+  FailureOr<std::string> emitAssembly(ModuleOp lowered,
+                                      unsigned optLevel) const override {
+    return emitAmdgpuAssembly(gpuModule(lowered), target(), optLevel);
+  }
+
+  LogicalResult emit(ModuleOp lowered, ArrayRef<CodeFormat> formats,
+                     unsigned optLevel, std::vector<CodeObject> &objects,
+                     std::vector<SkippedCode> &) const override {
+    if (!llvm::is_contained(formats, CodeFormat::Hsaco))
+      return success();
+    FailureOr<Binary> hsaco = emitHsaco(gpuModule(lowered), target(), optLevel);
+    if (failed(hsaco))
+      return failure();
+    objects.push_back(codeObject(CodeFormat::Hsaco, *hsaco));
+    return success();
+  }
+
+private:
+  static gpu::GPUModuleOp gpuModule(ModuleOp lowered) {
+    return *lowered.getOps<gpu::GPUModuleOp>().begin();
+  }
+};
+
+} // namespace
+
+std::unique_ptr<TargetBackend>
+tgc::detail::createAmdgpuBackend(const Target &target) {
+  return std::make_unique<AmdgpuBackend>(target);
 }

@@ -1,4 +1,4 @@
-//===- HostTarget.cpp - Host CPU shared libraries -------------------------===//
+//===- HostBackend.cpp - the host CPU target: shared libraries ------------===//
 //
 // The host "device" runs a kernel's workgroups on a thread pool; each call
 // of an exported kernel runs workgroups [wg_begin, wg_end) (docs/host-abi.md).
@@ -7,7 +7,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/targets/TargetBackend.h"
 #include "compiler/targets/TargetUtils.h"
+#include "ir/TgcDialect.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -49,60 +51,6 @@ using namespace tgc::detail;
 /// zero-fills into these calls even without any in the IR; every process
 /// that can dlopen the library already has them.
 static constexpr StringRef kAllowedImports[] = {"memcpy", "memset", "memmove"};
-
-FailureOr<HostTarget> HostTarget::resolve(Location loc) const {
-  HostTarget result = *this;
-  result.native = false;
-  std::string hostTriple = llvm::sys::getDefaultTargetTriple();
-  llvm::Triple triple(llvm::Triple::normalize(
-      this->triple.empty() ? hostTriple : this->triple));
-  result.triple = triple.str();
-  if (!triple.isX86_64() && !triple.isAArch64())
-    return emitError(loc) << "host code for '" << result.triple
-                          << "' is not supported (x86_64 and aarch64 are)";
-  if (!triple.isOSLinux() && !triple.isOSDarwin())
-    return emitError(loc) << "host code for '" << result.triple
-                          << "' is not supported (Linux and macOS are)";
-  if (triple.isOSDarwin() && !triple.isAArch64())
-    return emitError(loc) << "host code for '" << result.triple
-                          << "' is not supported (macOS on arm64 only)";
-
-  if (native) {
-    llvm::Triple host(llvm::Triple::normalize(hostTriple));
-    if (host.getArch() != triple.getArch() || host.getOS() != triple.getOS())
-      return emitError(loc)
-             << "native CPU requested for '" << result.triple
-             << "', which is not this machine (" << host.str() << ")";
-    if (!cpu.empty())
-      return emitError(loc) << "native CPU and an explicit CPU ('" << cpu
-                            << "') are exclusive";
-    result.cpu = llvm::sys::getHostCPUName().str();
-    std::string features;
-    for (const auto &feature : llvm::sys::getHostCPUFeatures())
-      features += (feature.second ? "+" : "-") + feature.first().str() + ",";
-    result.features = features + this->features;
-    if (!result.features.empty() && result.features.back() == ',')
-      result.features.pop_back();
-    return result;
-  }
-  if (result.cpu.empty()) {
-    // The library may run on another machine than the compiler (a bundle is
-    // copied around), so the default is a baseline, not this CPU. On x86-64
-    // that is x86-64-v3 (Haswell / Zen 1 and later, RHEL 10's baseline):
-    // it brings F16C, without which f16 conversions become compiler-rt
-    // calls the library cannot have, FMA, which the math approximations
-    // are tuned for, and AVX2 for vectorized loops. Pre-2013 CPUs and
-    // Atom-class parts without AVX need an explicit cpu = "x86-64-v2".
-    // On AArch64 every Apple Mac is at least an M1; Linux gets plain ARMv8.
-    if (triple.isX86_64())
-      result.cpu = "x86-64-v3";
-    else if (triple.isOSDarwin())
-      result.cpu = "apple-m1";
-    else
-      result.cpu = "generic";
-  }
-  return result;
-}
 
 namespace {
 
@@ -337,15 +285,21 @@ bool hasNativeFma(llvm::TargetMachine &machine) {
 
 } // namespace
 
+/// Host code needs a host target.
+static LogicalResult checkHost(Location loc, const Target &target) {
+  if (target.isHost())
+    return success();
+  return emitError(loc) << "'" << target.name() << "' is not a host target";
+}
+
 LogicalResult tgc::lowerHostModule(ModuleOp module,
                                    ArrayRef<HostKernel> kernels,
-                                   const HostTarget &hostTarget) {
+                                   const Target &target) {
   Location loc = module.getLoc();
-  FailureOr<HostTarget> target = hostTarget.resolve(loc);
-  if (failed(target))
+  if (failed(checkHost(loc, target)))
     return failure();
-  auto machine = createTargetMachine(loc, target->triple, target->cpu,
-                                     target->features, 0, /*pic=*/true);
+  auto machine = createTargetMachine(loc, target.triple(), target.cpu(),
+                                     target.features(), 0, /*pic=*/true);
   if (failed(machine))
     return failure();
 
@@ -388,7 +342,7 @@ LogicalResult tgc::lowerHostModule(ModuleOp module,
   pm.addPass(std::make_unique<ConvertHostModulePass>(nativeFma));
   pm.addPass(createReconcileUnrealizedCastsPass());
   if (failed(pm.run(module)))
-    return emitError(loc) << "lowering the host module for " << target->triple
+    return emitError(loc) << "lowering the host module for " << target.triple()
                           << " failed";
 
   moveBf16AsI16(module);
@@ -407,18 +361,18 @@ LogicalResult tgc::lowerHostModule(ModuleOp module,
                             << " disappeared during lowering";
     buildEntryPoint(module, kernel, body, kernelExtents);
   }
-  return verifyFullyLowered(module, target->triple);
+  return verifyFullyLowered(module, target.triple());
 }
 
 /// Translates, optimizes and emits a lowered host module as an object file
 /// or assembly; fails if it would import anything but memcpy & co.
 static FailureOr<SmallString<0>> compileHost(ModuleOp module,
-                                             const HostTarget &target,
+                                             const Target &target,
                                              unsigned optLevel,
                                              llvm::CodeGenFileType type) {
   Location loc = module.getLoc();
-  auto machine = createTargetMachine(loc, target.triple, target.cpu,
-                                     target.features, optLevel, /*pic=*/true);
+  auto machine = createTargetMachine(loc, target.triple(), target.cpu(),
+                                     target.features(), optLevel, /*pic=*/true);
   if (failed(machine))
     return failure();
   llvm::LLVMContext llvmContext;
@@ -426,18 +380,18 @@ static FailureOr<SmallString<0>> compileHost(ModuleOp module,
   if (failed(llvmModule) ||
       failed(optimizeModule(loc, **llvmModule, **machine, optLevel)) ||
       failed(
-          checkNoExternals(loc, **llvmModule, kAllowedImports, target.triple)))
+          checkNoExternals(loc, **llvmModule, kAllowedImports, target.triple())))
     return failure();
   return emitMachineCode(loc, **llvmModule, **machine, type);
 }
 
 FailureOr<std::string> tgc::emitHostAssembly(ModuleOp module,
-                                             const HostTarget &hostTarget,
+                                             const Target &target,
                                              unsigned optLevel) {
-  FailureOr<HostTarget> target = hostTarget.resolve(module.getLoc());
-  if (failed(target) || failed(verifyFullyLowered(module, target->triple)))
+  if (failed(checkHost(module.getLoc(), target)) ||
+      failed(verifyFullyLowered(module, target.triple())))
     return failure();
-  auto assembly = compileHost(module, *target, optLevel,
+  auto assembly = compileHost(module, target, optLevel,
                               llvm::CodeGenFileType::AssemblyFile);
   if (failed(assembly))
     return failure();
@@ -445,14 +399,13 @@ FailureOr<std::string> tgc::emitHostAssembly(ModuleOp module,
 }
 
 FailureOr<Binary> tgc::emitHostSharedLibrary(ModuleOp module,
-                                             const HostTarget &hostTarget,
+                                             const Target &target,
                                              unsigned optLevel,
                                              StringRef soname) {
   Location loc = module.getLoc();
-  FailureOr<HostTarget> target = hostTarget.resolve(loc);
-  if (failed(target))
+  if (failed(checkHost(loc, target)))
     return failure();
-  bool darwin = llvm::Triple(target->triple).isOSDarwin();
+  bool darwin = target.isDarwin();
   StringRef linker = darwin ? "ld64.lld" : "ld.lld";
   std::optional<std::string> lld = findLld(linker);
   if (!lld)
@@ -462,7 +415,7 @@ FailureOr<Binary> tgc::emitHostSharedLibrary(ModuleOp module,
                           << (darwin ? "LD64_LLD" : "LD_LLD")
                           << ", " TGC_LLVM_TOOLS_DIR
                              ", and PATH; Debian: lld-22)";
-  if (failed(verifyFullyLowered(module, target->triple)))
+  if (failed(verifyFullyLowered(module, target.triple())))
     return failure();
 
   // Exports: what lowerHostModule left external.
@@ -473,7 +426,7 @@ FailureOr<Binary> tgc::emitHostSharedLibrary(ModuleOp module,
       exports.push_back(func.getName().str());
   llvm::sort(exports);
 
-  auto object = compileHost(module, *target, optLevel,
+  auto object = compileHost(module, target, optLevel,
                             llvm::CodeGenFileType::ObjectFile);
   if (failed(object))
     return failure();
@@ -513,10 +466,10 @@ FailureOr<Binary> tgc::emitHostSharedLibrary(ModuleOp module,
       unexpected.push_back(symbol);
   if (!unexpected.empty()) {
     InFlightDiagnostic diag = emitError(loc);
-    diag << "host library for " << target->triple
+    diag << "host library for " << target.triple()
          << " would import symbols only libm/compiler-rt provide: ";
     llvm::interleaveComma(unexpected, diag);
-    if (llvm::Triple(target->triple).isX86())
+    if (llvm::Triple(target.triple()).isX86())
       diag << " (on x86, rounding instructions need SSE4.1 (x86-64-v2) and "
               "f16 conversions need F16C (x86-64-v3, the default CPU))";
     return diag;
@@ -530,4 +483,59 @@ FailureOr<Binary> tgc::emitHostSharedLibrary(ModuleOp module,
     return diag << "]";
   }
   return std::move(*library);
+}
+
+//===----------------------------------------------------------------------===//
+// The back end
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+class HostBackend : public TargetBackend {
+public:
+  using TargetBackend::TargetBackend;
+
+  KernelSet kernelSet() const override { return KernelSet::Host; }
+
+  FailureOr<OwningOpRef<ModuleOp>> lower(ModuleOp module) const override {
+    // One exported entry point per kernel function, wrapping the body that
+    // kernel generation made for it (docs/host-abi.md).
+    std::vector<HostKernel> kernels;
+    for (auto func : module.getOps<func::FuncOp>())
+      if (isKernelFunction(func))
+        kernels.push_back({func.getSymName().str(),
+                           (func.getSymName() + "_body").str(),
+                           func.getNumArguments() + 1});
+    auto lowered =
+        cloneKernelModule(module, TgcDialect::kHostKernelModuleName);
+    if (failed(lowered) || failed(lowerHostModule(**lowered, kernels, target())))
+      return failure();
+    return lowered;
+  }
+
+  bool hasAssembly() const override { return true; }
+  FailureOr<std::string> emitAssembly(ModuleOp lowered,
+                                      unsigned optLevel) const override {
+    return emitHostAssembly(lowered, target(), optLevel);
+  }
+
+  LogicalResult emit(ModuleOp lowered, ArrayRef<CodeFormat> formats,
+                     unsigned optLevel, std::vector<CodeObject> &objects,
+                     std::vector<SkippedCode> &) const override {
+    for (CodeFormat format : formats) {
+      FailureOr<Binary> library =
+          emitHostSharedLibrary(lowered, target(), optLevel);
+      if (failed(library))
+        return failure();
+      objects.push_back(codeObject(format, *library));
+    }
+    return success();
+  }
+};
+
+} // namespace
+
+std::unique_ptr<TargetBackend>
+tgc::detail::createHostBackend(const Target &target) {
+  return std::make_unique<HostBackend>(target);
 }

@@ -1,0 +1,57 @@
+//===- TargetBackend.cpp - choosing and sharing back-end code -------------===//
+
+#include "compiler/targets/TargetBackend.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
+
+using namespace mlir;
+using namespace tgc;
+
+TargetBackend::~TargetBackend() = default;
+
+FailureOr<std::string> TargetBackend::emitAssembly(ModuleOp lowered,
+                                                   unsigned) const {
+  return emitError(lowered.getLoc())
+         << target_.name() << " has no assembly apart from its code objects";
+}
+
+CodeObject TargetBackend::codeObject(CodeFormat format,
+                                     ArrayRef<char> bytes) const {
+  return {format, target_.name(), target_.isHost() ? target_.cpu() : "",
+          std::vector<uint8_t>(bytes.begin(), bytes.end())};
+}
+
+FailureOr<OwningOpRef<ModuleOp>>
+TargetBackend::cloneKernelModule(ModuleOp module, StringRef name) const {
+  Operation *kernels = SymbolTable::lookupSymbolIn(module, name);
+  if (!kernels)
+    return emitError(module.getLoc())
+           << "no kernels for " << target_.name() << " were generated";
+  OpBuilder b(module.getContext());
+  OwningOpRef<ModuleOp> copy = ModuleOp::create(module.getLoc());
+  (*copy)->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                   b.getUnitAttr());
+  b.setInsertionPointToEnd(copy->getBody());
+  Operation *clone = b.clone(*kernels);
+  if (auto nested = dyn_cast<ModuleOp>(clone)) {
+    // Host kernels: splice the functions into the top level.
+    copy->getBody()->getOperations().splice(copy->getBody()->begin(),
+                                            nested.getBody()->getOperations());
+    nested.erase();
+  }
+  return copy;
+}
+
+std::unique_ptr<TargetBackend> tgc::createTargetBackend(const Target &target) {
+  switch (target.kind()) {
+  case TargetKind::Cuda:
+    return detail::createNvptxBackend(target);
+  case TargetKind::Hip:
+    return detail::createAmdgpuBackend(target);
+  case TargetKind::Host:
+    break;
+  }
+  return detail::createHostBackend(target);
+}

@@ -1,0 +1,104 @@
+//===- TargetBackend.h - one target family's back end -----------*- C++ -*-===//
+//
+// The pipeline drives every target through this interface: it asks the
+// back end of each target to lower the generated kernels to the LLVM dialect
+// and then to emit code objects, without knowing which family it talks to.
+// A new target family is one new implementation (one file) plus a case in
+// createTargetBackend.
+//
+// Threading: lower() mutates IR and may load dialects, so the pipeline runs
+// it one target at a time; emitAssembly() and emit() only read the lowered
+// module and use their own LLVMContext, files and processes, so the pipeline
+// runs them for all targets in parallel (see Targets.h).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TGC_COMPILER_TARGETS_TARGETBACKEND_H
+#define TGC_COMPILER_TARGETS_TARGETBACKEND_H
+
+#include "compiler/targets/Target.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tgc {
+
+/// One code object as the bundle records it.
+struct CodeObject {
+  CodeFormat format;
+  /// Target::name(): "sm_90", "gfx1100", "x86_64-unknown-linux-gnu".
+  std::string arch;
+  /// Host code: the CPU it requires ("x86-64-v3"); empty for GPUs.
+  std::string cpu;
+  std::vector<uint8_t> bytes;
+};
+
+/// A code object that could not be made because a tool tgc does not ship is
+/// missing (cubin without ptxas). Whether that is an error is the caller's
+/// call: a bundle falls back to the target's other formats.
+struct SkippedCode {
+  CodeFormat format;
+  std::string reason;
+};
+
+/// Which of the kernels that kernel generation produced a back end compiles.
+enum class KernelSet { Gpu, Host };
+
+class TargetBackend {
+public:
+  explicit TargetBackend(Target target) : target_(std::move(target)) {}
+  virtual ~TargetBackend();
+
+  const Target &target() const { return target_; }
+
+  virtual KernelSet kernelSet() const = 0;
+
+  /// A new module holding the kernels of `module` (after kernel
+  /// generation) for this target, lowered to the LLVM dialect (plus NVVM or
+  /// ROCDL). `module` itself is not changed.
+  virtual mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
+  lower(mlir::ModuleOp module) const = 0;
+
+  /// Whether the target has an assembly language apart from its code
+  /// formats (AMDGPU and the host do; PTX is NVIDIA's code format).
+  virtual bool hasAssembly() const { return false; }
+  virtual mlir::FailureOr<std::string> emitAssembly(mlir::ModuleOp lowered,
+                                                    unsigned optLevel) const;
+
+  /// Emits the code objects of `formats` (each one of
+  /// target().codeFormats()) from a lowered module: each goes to `objects`,
+  /// or to `skipped` when an optional tool is missing.
+  virtual mlir::LogicalResult emit(mlir::ModuleOp lowered,
+                                   llvm::ArrayRef<CodeFormat> formats,
+                                   unsigned optLevel,
+                                   std::vector<CodeObject> &objects,
+                                   std::vector<SkippedCode> &skipped) const = 0;
+
+protected:
+  /// A code object of this target with `bytes`.
+  CodeObject codeObject(CodeFormat format, llvm::ArrayRef<char> bytes) const;
+  /// A fresh module (marked as a GPU container) holding a copy of the
+  /// kernel module named `name`, or a diagnostic when there is none.
+  mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
+  cloneKernelModule(mlir::ModuleOp module, llvm::StringRef name) const;
+
+private:
+  Target target_;
+};
+
+std::unique_ptr<TargetBackend> createTargetBackend(const Target &target);
+
+namespace detail {
+std::unique_ptr<TargetBackend> createNvptxBackend(const Target &target);
+std::unique_ptr<TargetBackend> createAmdgpuBackend(const Target &target);
+std::unique_ptr<TargetBackend> createHostBackend(const Target &target);
+} // namespace detail
+
+} // namespace tgc
+
+#endif // TGC_COMPILER_TARGETS_TARGETBACKEND_H
