@@ -104,6 +104,14 @@ public:
       return failure();
     if (stopsAt(tgc::IrStage::Kernels))
       return printModule();
+    if (options.output.kind == tgc::Output::Kind::Schedule) {
+      FailureOr<tgc::Schedule> schedule = tgc::buildSchedule(module);
+      if (failed(schedule))
+        return failure();
+      llvm::raw_string_ostream os(result.text);
+      tgc::printSchedule(*schedule, os);
+      return success();
+    }
 
     // Lowering to the LLVM dialect mutates MLIR and loads dialects, so it
     // runs target by target; LLVM optimization, code generation and the
@@ -162,6 +170,7 @@ private:
       return llvm::is_contained(backend.target().codeFormats(),
                                 options.output.format);
     case tgc::Output::Kind::Ir:
+    case tgc::Output::Kind::Schedule:
     case tgc::Output::Kind::Bundle:
       break;
     }
@@ -239,8 +248,11 @@ private:
     if (options.output.kind != tgc::Output::Kind::Bundle)
       return success();
     TimingScope scope = nestTiming("bundle");
+    FailureOr<tgc::Schedule> schedule = tgc::buildSchedule(module);
+    if (failed(schedule))
+      return failure();
     FailureOr<std::vector<uint8_t>> bundle =
-        tgc::writeBundle(module, code, tgc::producerString());
+        tgc::writeBundle(*schedule, code, tgc::producerString());
     if (failed(bundle))
       return failure();
     dumpBytes("model.bin", *bundle);

@@ -31,6 +31,7 @@ enum class IrStage {
 struct Output {
   enum class Kind {
     Ir,         // the module at `stage`, as text
+    Schedule,   // the host schedule of every entry function, as text
     Assembly,   // assembly of each target that has one (AMDGPU, host)
     CodeObject, // the code objects of `format` (PTX as text, else bytes)
     Bundle,     // the bundle
@@ -40,6 +41,7 @@ struct Output {
   CodeFormat format = CodeFormat::Ptx;
 
   static Output ir(IrStage stage) { return {Kind::Ir, stage}; }
+  static Output schedule() { return {Kind::Schedule}; }
   static Output assembly() { return {Kind::Assembly}; }
   static Output code(CodeFormat format) {
     return {Kind::CodeObject, IrStage::Tg, format};

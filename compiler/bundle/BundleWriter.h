@@ -1,11 +1,11 @@
-//===- BundleWriter.h - schedule and bundle serialization -------*- C++ -*-===//
+//===- BundleWriter.h - bundle serialization --------------------*- C++ -*-===//
 
-#ifndef TGC_COMPILER_BUNDLEWRITER_H
-#define TGC_COMPILER_BUNDLEWRITER_H
+#ifndef TGC_COMPILER_BUNDLE_BUNDLEWRITER_H
+#define TGC_COMPILER_BUNDLE_BUNDLEWRITER_H
 
+#include "compiler/schedule/Schedule.h"
 #include "compiler/targets/TargetBackend.h"
 
-#include "mlir/IR/BuiltinOps.h"
 
 #include <cstdint>
 #include <string>
@@ -13,15 +13,13 @@
 
 namespace tgc {
 
-/// Builds the host schedule of every entry function (buffers with lifetime
-/// based reuse of scratch memory, constants, dispatches and copies) from a
-/// module after dispatch formation and kernel generation, and serializes
-/// it with the code objects into the bundle format of
-/// docs/bundle-format.md. Emits a located diagnostic on failure.
+/// Encodes a schedule and the code objects into the bundle format of
+/// docs/bundle-format.md. Fails, with a diagnostic at the kernel, when
+/// something does not fit the format (a launch larger than 32 bits).
 mlir::FailureOr<std::vector<uint8_t>>
-writeBundle(mlir::ModuleOp module, const std::vector<CodeObject> &code,
-            const std::string &producer);
+writeBundle(const Schedule &schedule,
+            const std::vector<CodeObject> &code, const std::string &producer);
 
 } // namespace tgc
 
-#endif // TGC_COMPILER_BUNDLEWRITER_H
+#endif // TGC_COMPILER_BUNDLE_BUNDLEWRITER_H

@@ -44,7 +44,18 @@ static cl::opt<std::string> hostCpu("host-cpu", cl::init(""),
                                     cl::desc("CPU for host code (default: a "
                                              "portable baseline)"));
 /// --emit: an IR stage, the assembly, one kind of code object, or the bundle.
-enum class Emit { Tg, Linalg, Kernels, Llvm, Ptx, Cubin, Hsaco, Asm, Bundle };
+enum class Emit {
+  Tg,
+  Linalg,
+  Kernels,
+  Schedule,
+  Llvm,
+  Ptx,
+  Cubin,
+  Hsaco,
+  Asm,
+  Bundle
+};
 static cl::opt<Emit> emit(
     "emit", cl::desc("Stop after a stage and write its output"),
     cl::init(Emit::Bundle),
@@ -52,6 +63,8 @@ static cl::opt<Emit> emit(
                clEnumValN(Emit::Linalg, "linalg", "linalg on tensors"),
                clEnumValN(Emit::Kernels, "kernels",
                           "kernel functions and generated GPU/host kernels"),
+               clEnumValN(Emit::Schedule, "schedule",
+                          "buffers, dispatches and copies of each function"),
                clEnumValN(Emit::Llvm, "llvm",
                           "kernels lowered to the LLVM dialect"),
                clEnumValN(Emit::Ptx, "ptx", "PTX of each NVIDIA target"),
@@ -70,6 +83,8 @@ static tgc::Output outputFor(Emit emit) {
     return tgc::Output::ir(tgc::IrStage::Linalg);
   case Emit::Kernels:
     return tgc::Output::ir(tgc::IrStage::Kernels);
+  case Emit::Schedule:
+    return tgc::Output::schedule();
   case Emit::Llvm:
     return tgc::Output::ir(tgc::IrStage::Llvm);
   case Emit::Ptx:

@@ -1,0 +1,366 @@
+//===- Schedule.cpp - the host-side plan of every entry function ----------===//
+
+#include "compiler/schedule/Schedule.h"
+
+#include "compiler/transforms/LinalgAnalysis.h"
+#include "ir/TgcDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <map>
+
+using namespace mlir;
+using namespace tgc;
+
+static uint64_t alignUp(uint64_t v) {
+  return llvm::alignTo(v, kBufferAlignment);
+}
+
+static bool isStorableElement(Type element) {
+  return element.isF32() || element.isF16() || element.isBF16() ||
+         element.isSignlessInteger(32) || element.isSignlessInteger(8) ||
+         element.isSignlessInteger(1);
+}
+
+uint64_t tgc::storageSize(RankedTensorType type) {
+  unsigned bits = type.getElementTypeBitWidth();
+  return type.getNumElements() * (bits == 1 ? 1 : bits / 8);
+}
+
+/// Row-major little-endian bytes of a constant, i1 as one byte each.
+static FailureOr<std::vector<uint8_t>> constantBytes(Location loc,
+                                                     ElementsAttr attr) {
+  auto type = cast<RankedTensorType>(attr.getType());
+  std::vector<uint8_t> bytes;
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    if (type.getElementType().isSignlessInteger(1)) {
+      for (bool v : dense.getValues<bool>())
+        bytes.push_back(v);
+      return bytes;
+    }
+    ArrayRef<char> raw = dense.getRawData();
+    if (dense.isSplat()) {
+      for (int64_t i = 0; i < type.getNumElements(); ++i)
+        bytes.insert(bytes.end(), raw.begin(), raw.end());
+    } else {
+      bytes.assign(raw.begin(), raw.end());
+    }
+    return bytes;
+  }
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob) {
+      emitError(loc) << "dense_resource constant has no data (missing "
+                        "dialect_resources section?)";
+      return failure();
+    }
+    ArrayRef<char> data = blob->getData();
+    if (data.size() != storageSize(type) ||
+        type.getElementType().isSignlessInteger(1)) {
+      emitError(loc) << "dense_resource constant holds " << data.size()
+                     << " bytes but " << type << " needs " << storageSize(type);
+      return failure();
+    }
+    bytes.assign(data.begin(), data.end());
+    return bytes;
+  }
+  emitError(loc) << "unsupported constant attribute kind";
+  return failure();
+}
+
+namespace {
+
+/// Schedules one entry function; constants are shared by all of them.
+class FunctionScheduler {
+public:
+  FunctionScheduler(Schedule &schedule,
+                    const std::map<std::string, uint32_t> &kernelIndex,
+                    std::map<const void *, uint32_t> &constantIndex)
+      : schedule(schedule), kernelIndex(kernelIndex),
+        constantIndex(constantIndex) {}
+
+  FailureOr<FunctionSchedule> run(func::FuncOp func) {
+    out.name = func.getSymName().str();
+    for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
+      auto tensor = dyn_cast<RankedTensorType>(type);
+      if (!tensor || !tensor.hasStaticShape() ||
+          !isStorableElement(tensor.getElementType()))
+        return func.emitError() << "entry function '" << func.getSymName()
+                                << "' argument " << i << " has type " << type
+                                << "; tgc entry points take static tensors";
+      out.inputs.push_back(tensor);
+      locations[func.getArgument(i)] = {
+          addBuffer(BufferKind::Input, i, storageSize(tensor))};
+    }
+    auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+    for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
+      auto tensor = dyn_cast<RankedTensorType>(type);
+      if (!tensor || !isStorableElement(tensor.getElementType()))
+        return func.emitError() << "entry function '" << func.getSymName()
+                                << "' result " << i << " has type " << type;
+      out.outputs.push_back(tensor);
+    }
+
+    // Kernel results that are returned (once) are written straight into
+    // the output buffer; everything else gets scratch or a copy.
+    std::vector<Value> returned(ret.getNumOperands());
+    llvm::DenseMap<Value, uint32_t> outputOf;
+    for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
+      Value base = stripReshapes(v);
+      returned[i] = base;
+      if (base.getDefiningOp<func::CallOp>() && !outputOf.count(base))
+        outputOf[base] = i;
+    }
+    std::vector<uint32_t> outputBuffer(ret.getNumOperands());
+    for (auto [i, v] : llvm::enumerate(ret.getOperands()))
+      outputBuffer[i] = addBuffer(BufferKind::Output, i,
+                                  storageSize(cast<RankedTensorType>(v.getType())));
+    for (auto [base, i] : outputOf)
+      locations[base] = {outputBuffer[i]};
+
+    // Lifetimes of scratch values: index of the last step reading them.
+    std::vector<func::CallOp> calls;
+    for (auto call : func.getBody().front().getOps<func::CallOp>())
+      calls.push_back(call);
+    llvm::DenseMap<Value, size_t> lastUse;
+    for (auto [step, call] : llvm::enumerate(calls))
+      for (Value operand : call.getOperands())
+        lastUse[stripReshapes(operand)] = step;
+
+    // Free scratch buffers by index (sizes grow to fit).
+    std::vector<uint32_t> freeScratch;
+    for (auto [step, call] : llvm::enumerate(calls)) {
+      auto it = kernelIndex.find(call.getCallee().str());
+      if (it == kernelIndex.end())
+        return call.emitError() << "call to unknown kernel " << call.getCallee();
+      Step dispatch{Step::Kind::Dispatch, it->second};
+      for (Value operand : call.getOperands()) {
+        FailureOr<Binding> binding = locate(operand);
+        if (failed(binding))
+          return failure();
+        dispatch.bindings.push_back(*binding);
+      }
+      Value result = call.getResult(0);
+      if (!locations.count(result))
+        locations[result] = {allocateScratch(
+            freeScratch, storageSize(cast<RankedTensorType>(result.getType())))};
+      dispatch.bindings.push_back(locations[result]);
+      out.steps.push_back(std::move(dispatch));
+      // Release scratch whose last reader was this step. A value is never
+      // released before the step that defines it has run.
+      for (Value operand : call.getOperands()) {
+        Value base = stripReshapes(operand);
+        if (lastUse.lookup(base) == step && base.getDefiningOp<func::CallOp>() &&
+            !outputOf.count(base) && isScratch(locations[base].buffer) &&
+            !llvm::is_contained(freeScratch, locations[base].buffer))
+          freeScratch.push_back(locations[base].buffer);
+      }
+      if (result.use_empty() && isScratch(locations[result].buffer))
+        freeScratch.push_back(locations[result].buffer);
+    }
+
+    // Outputs that are inputs, constants or repeated results are copied.
+    for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
+      auto it = outputOf.find(returned[i]);
+      if (it != outputOf.end() && it->second == i)
+        continue;
+      FailureOr<Binding> source = locate(v);
+      if (failed(source))
+        return failure();
+      out.steps.push_back(
+          {Step::Kind::Copy, 0, {*source, {outputBuffer[i]}},
+           storageSize(cast<RankedTensorType>(v.getType()))});
+    }
+    return std::move(out);
+  }
+
+private:
+  uint32_t addBuffer(BufferKind kind, uint32_t index, uint64_t size) {
+    out.buffers.push_back({kind, index, size});
+    return out.buffers.size() - 1;
+  }
+  bool isScratch(uint32_t buffer) const {
+    return out.buffers[buffer].kind == BufferKind::Scratch;
+  }
+
+  /// The smallest free scratch buffer that fits, else the largest one grown
+  /// to fit, else a new one.
+  uint32_t allocateScratch(std::vector<uint32_t> &freeScratch, uint64_t size) {
+    int best = -1;
+    for (auto [k, b] : llvm::enumerate(freeScratch)) {
+      if (best < 0) {
+        best = k;
+        continue;
+      }
+      uint64_t current = out.buffers[freeScratch[best]].size,
+               candidate = out.buffers[b].size;
+      bool currentFits = current >= size, candidateFits = candidate >= size;
+      if ((candidateFits && (!currentFits || candidate < current)) ||
+          (!candidateFits && !currentFits && candidate > current))
+        best = k;
+    }
+    if (best < 0)
+      return addBuffer(BufferKind::Scratch, 0, alignUp(size));
+    uint32_t buffer = freeScratch[best];
+    freeScratch.erase(freeScratch.begin() + best);
+    out.buffers[buffer].size = std::max(out.buffers[buffer].size, alignUp(size));
+    return buffer;
+  }
+
+  /// Where a value lives; constants are added to the schedule on first use.
+  FailureOr<Binding> locate(Value v) {
+    Value base = stripReshapes(v);
+    auto it = locations.find(base);
+    if (it != locations.end())
+      return it->second;
+    if (auto constant = base.getDefiningOp<arith::ConstantOp>()) {
+      auto attr = cast<ElementsAttr>(constant.getValue());
+      auto [found, inserted] = constantIndex.try_emplace(
+          attr.getAsOpaquePointer(), schedule.constants.size());
+      if (inserted) {
+        FailureOr<std::vector<uint8_t>> bytes =
+            constantBytes(constant.getLoc(), attr);
+        if (failed(bytes)) {
+          constantIndex.erase(found);
+          return failure();
+        }
+        std::vector<uint8_t> &data = schedule.constantData;
+        uint64_t offset = alignUp(data.size());
+        data.resize(offset);
+        data.insert(data.end(), bytes->begin(), bytes->end());
+        schedule.constants.push_back({offset, bytes->size()});
+      }
+      locations[base] = {
+          addBuffer(BufferKind::Constant, found->second,
+                    storageSize(cast<RankedTensorType>(constant.getType())))};
+      return locations[base];
+    }
+    emitError(v.getLoc()) << "value is not available to the schedule "
+                             "(not an argument, constant or kernel result)";
+    return failure();
+  }
+
+  Schedule &schedule;
+  const std::map<std::string, uint32_t> &kernelIndex;
+  std::map<const void *, uint32_t> &constantIndex;
+  FunctionSchedule out;
+  llvm::DenseMap<Value, Binding> locations;
+};
+
+std::optional<std::array<int64_t, 3>> launchShape(DenseI64ArrayAttr attr) {
+  if (!attr || attr.size() != 3)
+    return std::nullopt;
+  return std::array<int64_t, 3>{attr[0], attr[1], attr[2]};
+}
+
+} // namespace
+
+FailureOr<Schedule> tgc::buildSchedule(ModuleOp module) {
+  auto *tgc = module.getContext()->getOrLoadDialect<TgcDialect>();
+  Schedule schedule;
+  std::map<std::string, uint32_t> kernelIndex;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (!isKernelFunction(func))
+      continue;
+    kernelIndex[func.getSymName().str()] = schedule.kernels.size();
+    ScheduledKernel kernel{func.getSymName().str(), func.getLoc(),
+                           func.getNumArguments() + 1};
+    if (IntegerAttr workgroups =
+            tgc->getHostWorkgroupsAttrHelper().getAttr(func))
+      kernel.hostWorkgroups = workgroups.getInt();
+    kernel.gpuGrid = launchShape(tgc->getGpuGridAttrHelper().getAttr(func));
+    kernel.gpuBlock = launchShape(tgc->getGpuBlockAttrHelper().getAttr(func));
+    schedule.kernels.push_back(std::move(kernel));
+  }
+
+  std::map<const void *, uint32_t> constantIndex;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (isKernelFunction(func) || func.isExternal() || func.isPrivate())
+      continue;
+    FailureOr<FunctionSchedule> function =
+        FunctionScheduler(schedule, kernelIndex, constantIndex).run(func);
+    if (failed(function))
+      return failure();
+    schedule.functions.push_back(std::move(*function));
+  }
+  if (schedule.functions.empty())
+    return module.emitError("the module has no public func.func entry point");
+  return schedule;
+}
+
+//===----------------------------------------------------------------------===//
+// Printing
+//===----------------------------------------------------------------------===//
+
+static StringRef bufferKindName(BufferKind kind) {
+  switch (kind) {
+  case BufferKind::Input:
+    return "input";
+  case BufferKind::Output:
+    return "output";
+  case BufferKind::Constant:
+    return "constant";
+  case BufferKind::Scratch:
+    break;
+  }
+  return "scratch";
+}
+
+static void printBinding(const Binding &binding, llvm::raw_ostream &os) {
+  os << "%" << binding.buffer;
+  if (binding.offset)
+    os << "+" << binding.offset;
+}
+
+void tgc::printSchedule(const Schedule &schedule, llvm::raw_ostream &os) {
+  for (const FunctionSchedule &function : schedule.functions) {
+    os << "func @" << function.name << "(";
+    llvm::interleaveComma(function.inputs, os);
+    os << ") -> (";
+    llvm::interleaveComma(function.outputs, os);
+    os << ")\n";
+    for (auto [i, buffer] : llvm::enumerate(function.buffers)) {
+      os << "  %" << i << " = " << bufferKindName(buffer.kind);
+      if (buffer.kind != BufferKind::Scratch)
+        os << " " << buffer.index;
+      os << ", " << buffer.size << " B\n";
+    }
+    for (const Step &step : function.steps) {
+      if (step.kind == Step::Kind::Copy) {
+        os << "  copy " << step.size << " B from ";
+        printBinding(step.bindings[0], os);
+        os << " to ";
+        printBinding(step.bindings[1], os);
+        os << "\n";
+        continue;
+      }
+      os << "  dispatch @" << schedule.kernels[step.kernel].name << "(";
+      llvm::interleaveComma(step.bindings, os, [&](const Binding &binding) {
+        printBinding(binding, os);
+      });
+      os << ")\n";
+    }
+  }
+  for (const ScheduledKernel &kernel : schedule.kernels) {
+    os << "kernel @" << kernel.name << ": " << kernel.numBindings
+       << " bindings";
+    if (kernel.hostWorkgroups)
+      os << ", host workgroups " << *kernel.hostWorkgroups;
+    auto printShape = [&](const std::array<int64_t, 3> &shape) {
+      os << "[" << shape[0] << ", " << shape[1] << ", " << shape[2] << "]";
+    };
+    if (kernel.gpuGrid && kernel.gpuBlock) {
+      os << ", gpu grid ";
+      printShape(*kernel.gpuGrid);
+      os << " block ";
+      printShape(*kernel.gpuBlock);
+    }
+    os << "\n";
+  }
+  for (auto [i, constant] : llvm::enumerate(schedule.constants))
+    os << "constant " << i << ": " << constant.size << " B at "
+       << constant.offset << "\n";
+}

@@ -1,0 +1,109 @@
+//===- Schedule.h - the host-side plan of every entry function --*- C++ -*-===//
+//
+// After dispatch formation an entry function is a sequence of calls to
+// kernel functions. Its schedule says, as plain data, what the runtime does
+// for one call: which device buffers exist (the caller's inputs and outputs,
+// resident constants, scratch reused between values whose lifetimes do not
+// overlap), which kernel runs on which bindings, and which outputs are
+// copies. The bundle writer only encodes it; `tgc --emit=schedule` prints it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TGC_COMPILER_SCHEDULE_SCHEDULE_H
+#define TGC_COMPILER_SCHEDULE_SCHEDULE_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llvm {
+class raw_ostream;
+} // namespace llvm
+
+namespace tgc {
+
+/// Values equal the bundle format's BufferKind.
+enum class BufferKind : uint8_t { Input = 0, Output = 1, Constant = 2, Scratch = 3 };
+
+struct ScheduledBuffer {
+  BufferKind kind;
+  /// Input/output position, or constant index; 0 for scratch.
+  uint32_t index = 0;
+  uint64_t size = 0;
+};
+
+/// A kernel argument: a buffer and a byte offset into it.
+struct Binding {
+  uint32_t buffer;
+  uint64_t offset = 0;
+};
+
+struct Step {
+  enum class Kind : uint8_t { Dispatch = 0, Copy = 1 };
+  Kind kind;
+  /// Dispatch: index into Schedule::kernels.
+  uint32_t kernel = 0;
+  /// Dispatch: the kernel's inputs, then its output. Copy: source, target.
+  std::vector<Binding> bindings;
+  /// Copy: bytes.
+  uint64_t size = 0;
+};
+
+struct FunctionSchedule {
+  std::string name;
+  std::vector<mlir::RankedTensorType> inputs, outputs;
+  std::vector<ScheduledBuffer> buffers;
+  std::vector<Step> steps;
+};
+
+/// A kernel function and the launch shapes kernel generation chose.
+struct ScheduledKernel {
+  std::string name;
+  /// Where the kernel came from, for diagnostics.
+  mlir::Location loc;
+  /// Its inputs, then its output.
+  uint32_t numBindings;
+  /// Host targets: workgroups; GPU targets: grid and block. Only the ones
+  /// whose kernels were generated are set.
+  std::optional<int64_t> hostWorkgroups;
+  std::optional<std::array<int64_t, 3>> gpuGrid, gpuBlock;
+};
+
+/// A slice of the constants section.
+struct ScheduledConstant {
+  uint64_t offset, size;
+};
+
+struct Schedule {
+  /// Kernel functions in module order.
+  std::vector<ScheduledKernel> kernels;
+  /// Public entry functions in module order.
+  std::vector<FunctionSchedule> functions;
+  std::vector<ScheduledConstant> constants;
+  /// The constants section: each constant once, 64-byte aligned,
+  /// row-major little-endian, i1 as one byte per element.
+  std::vector<uint8_t> constantData;
+};
+
+/// Scratch and constant offsets are multiples of this, so vector loads of a
+/// kernel stay aligned.
+inline constexpr uint64_t kBufferAlignment = 64;
+
+/// Bytes of a tensor as the runtime stores it (i1 as one byte per element).
+uint64_t storageSize(mlir::RankedTensorType type);
+
+/// The schedule of every public function of `module`, after dispatch
+/// formation and kernel generation. Emits a located diagnostic on failure.
+mlir::FailureOr<Schedule> buildSchedule(mlir::ModuleOp module);
+
+/// A readable listing (tgc --emit=schedule).
+void printSchedule(const Schedule &schedule, llvm::raw_ostream &os);
+
+} // namespace tgc
+
+#endif // TGC_COMPILER_SCHEDULE_SCHEDULE_H
