@@ -1,11 +1,18 @@
 //===- Passes.td - tgc compiler passes ---------------------*- tablegen -*-===//
+//
+// Every pass of the compiler, in pipeline order: tg -> linalg, dispatch
+// formation, kernel generation (compiler/transforms, compiler/codegen), then
+// the target lowering steps the back ends run (compiler/targets). All take
+// the `tgc-` prefix and can be run one by one with tg-opt.
+//
+//===----------------------------------------------------------------------===//
 
 #ifndef TGC_COMPILER_PASSES_TD
 #define TGC_COMPILER_PASSES_TD
 
 include "mlir/Pass/PassBase.td"
 
-def TgDecomposeComposites : Pass<"tg-decompose-composites", "::mlir::ModuleOp"> {
+def TgcDecomposeComposites : Pass<"tgc-decompose-composites", "::mlir::ModuleOp"> {
   let summary = "Decompose composite tg ops into primitive tg ops";
   let description = [{
     Rewrites softmax, layer_norm, rms_norm, silu, gelu (tanh form) and
@@ -16,7 +23,7 @@ def TgDecomposeComposites : Pass<"tg-decompose-composites", "::mlir::ModuleOp"> 
   let dependentDialects = ["::mlir::tg::TgDialect"];
 }
 
-def TgToLinalg : Pass<"tg-to-linalg", "::mlir::ModuleOp"> {
+def TgcConvertTgToLinalg : Pass<"tgc-convert-tg-to-linalg", "::mlir::ModuleOp"> {
   let summary = "Lower tg ops to linalg on tensors";
   let description = [{
     Named linalg ops where one matches (matmul, batch_matmul, transpose,
@@ -30,7 +37,6 @@ def TgToLinalg : Pass<"tg-to-linalg", "::mlir::ModuleOp"> {
                            "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect"];
 }
-
 
 def TgcFormDispatches : Pass<"tgc-form-dispatches", "::mlir::ModuleOp"> {
   let summary = "Fuse linalg ops and outline one function per kernel";
@@ -49,7 +55,6 @@ def TgcFormDispatches : Pass<"tgc-form-dispatches", "::mlir::ModuleOp"> {
                            "::mlir::tensor::TensorDialect",
                            "::tgc::TgcDialect"];
 }
-
 
 def TgcGenerateGpuKernels : Pass<"tgc-generate-gpu-kernels", "::mlir::ModuleOp"> {
   let summary = "Generate a gpu.func for every outlined kernel";
@@ -76,6 +81,88 @@ def TgcGenerateHostKernels : Pass<"tgc-generate-host-kernels", "::mlir::ModuleOp
   let dependentDialects = ["::mlir::scf::SCFDialect",
                            "::mlir::memref::MemRefDialect",
                            "::tgc::TgcDialect"];
+}
+
+//===----------------------------------------------------------------------===//
+// Target lowering (compiler/targets): steps of lowerGpuModule and
+// lowerHostModule, exposed so each can be tested on its own.
+//===----------------------------------------------------------------------===//
+
+def TgcLowerMath : Pass<"tgc-lower-math"> {
+  let summary = "Rewrite transcendental math into polynomial approximations";
+  let description = [{
+    Leaves only math ops every target implements natively (sqrt, fabs, fma,
+    floor, ...), so no libm, libdevice or ocml call survives; fails on math
+    that has no approximation (e.g. f64 exp), naming the op.
+  }];
+  let options = [
+    Option<"hasFma", "has-fma", "bool", /*default=*/"true",
+           "math.fma is a fused instruction on the target (some "
+           "approximations rely on it for their accuracy)">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def TgcPrepareVector : Pass<"tgc-prepare-vector"> {
+  let summary = "Lower vector ops without a direct LLVM lowering";
+  let description = [{
+    Broadcasts, transfers, shape casts, contractions and friends become ops
+    the vector-to-LLVM conversion handles, so that conversion can be one
+    step of each target's single dialect conversion.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def TgcAmdDispatchPacket : Pass<"tgc-amd-dispatch-packet", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Read block and grid sizes from the HSA dispatch packet";
+  let description = [{
+    gpu.block_dim and gpu.grid_dim become loads from the AQL kernel dispatch
+    packet, which every HSA runtime fills, instead of the ROCDL lowering's
+    calls into the device libraries.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def TgcConvertGpuModule : Pass<"tgc-convert-gpu-module", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Convert a gpu.module to the LLVM dialect plus NVVM or ROCDL";
+  let description = [{
+    One dialect conversion for both GPU vendors: arith, cf, func, memref,
+    vector, index, ub and the native math ops to LLVM, gpu ops to NVVM (for
+    an sm_NN chip) or ROCDL (gfxNNNN). Kernel arguments use the bare-pointer
+    convention: one device address per binding.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_80\"",
+           "The chip: sm_NN (NVIDIA) or gfxNNNN (AMD)">,
+    Option<"indexBitwidth", "index-bitwidth", "unsigned", /*default=*/"64",
+           "Width of index in device code">,
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::NVVM::NVVMDialect",
+                           "::mlir::ROCDL::ROCDLDialect",
+                           "::mlir::cf::ControlFlowDialect"];
+}
+
+def TgcConvertHostModule : Pass<"tgc-convert-host-module", "::mlir::ModuleOp"> {
+  let summary = "Convert host kernel bodies to the LLVM dialect";
+  let description = [{
+    The host counterpart of tgc-convert-gpu-module: kernel bodies take one
+    pointer per binding, which is what the entry points load from the
+    binding array (docs/host-abi.md).
+  }];
+  let options = [
+    Option<"nativeFma", "native-fma", "bool", /*default=*/"true",
+           "Lower math.fma to llvm.fma (else llvm.fmuladd: mul+add on CPUs "
+           "without FMA instead of a call to fmaf)">,
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::cf::ControlFlowDialect"];
 }
 
 #endif // TGC_COMPILER_PASSES_TD

@@ -77,7 +77,7 @@ public:
     };
 
     if (failed(runPasses("tg", [](OpPassManager &pm) {
-          pm.addPass(tgc::createTgDecomposeComposites());
+          pm.addPass(tgc::createTgcDecomposeComposites());
           pm.addPass(createCanonicalizerPass());
           pm.addPass(createCSEPass());
         })))
@@ -85,7 +85,7 @@ public:
     if (stopsAt(tgc::IrStage::Tg))
       return printModule();
     if (failed(runPasses("linalg", [](OpPassManager &pm) {
-          pm.addPass(tgc::createTgToLinalg());
+          pm.addPass(tgc::createTgcConvertTgToLinalg());
           pm.addPass(createCanonicalizerPass());
           pm.addPass(createCSEPass());
         })))

@@ -1,5 +1,6 @@
 //===- Common.cpp - Pieces every tgc back end uses ------------------------===//
 
+#include "compiler/Passes.h"
 #include "compiler/targets/TargetUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -38,6 +39,11 @@
 
 #include <mutex>
 
+namespace tgc {
+#define GEN_PASS_DEF_TGCPREPAREVECTOR
+#include "compiler/Passes.h.inc"
+} // namespace tgc
+
 using namespace mlir;
 using namespace tgc;
 using namespace tgc::detail;
@@ -48,40 +54,10 @@ using namespace tgc::detail;
 
 namespace {
 
-struct PrepareVectorPass
-    : public PassWrapper<PrepareVectorPass, OperationPass<>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(PrepareVectorPass)
-
-  StringRef getArgument() const override { return "tgc-prepare-vector"; }
-  StringRef getDescription() const override {
-    return "Lower vector ops without a direct LLVM lowering";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<arith::ArithDialect, memref::MemRefDialect,
-                    vector::VectorDialect>();
-  }
-
+struct TgcPrepareVector : tgc::impl::TgcPrepareVectorBase<TgcPrepareVector> {
   void runOnOperation() override {
-    // The same preparation convert-vector-to-llvm does before converting,
-    // so that it can be one step of our single dialect conversion.
     RewritePatternSet patterns(&getContext());
-    vector::populateVectorToVectorCanonicalizationPatterns(patterns);
-    vector::populateVectorBroadcastLoweringPatterns(patterns);
-    vector::populateVectorContractLoweringPatterns(
-        patterns, vector::VectorContractLowering::OuterProduct);
-    vector::populateVectorMaskOpLoweringPatterns(patterns);
-    vector::populateVectorShapeCastLoweringPatterns(patterns);
-    vector::populateVectorInterleaveLoweringPatterns(patterns);
-    vector::populateVectorTransposeLoweringPatterns(
-        patterns, vector::VectorTransposeLowering::EltWise);
-    vector::populateVectorMultiReductionLoweringPatterns(
-        patterns, vector::VectorMultiReductionLowering::InnerParallel);
-    vector::populateVectorRankReducingFMAPattern(patterns);
-    vector::populateVectorGatherLoweringPatterns(patterns);
-    vector::populateVectorStepLoweringPatterns(patterns);
-    vector::populateVectorTransferLoweringPatterns(patterns,
-                                                   /*maxTransferRank=*/1);
-    vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+    tgc::populatePrepareVectorPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
@@ -89,8 +65,26 @@ struct PrepareVectorPass
 
 } // namespace
 
-std::unique_ptr<Pass> tgc::detail::createPrepareVectorPass() {
-  return std::make_unique<PrepareVectorPass>();
+void tgc::populatePrepareVectorPatterns(RewritePatternSet &patterns) {
+  // The same preparation convert-vector-to-llvm does before converting, so
+  // that it can be one step of our single dialect conversion.
+  vector::populateVectorToVectorCanonicalizationPatterns(patterns);
+  vector::populateVectorBroadcastLoweringPatterns(patterns);
+  vector::populateVectorContractLoweringPatterns(
+      patterns, vector::VectorContractLowering::OuterProduct);
+  vector::populateVectorMaskOpLoweringPatterns(patterns);
+  vector::populateVectorShapeCastLoweringPatterns(patterns);
+  vector::populateVectorInterleaveLoweringPatterns(patterns);
+  vector::populateVectorTransposeLoweringPatterns(
+      patterns, vector::VectorTransposeLowering::EltWise);
+  vector::populateVectorMultiReductionLoweringPatterns(
+      patterns, vector::VectorMultiReductionLowering::InnerParallel);
+  vector::populateVectorRankReducingFMAPattern(patterns);
+  vector::populateVectorGatherLoweringPatterns(patterns);
+  vector::populateVectorStepLoweringPatterns(patterns);
+  vector::populateVectorTransferLoweringPatterns(patterns,
+                                                 /*maxTransferRank=*/1);
+  vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
 }
 
 LogicalResult tgc::detail::verifyFullyLowered(Operation *root, StringRef what) {

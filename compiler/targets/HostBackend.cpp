@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Passes.h"
 #include "compiler/targets/TargetBackend.h"
 #include "compiler/targets/TargetUtils.h"
 #include "ir/TgcDialect.h"
@@ -43,6 +44,11 @@
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
 
+namespace tgc {
+#define GEN_PASS_DEF_TGCCONVERTHOSTMODULE
+#include "compiler/Passes.h.inc"
+} // namespace tgc
+
 using namespace mlir;
 using namespace tgc;
 using namespace tgc::detail;
@@ -54,16 +60,9 @@ static constexpr StringRef kAllowedImports[] = {"memcpy", "memset", "memmove"};
 
 namespace {
 
-struct ConvertHostModulePass
-    : public PassWrapper<ConvertHostModulePass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ConvertHostModulePass)
-
-  explicit ConvertHostModulePass(bool nativeFma) : nativeFma(nativeFma) {}
-
-  StringRef getArgument() const override { return "tgc-convert-host-module"; }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<LLVM::LLVMDialect, cf::ControlFlowDialect>();
-  }
+struct TgcConvertHostModule
+    : tgc::impl::TgcConvertHostModuleBase<TgcConvertHostModule> {
+  using TgcConvertHostModuleBase::TgcConvertHostModuleBase;
 
   void runOnOperation() override {
     MLIRContext *context = &getContext();
@@ -88,8 +87,6 @@ struct ConvertHostModulePass
                                       std::move(patterns))))
       signalPassFailure();
   }
-
-  bool nativeFma;
 };
 
 /// Checks the body function of a kernel against the ABI, before lowering
@@ -325,7 +322,7 @@ LogicalResult tgc::lowerHostModule(ModuleOp module,
   MLIRContext *context = module.getContext();
   PassManager pm(context, ModuleOp::getOperationName());
   bool nativeFma = hasNativeFma(**machine);
-  pm.addPass(createLowerMathPass(nativeFma));
+  pm.addPass(createTgcLowerMath(TgcLowerMathOptions{nativeFma}));
   // bf16 has no arithmetic on baseline CPUs and its conversions would be
   // compiler-rt calls: compute in f32 and convert with integer ops.
   pm.addPass(math::createMathExtendToSupportedTypes());
@@ -335,11 +332,12 @@ LogicalResult tgc::lowerHostModule(ModuleOp module,
       arith::ArithExpandOpsPassOptions{/*includeBf16=*/true}));
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(createPrepareVectorPass());
+  pm.addPass(createTgcPrepareVector());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  pm.addPass(std::make_unique<ConvertHostModulePass>(nativeFma));
+  pm.addPass(
+      createTgcConvertHostModule(TgcConvertHostModuleOptions{nativeFma}));
   pm.addPass(createReconcileUnrealizedCastsPass());
   if (failed(pm.run(module)))
     return emitError(loc) << "lowering the host module for " << target.triple()

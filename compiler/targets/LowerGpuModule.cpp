@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Passes.h"
 #include "compiler/targets/TargetUtils.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
@@ -38,6 +39,13 @@
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/Passes.h"
+
+namespace tgc {
+#define GEN_PASS_DEF_TGCAMDDISPATCHPACKET
+#include "compiler/Passes.h.inc"
+#define GEN_PASS_DEF_TGCCONVERTGPUMODULE
+#include "compiler/Passes.h.inc"
+} // namespace tgc
 
 using namespace mlir;
 using namespace tgc;
@@ -120,40 +128,38 @@ struct AmdGridDimFromPacket : OpRewritePattern<gpu::GridDimOp> {
   }
 };
 
-struct AmdDispatchPacketPass
-    : public PassWrapper<AmdDispatchPacketPass,
-                         OperationPass<gpu::GPUModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(AmdDispatchPacketPass)
-  StringRef getArgument() const override { return "tgc-amd-dispatch-packet"; }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<LLVM::LLVMDialect, arith::ArithDialect>();
-  }
+struct TgcAmdDispatchPacket
+    : tgc::impl::TgcAmdDispatchPacketBase<TgcAmdDispatchPacket> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<AmdBlockDimFromPacket, AmdGridDimFromPacket>(&getContext());
+    populateAmdDispatchPacketPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };
 
-struct ConvertGpuModulePass
-    : public PassWrapper<ConvertGpuModulePass,
-                         OperationPass<gpu::GPUModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ConvertGpuModulePass)
-
-  ConvertGpuModulePass(TargetKind vendor, amdgpu::Chipset chipset,
-                       unsigned indexBitwidth)
-      : vendor(vendor), chipset(chipset), indexBitwidth(indexBitwidth) {}
-
-  StringRef getArgument() const override { return "tgc-convert-gpu-module"; }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<LLVM::LLVMDialect, NVVM::NVVMDialect, ROCDL::ROCDLDialect,
-                    cf::ControlFlowDialect>();
-  }
+struct TgcConvertGpuModule
+    : tgc::impl::TgcConvertGpuModuleBase<TgcConvertGpuModule> {
+  using TgcConvertGpuModuleBase::TgcConvertGpuModuleBase;
 
   void runOnOperation() override {
     gpu::GPUModuleOp module = getOperation();
     MLIRContext *context = &getContext();
+    FailureOr<Target> target = Target::parse(chip, module.getLoc());
+    if (failed(target) || target->isHost()) {
+      if (succeeded(target))
+        module.emitError() << "'" << chip << "' is not a GPU chip";
+      return signalPassFailure();
+    }
+    bool nvidia = target->isNvidia();
+    amdgpu::Chipset chipset;
+    if (!nvidia)
+      chipset = *amdgpu::Chipset::parse(chip);
+    if (indexBitwidth != 32 && indexBitwidth != 64) {
+      module.emitError() << "index bitwidth must be 32 or 64, not "
+                         << indexBitwidth;
+      return signalPassFailure();
+    }
 
     // All-reduce and friends become shuffles first: they are gpu ops that
     // lower to other gpu ops, which one conversion cannot do.
@@ -170,7 +176,6 @@ struct ConvertGpuModulePass
     // One pointer per memref binding: the runtime passes device addresses.
     options.useBarePtrCallConv = true;
     LLVMTypeConverter converter(context, options);
-    bool nvidia = vendor == TargetKind::Cuda;
     populateGpuMemorySpaceAttributeConversions(
         converter, [nvidia](gpu::AddressSpace space) -> unsigned {
           switch (space) {
@@ -196,24 +201,20 @@ struct ConvertGpuModulePass
     ub::populateUBToLLVMConversionPatterns(converter, patterns);
     tgc::detail::populateNativeMathToLLVMPatterns(converter, patterns,
                                                   /*nativeFma=*/true);
-    LLVMConversionTarget target(*context);
-    target.addIllegalDialect<gpu::GPUDialect>();
-    target.addLegalOp<gpu::GPUModuleOp>();
+    LLVMConversionTarget legal(*context);
+    legal.addIllegalDialect<gpu::GPUDialect>();
+    legal.addLegalOp<gpu::GPUModuleOp>();
     if (nvidia) {
       populateGpuToNVVMConversionPatterns(converter, patterns);
-      target.addLegalDialect<NVVM::NVVMDialect>();
+      legal.addLegalDialect<NVVM::NVVMDialect>();
     } else {
       populateGpuToROCDLConversionPatterns(converter, patterns,
                                            gpu::amd::Runtime::HIP, chipset);
-      target.addLegalDialect<ROCDL::ROCDLDialect>();
+      legal.addLegalDialect<ROCDL::ROCDLDialect>();
     }
-    if (failed(applyPartialConversion(module, target, std::move(patterns))))
+    if (failed(applyPartialConversion(module, legal, std::move(patterns))))
       signalPassFailure();
   }
-
-  TargetKind vendor;
-  amdgpu::Chipset chipset;
-  unsigned indexBitwidth;
 };
 
 /// Turns `gpu.known_block_size` into the launch bounds the backends read, if
@@ -256,36 +257,35 @@ void externalizeDynamicSharedMemory(gpu::GPUModuleOp module) {
 
 } // namespace
 
+void tgc::populateAmdDispatchPacketPatterns(RewritePatternSet &patterns) {
+  patterns.add<AmdBlockDimFromPacket, AmdGridDimFromPacket>(
+      patterns.getContext());
+}
+
 LogicalResult tgc::lowerGpuModule(gpu::GPUModuleOp module,
                                   const Target &target,
                                   unsigned indexBitwidth) {
   Location loc = module.getLoc();
   if (target.isHost())
     return emitError(loc) << "'" << target.name() << "' is not a GPU target";
-  if (indexBitwidth != 32 && indexBitwidth != 64)
-    return emitError(loc) << "index bitwidth must be 32 or 64, not "
-                          << indexBitwidth;
-  amdgpu::Chipset chipset;
-  if (target.isAmd())
-    chipset = *amdgpu::Chipset::parse(target.cpu());
 
   MLIRContext *context = module.getContext();
   PassManager pm(context, gpu::GPUModuleOp::getOperationName());
-  pm.addPass(tgc::detail::createLowerMathPass(/*hasFma=*/true));
+  pm.addPass(createTgcLowerMath(TgcLowerMathOptions{/*hasFma=*/true}));
   if (target.isAmd())
-    pm.addPass(std::make_unique<AmdDispatchPacketPass>());
+    pm.addPass(createTgcAmdDispatchPacket());
   // ceildivsi, floordivsi, maximumf etc. have no direct LLVM lowering.
   pm.addPass(arith::createArithExpandOpsPass());
   // subview/reinterpret_cast -> offsets the LLVM lowering understands;
   // that produces affine.apply, hence lower-affine after it.
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(tgc::detail::createPrepareVectorPass());
+  pm.addPass(createTgcPrepareVector());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  pm.addPass(std::make_unique<ConvertGpuModulePass>(target.kind(), chipset,
-                                                    indexBitwidth));
+  pm.addPass(createTgcConvertGpuModule(
+      TgcConvertGpuModuleOptions{target.cpu(), indexBitwidth}));
   pm.addPass(createReconcileUnrealizedCastsPass());
   if (failed(pm.run(module)))
     return emitError(loc) << "lowering gpu.module @" << module.getName()

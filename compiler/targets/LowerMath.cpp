@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Passes.h"
 #include "compiler/targets/TargetUtils.h"
 #include "ir/TgcDialect.h"
 
@@ -22,6 +23,11 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace tgc {
+#define GEN_PASS_DEF_TGCLOWERMATH
+#include "compiler/Passes.h.inc"
+} // namespace tgc
 
 using namespace mlir;
 
@@ -281,36 +287,12 @@ template <typename OpTy> struct FloatClassToCompare : OpRewritePattern<OpTy> {
   }
 };
 
-struct LowerMathPass : public PassWrapper<LowerMathPass, OperationPass<>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(LowerMathPass)
-
-  explicit LowerMathPass(bool hasFma) : hasFma(hasFma) {}
-  bool hasFma;
-
-  StringRef getArgument() const override { return "tgc-lower-math"; }
-  StringRef getDescription() const override {
-    return "Rewrite transcendental math into polynomial approximations";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<arith::ArithDialect, math::MathDialect,
-                    vector::VectorDialect, scf::SCFDialect>();
-  }
+struct TgcLowerMath : tgc::impl::TgcLowerMathBase<TgcLowerMath> {
+  using TgcLowerMathBase::TgcLowerMathBase;
 
   void runOnOperation() override {
-    MLIRContext *context = &getContext();
-    RewritePatternSet patterns(context);
-    patterns.add<Log10ToLog, FloatClassToCompare<math::IsNaNOp>,
-                 FloatClassToCompare<math::IsInfOp>,
-                 FloatClassToCompare<math::IsFiniteOp>,
-                 FloatClassToCompare<math::IsNormalOp>>(context);
-    patterns.add<SinhFromExpm1>(context, /*benefit=*/2);
-    patterns.add<NaNSafeExp<math::ExpOp>, NaNSafeExp<math::ExpM1Op>>(context);
-    // Preferred over the upstream sin/cos approximations.
-    patterns.add<SinCosF32<math::SinOp>, SinCosF32<math::CosOp>>(context,
-                                                                 hasFma);
-    math::populateExpansionPatterns(patterns, kExpanded);
-    populateMathF32ExpansionPatterns(patterns, isApproximated);
-    populateMathPolynomialApproximationPatterns(patterns, isApproximated);
+    RewritePatternSet patterns(&getContext());
+    tgc::populateLowerMathPatterns(patterns, hasFma);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
 
@@ -367,8 +349,21 @@ struct RemFToFRem : ConvertOpToLLVMPattern<arith::RemFOp> {
 
 } // namespace
 
-std::unique_ptr<Pass> tgc::detail::createLowerMathPass(bool hasFma) {
-  return std::make_unique<LowerMathPass>(hasFma);
+void tgc::populateLowerMathPatterns(RewritePatternSet &patterns,
+                                    bool hasFma) {
+  MLIRContext *context = patterns.getContext();
+  patterns.add<Log10ToLog, FloatClassToCompare<math::IsNaNOp>,
+               FloatClassToCompare<math::IsInfOp>,
+               FloatClassToCompare<math::IsFiniteOp>,
+               FloatClassToCompare<math::IsNormalOp>>(context);
+  patterns.add<SinhFromExpm1>(context, /*benefit=*/2);
+  patterns.add<NaNSafeExp<math::ExpOp>, NaNSafeExp<math::ExpM1Op>>(context);
+  // Preferred over the upstream sin/cos approximations.
+  patterns.add<SinCosF32<math::SinOp>, SinCosF32<math::CosOp>>(context,
+                                                               hasFma);
+  math::populateExpansionPatterns(patterns, kExpanded);
+  populateMathF32ExpansionPatterns(patterns, isApproximated);
+  populateMathPolynomialApproximationPatterns(patterns, isApproximated);
 }
 
 void tgc::detail::populateNativeMathToLLVMPatterns(LLVMTypeConverter &converter,

@@ -35,19 +35,7 @@ namespace detail {
 // Math and the common MLIR lowering steps
 //===----------------------------------------------------------------------===//
 
-/// Rewrites transcendental math ops into polynomial approximations and
-/// arithmetic, leaving only ops every target implements natively (sqrt,
-/// fabs, fma, floor, ...). Fails on math that cannot be lowered that way
-/// (e.g. f64 exp, which has no approximation), naming the op. `hasFma`
-/// says whether math.fma will be a fused instruction on the target, which
-/// some approximations rely on for their accuracy.
-std::unique_ptr<mlir::Pass> createLowerMathPass(bool hasFma);
-
-/// Lowers vector ops that have no direct LLVM lowering (broadcasts,
-/// transfers, shape casts, contractions, ...) into ones that do.
-std::unique_ptr<mlir::Pass> createPrepareVectorPass();
-
-/// Adds the pattern lowering the math ops left by createLowerMathPass to LLVM
+/// Adds the pattern lowering the math ops left by tgc-lower-math to LLVM
 /// intrinsics. With `nativeFma` false, math.fma becomes llvm.fmuladd so that a
 /// CPU without FMA gets mul+add instead of a call to libm's fmaf.
 void populateNativeMathToLLVMPatterns(mlir::LLVMTypeConverter &converter,

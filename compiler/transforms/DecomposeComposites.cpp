@@ -6,7 +6,7 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace tgc {
-#define GEN_PASS_DEF_TGDECOMPOSECOMPOSITES
+#define GEN_PASS_DEF_TGCDECOMPOSECOMPOSITES
 #include "compiler/Passes.h.inc"
 } // namespace tgc
 
@@ -193,16 +193,20 @@ struct DecomposeReduceMean : OpRewritePattern<ReduceMeanOp> {
   }
 };
 
-struct TgDecomposeComposites
-    : tgc::impl::TgDecomposeCompositesBase<TgDecomposeComposites> {
+struct TgcDecomposeComposites
+    : tgc::impl::TgcDecomposeCompositesBase<TgcDecomposeComposites> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<DecomposeSoftmax, DecomposeLayerNorm, DecomposeRmsNorm,
-                 DecomposeSilu, DecomposeGeluTanh, DecomposeReduceMean>(
-        &getContext());
+    tgc::populateDecomposeCompositesPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };
 
 } // namespace
+
+void tgc::populateDecomposeCompositesPatterns(RewritePatternSet &patterns) {
+  patterns.add<DecomposeSoftmax, DecomposeLayerNorm, DecomposeRmsNorm,
+               DecomposeSilu, DecomposeGeluTanh, DecomposeReduceMean>(
+      patterns.getContext());
+}

@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Passes.h"
-#include "compiler/codegen/ScalarOps.h"
+#include "compiler/transforms/ScalarOps.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -16,7 +16,7 @@
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace tgc {
-#define GEN_PASS_DEF_TGTOLINALG
+#define GEN_PASS_DEF_TGCCONVERTTGTOLINALG
 #include "compiler/Passes.h.inc"
 } // namespace tgc
 
@@ -472,7 +472,8 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
   }
 };
 
-struct TgToLinalg : tgc::impl::TgToLinalgBase<TgToLinalg> {
+struct TgcConvertTgToLinalg
+    : tgc::impl::TgcConvertTgToLinalgBase<TgcConvertTgToLinalg> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
@@ -481,23 +482,7 @@ struct TgToLinalg : tgc::impl::TgToLinalgBase<TgToLinalg> {
                            arith::ArithDialect, math::MathDialect,
                            func::FuncDialect>();
     RewritePatternSet patterns(ctx);
-    patterns.add<
-        ElementwiseLowering<NegOp>, ElementwiseLowering<AbsOp>,
-        ElementwiseLowering<ReluOp>, ElementwiseLowering<ExpOp>,
-        ElementwiseLowering<LogOp>, ElementwiseLowering<SqrtOp>,
-        ElementwiseLowering<RsqrtOp>, ElementwiseLowering<ReciprocalOp>,
-        ElementwiseLowering<TanhOp>, ElementwiseLowering<SigmoidOp>,
-        ElementwiseLowering<SiluOp>, ElementwiseLowering<SinOp>,
-        ElementwiseLowering<CosOp>, ElementwiseLowering<GeluOp>,
-        ElementwiseLowering<AddOp>, ElementwiseLowering<SubOp>,
-        ElementwiseLowering<MulOp>, ElementwiseLowering<DivOp>,
-        ElementwiseLowering<MaxOp>, ElementwiseLowering<MinOp>,
-        ElementwiseLowering<PowOp>, ElementwiseLowering<CompareOp>,
-        ElementwiseLowering<SelectOp>, ElementwiseLowering<CastOp>,
-        ReductionLowering<ReduceSumOp>, ReductionLowering<ReduceMaxOp>,
-        ReductionLowering<ReduceMinOp>, ConstantLowering, MatmulLowering,
-        ReshapeLowering, TransposeLowering, BroadcastToLowering,
-        SliceLowering, ConcatLowering, GatherLowering>(ctx);
+    tgc::populateTgToLinalgConversionPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();
@@ -505,3 +490,23 @@ struct TgToLinalg : tgc::impl::TgToLinalgBase<TgToLinalg> {
 };
 
 } // namespace
+
+void tgc::populateTgToLinalgConversionPatterns(RewritePatternSet &patterns) {
+  patterns.add<
+      ElementwiseLowering<NegOp>, ElementwiseLowering<AbsOp>,
+      ElementwiseLowering<ReluOp>, ElementwiseLowering<ExpOp>,
+      ElementwiseLowering<LogOp>, ElementwiseLowering<SqrtOp>,
+      ElementwiseLowering<RsqrtOp>, ElementwiseLowering<ReciprocalOp>,
+      ElementwiseLowering<TanhOp>, ElementwiseLowering<SigmoidOp>,
+      ElementwiseLowering<SiluOp>, ElementwiseLowering<SinOp>,
+      ElementwiseLowering<CosOp>, ElementwiseLowering<GeluOp>,
+      ElementwiseLowering<AddOp>, ElementwiseLowering<SubOp>,
+      ElementwiseLowering<MulOp>, ElementwiseLowering<DivOp>,
+      ElementwiseLowering<MaxOp>, ElementwiseLowering<MinOp>,
+      ElementwiseLowering<PowOp>, ElementwiseLowering<CompareOp>,
+      ElementwiseLowering<SelectOp>, ElementwiseLowering<CastOp>,
+      ReductionLowering<ReduceSumOp>, ReductionLowering<ReduceMaxOp>,
+      ReductionLowering<ReduceMinOp>, ConstantLowering, MatmulLowering,
+      ReshapeLowering, TransposeLowering, BroadcastToLowering, SliceLowering,
+      ConcatLowering, GatherLowering>(patterns.getContext());
+}

@@ -1,4 +1,4 @@
-// RUN: tg-opt %s --tg-decompose-composites | FileCheck %s
+// RUN: tg-opt %s --tgc-decompose-composites | FileCheck %s
 
 // CHECK-LABEL: func.func @softmax
 // CHECK: %[[MAX:.*]] = tg.reduce_max %arg0 axes = [1] keep_dims

@@ -1,4 +1,4 @@
-// RUN: tg-opt %s --tg-decompose-composites --canonicalize --tg-to-linalg --tgc-form-dispatches --canonicalize | FileCheck %s
+// RUN: tg-opt %s --tgc-decompose-composites --canonicalize --tgc-convert-tg-to-linalg --tgc-form-dispatches --canonicalize | FileCheck %s
 // Kernel counts: each function's CHECK-NOT after its kernels proves no more.
 
 // Softmax over the last axis: one row kernel.

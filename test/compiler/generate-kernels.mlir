@@ -1,4 +1,4 @@
-// RUN: tg-opt %s --tg-decompose-composites --canonicalize --tg-to-linalg --tgc-form-dispatches --tgc-generate-gpu-kernels --tgc-generate-host-kernels | FileCheck %s
+// RUN: tg-opt %s --tgc-decompose-composites --canonicalize --tgc-convert-tg-to-linalg --tgc-form-dispatches --tgc-generate-gpu-kernels --tgc-generate-host-kernels | FileCheck %s
 
 // Elementwise: 4 elements per thread with 16-byte vector loads and stores.
 // CHECK-LABEL: func.func private @chain_kernel0

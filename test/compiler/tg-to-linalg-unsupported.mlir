@@ -1,4 +1,4 @@
-// RUN: not tg-opt %s --tg-to-linalg 2>&1 | FileCheck %s
+// RUN: not tg-opt %s --tgc-convert-tg-to-linalg 2>&1 | FileCheck %s
 
 // Composites must be decomposed first; a leftover one is reported.
 // CHECK: failed to legalize operation 'tg.softmax'

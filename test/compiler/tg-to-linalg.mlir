@@ -1,4 +1,4 @@
-// RUN: tg-opt %s --tg-to-linalg --split-input-file | FileCheck %s
+// RUN: tg-opt %s --tgc-convert-tg-to-linalg --split-input-file | FileCheck %s
 
 // Broadcasting lives in the indexing maps: a stretched size-1 dimension
 // reads index 0, a missing leading dimension is dropped.

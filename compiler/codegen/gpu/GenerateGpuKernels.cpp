@@ -18,7 +18,7 @@
 
 #include "compiler/codegen/KernelEmitter.h"
 #include "compiler/Passes.h"
-#include "compiler/codegen/ScalarOps.h"
+#include "compiler/transforms/ScalarOps.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"

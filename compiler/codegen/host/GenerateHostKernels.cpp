@@ -16,7 +16,7 @@
 
 #include "compiler/codegen/KernelEmitter.h"
 #include "compiler/Passes.h"
-#include "compiler/codegen/ScalarOps.h"
+#include "compiler/transforms/ScalarOps.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"

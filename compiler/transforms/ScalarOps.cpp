@@ -1,6 +1,6 @@
 //===- ScalarOps.cpp - scalar semantics of elementwise tg ops -------------===//
 
-#include "compiler/codegen/ScalarOps.h"
+#include "compiler/transforms/ScalarOps.h"
 
 #include "ir/TgDialect.h"
 
