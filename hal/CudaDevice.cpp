@@ -562,11 +562,13 @@ public:
   Status createQueue(std::unique_ptr<Queue> &out) override;
   Status createEvent(std::unique_ptr<Event> &out) override;
   Status loadProgram(CodeFormat format, const void *bytes, size_t size,
+                     const ProgramOptions &options,
                      std::unique_ptr<Program> &out) override;
-  Status compilePtx(const void *ptx, size_t size,
-                    std::vector<uint8_t> &cubin) override;
 
 private:
+  /// Compiles PTX for this exact device through the driver's JIT.
+  Status compilePtx(const void *ptx, size_t size, std::vector<uint8_t> &cubin);
+
   DeviceInfo info_;
   std::shared_ptr<CudaContext> context_;
 };
@@ -615,7 +617,8 @@ Status CudaDevice::createEvent(std::unique_ptr<Event> &out) {
 }
 
 Status CudaDevice::loadProgram(CodeFormat format, const void *bytes,
-                               size_t size, std::unique_ptr<Program> &out) {
+                               size_t size, const ProgramOptions &options,
+                               std::unique_ptr<Program> &out) {
   if (format != CodeFormat::Ptx && format != CodeFormat::Cubin)
     return Status::error(context_->label + ": cannot load " +
                          describeCodeFormat(format) +
@@ -623,6 +626,23 @@ Status CudaDevice::loadProgram(CodeFormat format, const void *bytes,
   if (!bytes || size == 0)
     return Status::error(context_->label + ": loadProgram: empty " +
                          describeCodeFormat(format));
+  if (format == CodeFormat::Ptx && options.compiledCodeCache) {
+    // Compiled here rather than by cuModuleLoadDataEx so that the cubin can
+    // be kept: the next start then skips the JIT.
+    CompiledCodeCache::Key key{"ptx->cubin", bytes, size, info_.arch,
+                               info_.driverVersion};
+    std::vector<uint8_t> cubin;
+    if (Status status = options.compiledCodeCache->getOrCompile(
+            key,
+            [&](std::vector<uint8_t> &result) {
+              return compilePtx(bytes, size, result);
+            },
+            cubin);
+        !status)
+      return status;
+    return loadProgram(CodeFormat::Cubin, cubin.data(), cubin.size(),
+                       ProgramOptions(), out);
+  }
   TGC_CU_ENTER(*context_);
   AlignedCodeCopy image(bytes, size);
   JitErrorLog log;
@@ -637,8 +657,6 @@ Status CudaDevice::loadProgram(CodeFormat format, const void *bytes,
 
 Status CudaDevice::compilePtx(const void *ptx, size_t size,
                               std::vector<uint8_t> &cubin) {
-  if (!ptx || size == 0)
-    return Status::error(context_->label + ": compilePtx: empty PTX");
   TGC_CU_ENTER(*context_);
   const DriverApi &api = context_->api;
   JitErrorLog log;

@@ -568,6 +568,7 @@ public:
   }
 
   Status loadProgram(CodeFormat format, const void *bytes, size_t size,
+                     const ProgramOptions &,
                      std::unique_ptr<Program> &out) override {
     if (format != CodeFormat::Hsaco)
       return Status::error(state_->label + ": cannot load " +

@@ -612,6 +612,7 @@ public:
   }
 
   Status loadProgram(CodeFormat format, const void *bytes, size_t size,
+                     const ProgramOptions &options,
                      std::unique_ptr<Program> &out) override;
 
 private:
@@ -621,7 +622,8 @@ private:
 };
 
 Status HostDevice::loadProgram(CodeFormat format, const void *bytes,
-                               size_t size, std::unique_ptr<Program> &out) {
+                               size_t size, const ProgramOptions &,
+                               std::unique_ptr<Program> &out) {
   if (!isHostFormat(format))
     return Status::error(info_.name + ": cannot load " +
                          describeCodeFormat(format) +
