@@ -15,6 +15,7 @@
 #include <initializer_list>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace tgc::hal::detail {
 
@@ -68,6 +69,22 @@ public:
 private:
   void *library_;
   std::string missing_;
+};
+
+/// `count` pointers, kept off the heap for the handful a kernel launch
+/// usually passes.
+class PointerArray {
+public:
+  explicit PointerArray(size_t count) {
+    if (count > kInline)
+      heap_.resize(count);
+  }
+  void **data() { return heap_.empty() ? inline_ : heap_.data(); }
+
+private:
+  static constexpr size_t kInline = 16;
+  void *inline_[kInline];
+  std::vector<void *> heap_;
 };
 
 /// Bytes copied into 8-byte aligned storage with a terminating NUL: drivers

@@ -257,17 +257,10 @@ Status GpuQueue::launch(void *kernel, const LaunchConfig &config,
   TGC_GPU_ENTER(*driver_);
   // The driver wants a pointer to each parameter's value; it copies the
   // values before returning, so pointing into `args` is enough.
-  constexpr size_t kInlineParams = 16;
-  void *inlineParams[kInlineParams];
-  std::vector<void *> heapParams;
-  void **params = inlineParams;
-  if (args.size() > kInlineParams) {
-    heapParams.resize(args.size());
-    params = heapParams.data();
-  }
+  PointerArray params(args.size());
   for (size_t i = 0; i < args.size(); ++i)
-    params[i] = const_cast<uint64_t *>(&args[i]);
-  return driver_->launch(kernel, config, args.empty() ? nullptr : params,
+    params.data()[i] = const_cast<uint64_t *>(&args[i]);
+  return driver_->launch(kernel, config, args.empty() ? nullptr : params.data(),
                          stream_);
 }
 
