@@ -15,6 +15,7 @@
 #include <initializer_list>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace tgc::hal::detail {
 
@@ -45,6 +46,46 @@ bool bindSymbol(void *library, FunctionPointer &slot,
       reinterpret_cast<FunctionPointer>(findFirstSymbol(library, candidates));
   return slot != nullptr;
 }
+
+/// Binds a library's entry points one call at a time and collects the names
+/// of those it does not export, so that a library that is too old is
+/// reported with everything it lacks.
+class SymbolBinder {
+public:
+  explicit SymbolBinder(void *library) : library_(library) {}
+  /// Resolves the first exported name of `candidates` into `slot`, see
+  /// bindSymbol.
+  template <typename FunctionPointer>
+  void operator()(FunctionPointer &slot,
+                  std::initializer_list<const char *> candidates) {
+    if (!bindSymbol(library_, slot, candidates))
+      missing_ +=
+          std::string(missing_.empty() ? "" : ", ") + *candidates.begin();
+  }
+  /// The first candidate of each entry point not found, comma-separated;
+  /// empty when all were.
+  const std::string &missing() const { return missing_; }
+
+private:
+  void *library_;
+  std::string missing_;
+};
+
+/// `count` pointers, kept off the heap for the handful a kernel launch
+/// usually passes.
+class PointerArray {
+public:
+  explicit PointerArray(size_t count) {
+    if (count > kInline)
+      heap_.resize(count);
+  }
+  void **data() { return heap_.empty() ? inline_ : heap_.data(); }
+
+private:
+  static constexpr size_t kInline = 16;
+  void *inline_[kInline];
+  std::vector<void *> heap_;
+};
 
 /// Bytes copied into 8-byte aligned storage with a terminating NUL: drivers
 /// parse code objects in place (ELF headers want alignment, PTX wants a C

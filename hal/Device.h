@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -103,6 +104,42 @@ public:
   virtual Status synchronize() = 0;
 };
 
+/// Where a backend keeps code that it compiles for one exact device while
+/// loading a program (CUDA: PTX to a cubin through the driver's JIT), so that
+/// the caller can keep it across runs and skip the compile next time. The HAL
+/// stores nothing itself; the runtime's kernel cache implements this on disk.
+class CompiledCodeCache {
+public:
+  /// Everything the compiled bytes depend on, as far as the backend knows;
+  /// an implementation adds its own (the runtime adds tgc's version).
+  struct Key {
+    /// What is made of what ("ptx->cubin"): one source, several products.
+    const char *kind;
+    /// The code being compiled.
+    const void *source;
+    size_t sourceSize;
+    /// The device's ("sm_90") and the driver's, which holds the compiler.
+    std::string arch;
+    std::string driverVersion;
+  };
+  using CompileFn = std::function<Status(std::vector<uint8_t> &out)>;
+
+  virtual ~CompiledCodeCache() = default;
+  /// Fills `out` with the bytes kept for `key`, or runs `compile` and keeps
+  /// what it produced. Returns `compile`'s error if it fails; a cache that
+  /// cannot keep anything still hands back the compiled bytes.
+  virtual Status getOrCompile(const Key &key, const CompileFn &compile,
+                              std::vector<uint8_t> &out) = 0;
+};
+
+struct ProgramOptions {
+  /// Consulted by a backend that compiles code while loading it: CUDA
+  /// compiles PTX for the device through cuLink* and loads the cubin. Null:
+  /// the code goes to the driver as it is (CUDA's cuModuleLoadDataEx
+  /// JIT-compiles PTX itself, and nothing of that is kept by tgc).
+  CompiledCodeCache *compiledCodeCache = nullptr;
+};
+
 class Device {
 public:
   virtual ~Device() = default;
@@ -112,14 +149,12 @@ public:
   virtual Status createQueue(std::unique_ptr<Queue> &out) = 0;
   virtual Status createEvent(std::unique_ptr<Event> &out) = 0;
   /// Loads a code object. `bytes` need not outlive the call.
-  virtual Status loadProgram(CodeFormat format, const void *bytes,
-                             size_t size, std::unique_ptr<Program> &out) = 0;
-  /// CUDA only: compiles PTX for this exact device through the driver's JIT
-  /// (cuLink*) so the runtime can cache the cubin. Other backends return an
-  /// error.
-  virtual Status compilePtx(const void *ptx, size_t size,
-                            std::vector<uint8_t> &cubin) {
-    return Status::error(info().name + ": PTX compilation is not supported");
+  virtual Status loadProgram(CodeFormat format, const void *bytes, size_t size,
+                             const ProgramOptions &options,
+                             std::unique_ptr<Program> &out) = 0;
+  Status loadProgram(CodeFormat format, const void *bytes, size_t size,
+                     std::unique_ptr<Program> &out) {
+    return loadProgram(format, bytes, size, ProgramOptions(), out);
   }
 };
 

@@ -449,19 +449,12 @@ Status HostQueue::launch(void *kernel, const LaunchConfig &config,
   if (workgroups == 0)
     return Status();
 
-  // Most kernels have a handful of bindings: keep them off the heap.
-  constexpr size_t kInlineBindings = 16;
-  void *inlineBindings[kInlineBindings];
-  std::vector<void *> heapBindings;
-  void **bindings = inlineBindings;
-  if (args.size() > kInlineBindings) {
-    heapBindings.resize(args.size());
-    bindings = heapBindings.data();
-  }
+  PointerArray bindings(args.size());
   for (size_t i = 0; i < args.size(); ++i)
-    bindings[i] = reinterpret_cast<void *>(static_cast<uintptr_t>(args[i]));
+    bindings.data()[i] =
+        reinterpret_cast<void *>(static_cast<uintptr_t>(args[i]));
 
-  pool_->run(reinterpret_cast<HostKernelFn>(kernel), bindings,
+  pool_->run(reinterpret_cast<HostKernelFn>(kernel), bindings.data(),
              static_cast<int64_t>(workgroups));
   return Status();
 }
@@ -612,6 +605,7 @@ public:
   }
 
   Status loadProgram(CodeFormat format, const void *bytes, size_t size,
+                     const ProgramOptions &options,
                      std::unique_ptr<Program> &out) override;
 
 private:
@@ -621,7 +615,8 @@ private:
 };
 
 Status HostDevice::loadProgram(CodeFormat format, const void *bytes,
-                               size_t size, std::unique_ptr<Program> &out) {
+                               size_t size, const ProgramOptions &,
+                               std::unique_ptr<Program> &out) {
   if (!isHostFormat(format))
     return Status::error(info_.name + ": cannot load " +
                          describeCodeFormat(format) +

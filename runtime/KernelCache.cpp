@@ -2,6 +2,8 @@
 
 #include "runtime/KernelCache.h"
 
+#include "runtime/HalStatus.h"
+
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
@@ -92,4 +94,36 @@ KernelCache::KernelCache(KernelCacheOptions options)
     : options_(std::move(options)), cache_(diskOptions(options_)) {
   if (options_.directory.empty())
     options_.enabled = false;
+}
+
+//===----------------------------------------------------------------------===//
+// HalKernelCache
+//===----------------------------------------------------------------------===//
+
+HalKernelCache::HalKernelCache(KernelCacheOptions options,
+                               std::string tgcVersion, std::string what)
+    : cache_(std::move(options)), tgcVersion_(std::move(tgcVersion)),
+      what_(std::move(what)) {}
+
+KernelCacheKey HalKernelCache::keyFor(const Key &key,
+                                      const std::string &tgcVersion) {
+  KernelCacheKey entry = KernelCacheKey::forCode(key.source, key.sourceSize);
+  entry.arch = key.arch;
+  entry.driverVersion = key.driverVersion;
+  entry.tgcVersion = tgcVersion;
+  entry.kind = key.kind;
+  return entry;
+}
+
+hal::Status HalKernelCache::getOrCompile(const Key &key,
+                                         const CompileFn &compile,
+                                         std::vector<uint8_t> &out) {
+  consulted_ = true;
+  result_ = cache_.getOrCompile(
+      keyFor(key, tgcVersion_),
+      [&](std::vector<uint8_t> &result) {
+        return fromHal(compile(result), what_);
+      },
+      out, &outcome_);
+  return result_ ? hal::Status() : hal::Status::error(result_.message());
 }

@@ -10,12 +10,15 @@
 // cache.
 //
 // No GPU is needed to use or test it: the compile step is a callback.
+// HalKernelCache hands it to the HAL, whose CUDA backend compiles PTX
+// through it while loading a program.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef TGC_RUNTIME_KERNELCACHE_H
 #define TGC_RUNTIME_KERNELCACHE_H
 
+#include "hal/Device.h"
 #include "support/DiskCache.h"
 #include "support/Status.h"
 
@@ -88,6 +91,38 @@ public:
 private:
   KernelCacheOptions options_;
   DiskCache cache_;
+};
+
+/// The kernel cache as the HAL sees it: a backend that compiles code while
+/// loading it (CUDA: PTX to a cubin) looks here first and stores what it
+/// compiled. Made for one load; it remembers what happened so that the
+/// module can say so ("kernel cache: hit").
+class HalKernelCache final : public hal::CompiledCodeCache {
+public:
+  /// `tgcVersion` completes every key; `what` prefixes the backend's compile
+  /// errors ("compiling ptx sm_80 for sm_90").
+  HalKernelCache(KernelCacheOptions options, std::string tgcVersion,
+                 std::string what);
+
+  hal::Status getOrCompile(const Key &key, const CompileFn &compile,
+                           std::vector<uint8_t> &out) override;
+
+  /// The entry's key: the backend's key plus tgc's version.
+  static KernelCacheKey keyFor(const Key &key, const std::string &tgcVersion);
+
+  /// Whether the backend asked at all.
+  bool consulted() const { return consulted_; }
+  /// The compile's error, if it failed (ok on a hit).
+  const Status &result() const { return result_; }
+  KernelCache::Outcome outcome() const { return outcome_; }
+
+private:
+  KernelCache cache_;
+  std::string tgcVersion_;
+  std::string what_;
+  bool consulted_ = false;
+  Status result_;
+  KernelCache::Outcome outcome_ = KernelCache::Outcome::Disabled;
 };
 
 } // namespace tgc::rt

@@ -62,38 +62,29 @@ Status Module::loadCode(const Bundle &bundle,
     bytes.resize(ptxSize);
     bytes.push_back(0);
 
-    KernelCache cache(cacheOptions);
-    KernelCacheKey key = KernelCacheKey::forCode(bytes.data(), ptxSize);
-    key.arch = info.arch;
-    key.driverVersion = info.driverVersion;
-    key.tgcVersion = TGC_VERSION;
-    key.kind = "ptx->cubin";
-    std::vector<uint8_t> cubin;
-    KernelCache::Outcome outcome;
-    Status compiled = cache.getOrCompile(
-        key,
-        [&](std::vector<uint8_t> &result) {
-          return fromHal(
-              device_->compilePtx(bytes.data(), ptxSize, result),
-              "compiling " + code.str() + " for " + info.arch);
-        },
-        cubin, &outcome);
-    if (compiled) {
+    // The CUDA backend compiles the PTX for the device through the kernel
+    // cache and loads the cubin.
+    HalKernelCache cache(cacheOptions, TGC_VERSION,
+                         "compiling " + code.str() + " for " + info.arch);
+    hal::ProgramOptions options;
+    options.compiledCodeCache = &cache;
+    hal::Status loaded = device_->loadProgram(CodeFormat::Ptx, bytes.data(),
+                                              ptxSize, options, program_);
+    // The backend consults the cache unless it refuses the PTX outright.
+    if (!cache.consulted() || cache.result()) {
+      TGC_RETURN_IF_ERROR(fromHal(loaded, "loading " + where));
       codeDescription_ +=
           " compiled by the CUDA driver for " + info.arch +
-          " (kernel cache: " + KernelCache::outcomeName(outcome) + ")";
-      TGC_RETURN_IF_ERROR(fromHal(
-          device_->loadProgram(CodeFormat::Cubin, cubin.data(),
-                               cubin.size(), program_),
-          "loading " + where));
+          " (kernel cache: " + KernelCache::outcomeName(cache.outcome()) + ")";
     } else {
-      // Backends without compilePtx still load PTX directly (the driver
+      // The compile failed: let the driver load the PTX directly (it
       // JIT-compiles it, uncached by tgc); report both if that fails too.
-      hal::Status loaded = device_->loadProgram(
-          CodeFormat::Ptx, bytes.data(), ptxSize, program_);
+      const Status &compiled = cache.result();
+      loaded = device_->loadProgram(CodeFormat::Ptx, bytes.data(), ptxSize,
+                                    program_);
       if (!loaded.ok())
         return fromHal(loaded, "loading " + where + " (after " +
-                                           compiled.message() + ")");
+                                   compiled.message() + ")");
       codeDescription_ += " JIT-compiled by the CUDA driver for " + info.arch +
                           " (not cached: " + compiled.message() + ")";
     }

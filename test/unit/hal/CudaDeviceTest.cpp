@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "hal/Device.h"
+#include "test/unit/hal/TestSupport.h"
 
 #include <gtest/gtest.h>
 
@@ -15,6 +16,7 @@
 #include <numeric>
 
 using namespace tgc::hal;
+using tgc::test::RecordingCodeCache;
 
 namespace {
 
@@ -222,17 +224,40 @@ TEST_F(CudaDeviceTest, LoadsPtxAndLaunches) {
   checkAddIndex(*program);
 }
 
-TEST_F(CudaDeviceTest, CompilesPtxToACubinThatLoads) {
-  std::vector<uint8_t> cubin;
-  Status status = device->compilePtx(kTestPtx, sizeof(kTestPtx), cubin);
+TEST_F(CudaDeviceTest, CompilesPtxThroughACodeCache) {
+  RecordingCodeCache cache;
+  ProgramOptions options;
+  options.compiledCodeCache = &cache;
+  std::unique_ptr<Program> program;
+  Status status = device->loadProgram(CodeFormat::Ptx, kTestPtx,
+                                      sizeof(kTestPtx) - 1, options, program);
   ASSERT_TRUE(status.ok()) << status.message();
+  checkAddIndex(*program);
+  ASSERT_EQ(cache.requests.size(), 1u);
+  EXPECT_EQ(std::string(cache.requests[0].kind), "ptx->cubin");
+  EXPECT_EQ(cache.requests[0].sourceSize, sizeof(kTestPtx) - 1);
+  EXPECT_EQ(cache.requests[0].arch, device->info().arch);
+  EXPECT_EQ(cache.requests[0].driverVersion, device->info().driverVersion);
+  ASSERT_EQ(cache.compiles, 1);
+  ASSERT_EQ(cache.entries.size(), 1u);
+  std::vector<uint8_t> cubin = cache.entries.begin()->second;
   ASSERT_GT(cubin.size(), 4u);
   EXPECT_EQ(std::memcmp(cubin.data(),
                         "\x7f"
                         "ELF",
                         4),
             0);
-  std::unique_ptr<Program> program;
+
+  // The second load takes the kept cubin.
+  program.reset();
+  status = device->loadProgram(CodeFormat::Ptx, kTestPtx, sizeof(kTestPtx) - 1,
+                               options, program);
+  ASSERT_TRUE(status.ok()) << status.message();
+  EXPECT_EQ(cache.requests.size(), 2u);
+  EXPECT_EQ(cache.compiles, 1);
+  checkAddIndex(*program);
+
+  // The cubin loads by itself, too.
   status = device->loadProgram(CodeFormat::Cubin, cubin.data(), cubin.size(),
                                program);
   ASSERT_TRUE(status.ok()) << status.message();
@@ -278,12 +303,19 @@ TEST_F(CudaDeviceTest, BadPtxReportsTheJitLog) {
   EXPECT_TRUE(contains(status.message(), "not_an_instruction"))
       << status.message();
 
-  std::vector<uint8_t> cubin;
-  status = device->compilePtx(bad, sizeof(bad) - 1, cubin);
+  // Compiled for a code cache, the PTX goes through cuLink* instead.
+  RecordingCodeCache cache;
+  ProgramOptions options;
+  options.compiledCodeCache = &cache;
+  status = device->loadProgram(CodeFormat::Ptx, bad, sizeof(bad) - 1, options,
+                               program);
   ASSERT_FALSE(status.ok());
-  std::printf("compilePtx said: %s\n", status.message().c_str());
+  std::printf("loadProgram with a code cache said: %s\n",
+              status.message().c_str());
   EXPECT_TRUE(contains(status.message(), "cuda:0: cuLinkAddData failed: "))
       << status.message();
+  EXPECT_EQ(cache.compiles, 1);
+  EXPECT_TRUE(cache.entries.empty());
 }
 
 TEST_F(CudaDeviceTest, BadCubinAndOtherFormatsFail) {

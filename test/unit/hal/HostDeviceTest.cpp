@@ -11,6 +11,7 @@
 using namespace tgc::hal;
 using tgc::test::fixturePath;
 using tgc::test::readFileBytes;
+using tgc::test::RecordingCodeCache;
 using tgc::test::ScopedEnv;
 
 namespace {
@@ -386,8 +387,14 @@ TEST(HostDevice, OtherCodeFormatsAreRejectedByName) {
     EXPECT_NE(status.message().find("host CPU"), std::string::npos)
         << status.message();
   }
-  std::vector<uint8_t> cubin;
-  EXPECT_FALSE(device->compilePtx(bytes, sizeof(bytes), cubin).ok());
+  // Nothing to compile either: the host never asks a code cache.
+  RecordingCodeCache cache;
+  ProgramOptions options;
+  options.compiledCodeCache = &cache;
+  Status status = device->loadProgram(CodeFormat::Ptx, bytes, sizeof(bytes),
+                                      options, program);
+  EXPECT_FALSE(status.ok());
+  EXPECT_TRUE(cache.requests.empty());
 }
 
 TEST(HostDevice, QueueOutlivesDevice) {

@@ -10,6 +10,25 @@
 
 namespace tgc::test {
 
+hal::Status RecordingCodeCache::getOrCompile(const Key &key,
+                                             const CompileFn &compile,
+                                             std::vector<uint8_t> &out) {
+  requests.push_back(key);
+  std::string entry =
+      std::string(key.kind) + "|" + key.arch + "|" + key.driverVersion + "|" +
+      std::string(static_cast<const char *>(key.source), key.sourceSize);
+  auto found = entries.find(entry);
+  if (found != entries.end()) {
+    out = found->second;
+    return hal::Status();
+  }
+  ++compiles;
+  hal::Status status = compile(out);
+  if (status)
+    entries[entry] = out;
+  return status;
+}
+
 std::vector<char> readFileBytes(const std::string &path) {
   std::ifstream file(path, std::ios::binary);
   return std::vector<char>(std::istreambuf_iterator<char>(file),

@@ -101,13 +101,34 @@ TEST_F(GpuEndToEnd, AutoPicksTheGpuAndCachesCompiledPtx) {
   EXPECT_EQ(std::vector<uint8_t>(r, r + 4), (std::vector<uint8_t>{1, 0, 1, 1}));
 }
 
+namespace {
+
+/// Keeps the one thing a backend compiles through it.
+struct CaughtCode final : hal::CompiledCodeCache {
+  hal::Status getOrCompile(const Key &, const CompileFn &compile,
+                           std::vector<uint8_t> &out) override {
+    hal::Status status = compile(out);
+    bytes = out;
+    return status;
+  }
+  std::vector<uint8_t> bytes;
+};
+
+} // namespace
+
 TEST_F(GpuEndToEnd, ExactCubinIsPreferred) {
   std::unique_ptr<hal::Device> raw;
   ASSERT_TRUE(hal::openCudaDevice(gpu_->ordinal, raw).ok());
   std::string ptx = testPtx();
-  std::vector<uint8_t> cubin;
-  hal::Status compiled = raw->compilePtx(ptx.data(), ptx.size(), cubin);
+  CaughtCode caught;
+  hal::ProgramOptions options;
+  options.compiledCodeCache = &caught;
+  std::unique_ptr<hal::Program> program;
+  hal::Status compiled = raw->loadProgram(CodeFormat::Ptx, ptx.data(),
+                                          ptx.size(), options, program);
   ASSERT_TRUE(compiled.ok()) << compiled.message();
+  std::vector<uint8_t> cubin = caught.bytes;
+  program.reset();
   raw.reset();
 
   std::vector<uint8_t> bytes = buildGpuBundle(hostKernelLibrary(), cubin,

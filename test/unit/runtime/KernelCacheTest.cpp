@@ -429,3 +429,64 @@ TEST(KernelCacheOptions, Environment) {
     ::unsetenv(name);
   ::setenv("HOME", home.c_str(), 1);
 }
+
+//===----------------------------------------------------------------------===//
+// HalKernelCache: the kernel cache as the HAL's compiled-code hook
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+hal::CompiledCodeCache::Key halKey(const std::string &code) {
+  return {"ptx->cubin", code.data(), code.size(), "sm_90", "12080"};
+}
+
+} // namespace
+
+TEST_F(KernelCacheTest, HalKernelCacheKeysEntriesLikeTheKernelCache) {
+  std::string ptx = "ptx A";
+  EXPECT_EQ(HalKernelCache::keyFor(halKey(ptx), "0.1.0").text(),
+            key(ptx).text());
+
+  HalKernelCache hook(options(), "0.1.0", "compiling ptx sm_80 for sm_90");
+  EXPECT_FALSE(hook.consulted());
+  int calls = 0;
+  auto compile = [&](std::vector<uint8_t> &out) {
+    ++calls;
+    out.assign({'c', 'u', 'b', 'i', 'n'});
+    return hal::Status();
+  };
+  std::vector<uint8_t> out;
+  ASSERT_TRUE(hook.getOrCompile(halKey(ptx), compile, out).ok());
+  EXPECT_TRUE(hook.consulted());
+  EXPECT_TRUE(hook.result().isOk());
+  EXPECT_EQ(hook.outcome(), KernelCache::Outcome::Compiled);
+  EXPECT_EQ(str(out), "cubin");
+
+  // The entry is where the kernel cache itself looks for that key.
+  KernelCache cache(options());
+  EXPECT_TRUE(fs::exists(cache.entryPath(key(ptx))));
+  HalKernelCache again(options(), "0.1.0", "compiling ptx sm_80 for sm_90");
+  out.clear();
+  ASSERT_TRUE(again.getOrCompile(halKey(ptx), compile, out).ok());
+  EXPECT_EQ(again.outcome(), KernelCache::Outcome::Hit);
+  EXPECT_EQ(str(out), "cubin");
+  EXPECT_EQ(calls, 1);
+}
+
+TEST_F(KernelCacheTest, HalKernelCacheSaysWhatFailedToCompile) {
+  HalKernelCache hook(options(), "0.1.0", "compiling ptx sm_80 for sm_90");
+  std::vector<uint8_t> out;
+  hal::Status status = hook.getOrCompile(
+      halKey("bad"),
+      [](std::vector<uint8_t> &) {
+        return hal::Status::error("cuda:0: cuLinkAddData failed: no");
+      },
+      out);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.message(),
+            "compiling ptx sm_80 for sm_90: cuda:0: cuLinkAddData failed: no");
+  EXPECT_TRUE(hook.consulted());
+  EXPECT_EQ(hook.result().code(), TGC_STATUS_DEVICE_ERROR);
+  EXPECT_EQ(hook.result().message(), status.message());
+  EXPECT_FALSE(fs::exists(KernelCache(options()).entryPath(key("bad"))));
+}
