@@ -172,6 +172,16 @@ public:
   /// (possibly large) file bytes.
   std::shared_ptr<const ModuleDesc> descRef() const { return desc_; }
   const std::string &name() const { return name_; }
+  /// Bytes in the file (or memory) the bundle was read from.
+  size_t fileSize() const { return bytes_.size(); }
+  uint32_t formatVersion() const { return container_.version(); }
+  /// The container's section table (kind, stored and raw sizes), for tools
+  /// that report sizes; ModuleDesc refers to sections by these indices.
+  size_t numSections() const { return container_.numSections(); }
+  /// `index` < numSections().
+  const format::SectionEntry &section(size_t index) const {
+    return container_.section(index);
+  }
 
   /// Checksum-verifies and decompresses a section.
   Status readSection(uint32_t index, std::vector<uint8_t> &out) const;
