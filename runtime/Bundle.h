@@ -16,6 +16,7 @@
 
 #include "format/BundleContainer.h"
 #include "format/CodeFormat.h"
+#include "format/DType.h"
 #include "support/Status.h"
 
 #include <cstdint>
@@ -24,22 +25,6 @@
 #include <vector>
 
 namespace tgc::rt {
-
-/// Values equal the bundle format's DType and tgc_dtype_t.
-enum class DType : uint8_t {
-  F32 = 0,
-  F16 = 1,
-  BF16 = 2,
-  I32 = 3,
-  I8 = 4,
-  I1 = 5
-};
-inline constexpr int kNumDTypes = 6;
-
-size_t dtypeSize(DType dtype);
-const char *dtypeName(DType dtype);
-/// Parses "f32", "f16", "bf16", "i32", "i8", "i1".
-bool parseDType(const std::string &text, DType &out);
 
 /// Upper bound on a tensor or buffer size. Keeping every size below 2^48
 /// means offset + size sums can never overflow 64 bits.
