@@ -1,6 +1,7 @@
-//===- CodeFormat.cpp - names of code object kinds -------------------------===//
+//===- CodeFormat.cpp - names of code object kinds and element types ------===//
 
 #include "format/CodeFormat.h"
+#include "format/DType.h"
 
 #include "format/bundle_generated.h"
 
@@ -22,6 +23,17 @@ static_assert(uint8_t(tgc::CodeFormat::HostSharedLibrary) ==
 static_assert(uint8_t(tgc::CodeFormat::HostDylib) ==
               uint8_t(fb::CodeFormat::host_macho_dylib));
 static_assert(uint8_t(fb::CodeFormat::MAX) == tgc::kMaxCodeFormat);
+
+// Likewise for DType.h, which has no .cpp of its own. Its names are checked
+// against the schema's in test/unit/runtime/BundleReaderTest.cpp (the
+// generated name table is not constexpr).
+static_assert(uint8_t(tgc::DType::F32) == uint8_t(fb::DType::f32));
+static_assert(uint8_t(tgc::DType::F16) == uint8_t(fb::DType::f16));
+static_assert(uint8_t(tgc::DType::BF16) == uint8_t(fb::DType::bf16));
+static_assert(uint8_t(tgc::DType::I32) == uint8_t(fb::DType::i32));
+static_assert(uint8_t(tgc::DType::I8) == uint8_t(fb::DType::i8));
+static_assert(uint8_t(tgc::DType::I1) == uint8_t(fb::DType::i1));
+static_assert(uint8_t(fb::DType::MAX) + 1 == tgc::kNumDTypes);
 
 const char *tgc::targetKindName(TargetKind kind) {
   const char *name = fb::EnumNameTargetKind(fb::TargetKind(kind));

@@ -31,24 +31,6 @@ namespace tgc::ref {
 // Element types and rounding
 //===----------------------------------------------------------------------===//
 
-const char *dtypeName(DType dtype) {
-  switch (dtype) {
-  case DType::F32:
-    return "f32";
-  case DType::F16:
-    return "f16";
-  case DType::BF16:
-    return "bf16";
-  case DType::I32:
-    return "i32";
-  case DType::I8:
-    return "i8";
-  case DType::I1:
-    return "i1";
-  }
-  return "?";
-}
-
 bool isFloat(DType dtype) {
   return dtype == DType::F32 || dtype == DType::F16 || dtype == DType::BF16;
 }
@@ -495,10 +477,7 @@ Tensor Interpreter::constant(ConstantOp op) {
     if (!blob)
       throw Failure{"dense_resource constant has no data"};
     ArrayRef<char> data = blob->getData();
-    size_t width = out.dtype == DType::F32 || out.dtype == DType::I32 ? 4
-                   : out.dtype == DType::F16 || out.dtype == DType::BF16
-                       ? 2
-                       : 1;
+    size_t width = dtypeSize(out.dtype);
     if (data.size() != width * out.values.size())
       throw Failure{"dense_resource constant holds " +
                     std::to_string(data.size()) + " bytes but " +

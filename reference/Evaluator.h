@@ -13,6 +13,8 @@
 #ifndef TGC_REFERENCE_EVALUATOR_H
 #define TGC_REFERENCE_EVALUATOR_H
 
+#include "format/DType.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/Error.h"
 
@@ -22,10 +24,12 @@
 
 namespace tgc::ref {
 
-enum class DType { F32, F16, BF16, I32, I8, I1 };
+/// The element types, with their names ("f32", "i1", ...) and sizes, are the
+/// ones of the bundle and the runtime (format/DType.h, a plain header).
+using tgc::DType;
+using tgc::dtypeName;
+using tgc::dtypeSize;
 
-/// "f32", "i1", ...
-const char *dtypeName(DType dtype);
 bool isFloat(DType dtype);
 /// The tg element type of `type`, if it is one.
 std::optional<DType> dtypeOf(mlir::Type type);

@@ -15,49 +15,6 @@ using namespace tgc;
 using namespace tgc::rt;
 namespace fb = tgc::format;
 
-size_t tgc::rt::dtypeSize(DType dtype) {
-  switch (dtype) {
-  case DType::F32:
-  case DType::I32:
-    return 4;
-  case DType::F16:
-  case DType::BF16:
-    return 2;
-  case DType::I8:
-  case DType::I1:
-    return 1;
-  }
-  return 0;
-}
-
-const char *tgc::rt::dtypeName(DType dtype) {
-  switch (dtype) {
-  case DType::F32:
-    return "f32";
-  case DType::F16:
-    return "f16";
-  case DType::BF16:
-    return "bf16";
-  case DType::I32:
-    return "i32";
-  case DType::I8:
-    return "i8";
-  case DType::I1:
-    return "i1";
-  }
-  return "?";
-}
-
-bool tgc::rt::parseDType(const std::string &text, DType &out) {
-  for (int i = 0; i < kNumDTypes; ++i) {
-    if (text == dtypeName(DType(i))) {
-      out = DType(i);
-      return true;
-    }
-  }
-  return false;
-}
-
 std::string TensorType::str() const {
   std::string s = "tensor<";
   for (int64_t dim : shape)
@@ -67,7 +24,7 @@ std::string TensorType::str() const {
 
 Status tgc::rt::makeTensorType(int dtype, const int64_t *shape, size_t rank,
                                const std::string &what, TensorType &out) {
-  if (dtype < 0 || dtype >= kNumDTypes)
+  if (!isDType(dtype))
     return Status::invalidArgument(what + ": unknown dtype " +
                                    std::to_string(dtype));
   if (rank > kMaxRank)

@@ -16,6 +16,7 @@
 
 #include "format/BundleContainer.h"
 #include "format/CodeFormat.h"
+#include "format/DType.h"
 #include "support/Status.h"
 
 #include <cstdint>
@@ -24,22 +25,6 @@
 #include <vector>
 
 namespace tgc::rt {
-
-/// Values equal the bundle format's DType and tgc_dtype_t.
-enum class DType : uint8_t {
-  F32 = 0,
-  F16 = 1,
-  BF16 = 2,
-  I32 = 3,
-  I8 = 4,
-  I1 = 5
-};
-inline constexpr int kNumDTypes = 6;
-
-size_t dtypeSize(DType dtype);
-const char *dtypeName(DType dtype);
-/// Parses "f32", "f16", "bf16", "i32", "i8", "i1".
-bool parseDType(const std::string &text, DType &out);
 
 /// Upper bound on a tensor or buffer size. Keeping every size below 2^48
 /// means offset + size sums can never overflow 64 bits.
@@ -172,6 +157,16 @@ public:
   /// (possibly large) file bytes.
   std::shared_ptr<const ModuleDesc> descRef() const { return desc_; }
   const std::string &name() const { return name_; }
+  /// Bytes in the file (or memory) the bundle was read from.
+  size_t fileSize() const { return bytes_.size(); }
+  uint32_t formatVersion() const { return container_.version(); }
+  /// The container's section table (kind, stored and raw sizes), for tools
+  /// that report sizes; ModuleDesc refers to sections by these indices.
+  size_t numSections() const { return container_.numSections(); }
+  /// `index` < numSections().
+  const format::SectionEntry &section(size_t index) const {
+    return container_.section(index);
+  }
 
   /// Checksum-verifies and decompresses a section.
   Status readSection(uint32_t index, std::vector<uint8_t> &out) const;

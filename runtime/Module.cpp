@@ -159,8 +159,8 @@ std::string tgc::rt::viewTypeString(const tgc_tensor_view_t &view) {
   for (int32_t i = 0; i < view.rank; ++i)
     s += std::to_string(view.shape[i]) + "x";
   int dtype = int(view.dtype);
-  s += dtype >= 0 && dtype < kNumDTypes ? dtypeName(DType(dtype))
-                                        : "dtype" + std::to_string(dtype);
+  s += isDType(dtype) ? dtypeName(DType(dtype))
+                      : "dtype" + std::to_string(dtype);
   return s + ">";
 }
 

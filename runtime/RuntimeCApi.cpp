@@ -20,6 +20,16 @@
 using namespace tgc;
 using namespace tgc::rt;
 
+// tgc_dtype_t is format/DType.h's DType for C: same values, so the C API
+// converts with a cast once the range is checked.
+static_assert(TGC_DTYPE_F32 == int(DType::F32));
+static_assert(TGC_DTYPE_F16 == int(DType::F16));
+static_assert(TGC_DTYPE_BF16 == int(DType::BF16));
+static_assert(TGC_DTYPE_I32 == int(DType::I32));
+static_assert(TGC_DTYPE_I8 == int(DType::I8));
+static_assert(TGC_DTYPE_I1 == int(DType::I1));
+static_assert(TGC_DTYPE_I1 + 1 == kNumDTypes);
+
 struct tgc_status_s {
   tgc_status_code_t code;
   std::string message;
@@ -145,12 +155,12 @@ const char *tgc_runtime_version(void) { return TGC_VERSION; }
 
 size_t tgc_dtype_size(tgc_dtype_t dtype) {
   int d = int(dtype);
-  return d >= 0 && d < kNumDTypes ? dtypeSize(DType(d)) : 0;
+  return isDType(d) ? dtypeSize(DType(d)) : 0;
 }
 
 const char *tgc_dtype_name(tgc_dtype_t dtype) {
   int d = int(dtype);
-  return d >= 0 && d < kNumDTypes ? dtypeName(DType(d)) : "?";
+  return isDType(d) ? dtypeName(DType(d)) : "?";
 }
 
 //===----------------------------------------------------------------------===//

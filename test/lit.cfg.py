@@ -8,7 +8,10 @@
 #   cuda-driver   never detected: opt in with `lit -Dcuda-driver=1` or
 #                 TGC_TEST_CUDA_DRIVER=1 on a machine with an NVIDIA GPU
 #   ldd, nm       the binutils the link checks use
+#   clang-format  clang-format 14 (the version the tree is formatted with)
+#   git-checkout  the source tree is a git work tree (format/ lists its files)
 # Substitutions: %python (the python3 with numpy when there is one),
+# %clang_format (with the clang-format feature),
 # %{tg-opt} %{tgc} %{tg-run} %{tg-eval} (absolute tool paths), %ptxas, %tgc_src_root,
 # %tgc_obj_root, %runtime_link_closure, %runtime_artifacts.
 
@@ -47,6 +50,36 @@ for tool in ["tg-opt", "tgc", "tg-run", "tg-eval"]:
 for tool in ["ldd", "nm"]:
     if shutil.which(tool, path=config.environment["PATH"]):
         config.available_features.add(tool)
+
+
+def find_clang_format():
+    """clang-format 14, which the tree is formatted with (other versions
+    break some lines differently, so the check would fail spuriously)."""
+    for name in ["clang-format-14", "clang-format"]:
+        found = shutil.which(name)
+        if not found:
+            continue
+        try:
+            version = subprocess.run([found, "--version"], capture_output=True,
+                                     text=True, timeout=60).stdout
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if " version 14." in version:
+            return found
+    return None
+
+
+clang_format = find_clang_format()
+if clang_format:
+    config.available_features.add("clang-format")
+    config.substitutions.append(("%clang_format", clang_format))
+try:
+    subprocess.run(["git", "-C", config.tgc_src_root, "rev-parse",
+                    "--is-inside-work-tree"], check=True, timeout=60,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    config.available_features.add("git-checkout")
+except (OSError, subprocess.SubprocessError):
+    pass
 
 
 def find_ptxas():

@@ -61,29 +61,12 @@ struct Failure {
   std::string message;
 };
 
-tgc_dtype_t toRuntime(tgc::ref::DType dtype) {
-  switch (dtype) {
-  case tgc::ref::DType::F32:
-    return TGC_DTYPE_F32;
-  case tgc::ref::DType::F16:
-    return TGC_DTYPE_F16;
-  case tgc::ref::DType::BF16:
-    return TGC_DTYPE_BF16;
-  case tgc::ref::DType::I32:
-    return TGC_DTYPE_I32;
-  case tgc::ref::DType::I8:
-    return TGC_DTYPE_I8;
-  case tgc::ref::DType::I1:
-    return TGC_DTYPE_I1;
-  }
-  return TGC_DTYPE_F32;
-}
+// The evaluator's DType is format/DType.h's, whose values tgc_dtype_t has
+// (checked in runtime/RuntimeCApi.cpp).
+tgc_dtype_t toRuntime(tgc::DType dtype) { return tgc_dtype_t(dtype); }
 
 tgc::ref::Tensor fromRuntime(const tgc::Tensor &t) {
-  using tgc::ref::DType;
-  static const DType kinds[] = {DType::F32, DType::F16, DType::BF16,
-                                DType::I32, DType::I8,  DType::I1};
-  tgc::ref::Tensor r(kinds[t.dtype()], t.shape());
+  tgc::ref::Tensor r(tgc::DType(t.dtype()), t.shape());
   for (size_t i = 0; i < t.elementCount(); ++i)
     r.values[i] = tgc::io::elementAsDouble(t, i);
   return r;

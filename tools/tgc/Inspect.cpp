@@ -1,40 +1,23 @@
 //===- Inspect.cpp - tgc --inspect ----------------------------------------===//
+//
+// Prints what the runtime's reader (runtime/Bundle.h) decoded, so a bundle is
+// judged by the same checks as when it is run: one the runtime would reject
+// is reported with the runtime's message and exit status 1, and every line
+// printed comes from validated metadata. Every section's checksum is verified
+// too (the runtime checks code and constants only when it loads them), so a
+// corrupted code object for any target is found here.
+//
+//===----------------------------------------------------------------------===//
 
 #include "tools/tgc/Inspect.h"
 
-#include "format/BundleContainer.h"
-#include "format/bundle_generated.h"
+#include "format/CodeFormat.h"
+#include "runtime/Bundle.h"
 
 #include "llvm/Support/Format.h"
-#include "llvm/Support/MemoryBuffer.h"
 
-using namespace tgc::format;
-
-static const char *dtypeName(DType d) {
-  switch (d) {
-  case DType::f32:
-    return "f32";
-  case DType::f16:
-    return "f16";
-  case DType::bf16:
-    return "bf16";
-  case DType::i32:
-    return "i32";
-  case DType::i8:
-    return "i8";
-  case DType::i1:
-    return "i1";
-  }
-  return "?";
-}
-
-static std::string typeString(const TensorType *t) {
-  std::string s = "tensor<";
-  if (t->shape())
-    for (int64_t d : *t->shape())
-      s += std::to_string(d) + "x";
-  return s + dtypeName(t->dtype()) + ">";
-}
+using namespace tgc;
+using namespace tgc::rt;
 
 static std::string sizeString(uint64_t bytes) {
   if (bytes < 10 * 1024)
@@ -44,96 +27,69 @@ static std::string sizeString(uint64_t bytes) {
   return std::to_string(bytes / (1024 * 1024)) + " MiB";
 }
 
+static void printTypes(const std::vector<TensorType> &types,
+                       llvm::raw_ostream &os) {
+  for (size_t i = 0; i < types.size(); ++i)
+    os << (i ? ", " : "") << types[i].str();
+}
+
 int tgc::inspectBundle(llvm::StringRef path, llvm::raw_ostream &os) {
-  auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                          /*RequiresNullTerminator=*/false);
-  if (!file) {
-    llvm::errs() << "tgc: error: cannot read '" << path
-                 << "': " << file.getError().message() << "\n";
+  std::shared_ptr<Bundle> bundle;
+  Status status = Bundle::openFile(path.str(), bundle);
+  if (status)
+    status = bundle->verifySections();
+  if (!status) {
+    llvm::errs() << "tgc: error: " << status.message() << "\n";
     return 1;
   }
-  const auto *data =
-      reinterpret_cast<const uint8_t *>((*file)->getBufferStart());
-  Container container;
-  std::string error;
-  std::vector<uint8_t> metadata;
-  if (!container.parse(data, (*file)->getBufferSize(), error) ||
-      !container.readSection(0, metadata, error)) {
-    llvm::errs() << "tgc: error: " << path << ": " << error << "\n";
-    return 1;
-  }
-  flatbuffers::Verifier verifier(metadata.data(), metadata.size());
-  if (!VerifyModuleBuffer(verifier)) {
-    llvm::errs() << "tgc: error: " << path
-                 << ": metadata section is not a valid tgc module\n";
-    return 1;
-  }
-  const Module *module = GetModule(metadata.data());
-  os << "bundle " << path << ": " << sizeString((*file)->getBufferSize())
-     << ", format version " << container.version() << ", produced by "
-     << (module->producer() ? module->producer()->str() : "?") << "\n";
+  const ModuleDesc &module = bundle->desc();
+  os << "bundle " << path << ": " << sizeString(bundle->fileSize())
+     << ", format version " << bundle->formatVersion() << ", produced by "
+     << (module.producer.empty() ? "?" : module.producer) << "\n";
 
   os << "functions:\n";
-  if (module->functions())
-    for (const Function *f : *module->functions()) {
-      os << "  " << (f->name() ? f->name()->str() : "?") << "(";
-      if (f->inputs())
-        for (unsigned i = 0; i < f->inputs()->size(); ++i)
-          os << (i ? ", " : "") << typeString(f->inputs()->Get(i));
-      os << ") -> (";
-      if (f->outputs())
-        for (unsigned i = 0; i < f->outputs()->size(); ++i)
-          os << (i ? ", " : "") << typeString(f->outputs()->Get(i));
-      uint64_t scratch = 0;
-      unsigned numScratch = 0;
-      if (f->buffers())
-        for (const Buffer *b : *f->buffers())
-          if (b->kind() == BufferKind::scratch) {
-            scratch += b->size();
-            ++numScratch;
-          }
-      unsigned dispatches = 0, copies = 0;
-      if (f->steps())
-        for (const Step *s : *f->steps())
-          (s->kind() == StepKind::dispatch ? dispatches : copies)++;
-      os << ")\n    " << dispatches << " dispatches, " << copies
-         << " copies, " << numScratch << " scratch buffers ("
-         << sizeString(scratch) << ")\n";
-    }
-
-  unsigned numKernels = module->kernels() ? module->kernels()->size() : 0;
-  os << "kernels: " << numKernels << "\n";
-  for (unsigned i = 0; i < numKernels; ++i) {
-    const Kernel *k = module->kernels()->Get(i);
-    os << "  [" << i << "] " << (k->name() ? k->name()->str() : "?") << " ("
-       << k->num_bindings() << " bindings)\n";
+  for (const FunctionDesc &f : module.functions) {
+    os << "  " << f.name << "(";
+    printTypes(f.inputs, os);
+    os << ") -> (";
+    printTypes(f.outputs, os);
+    uint64_t scratch = 0;
+    unsigned numScratch = 0;
+    for (const BufferDesc &b : f.buffers)
+      if (b.kind == BufferKind::Scratch) {
+        scratch += b.size;
+        ++numScratch;
+      }
+    unsigned dispatches = 0, copies = 0;
+    for (const StepDesc &s : f.steps)
+      (s.kind == StepKind::Dispatch ? dispatches : copies)++;
+    os << ")\n    " << dispatches << " dispatches, " << copies << " copies, "
+       << numScratch << " scratch buffers (" << sizeString(scratch) << ")\n";
   }
 
-  os << "code objects:\n";
-  if (module->code_objects())
-    for (const CodeObject *c : *module->code_objects()) {
-      const char *target = EnumNameTargetKind(c->target());
-      const char *format = EnumNameCodeFormat(c->format());
-      os << "  " << llvm::left_justify(target, 5) << " "
-         << llvm::left_justify(c->arch() ? c->arch()->str() : "?", 26) << " "
-         << llvm::left_justify(format, 17);
-      if (c->section() < container.numSections()) {
-        const SectionEntry &s = container.section(c->section());
-        os << sizeString(s.rawSize) << " (" << sizeString(s.storedSize)
-           << " stored)";
-        if (c->cpu())
-          os << ", cpu " << c->cpu()->str();
-      } else {
-        os << "invalid section " << c->section();
-      }
-      os << "\n";
-    }
+  os << "kernels: " << module.kernels.size() << "\n";
+  for (size_t i = 0; i < module.kernels.size(); ++i)
+    os << "  [" << i << "] " << module.kernels[i].name << " ("
+       << module.kernels[i].numBindings << " bindings)\n";
 
-  unsigned numConstants = module->constants() ? module->constants()->size() : 0;
+  os << "code objects:\n";
+  for (const CodeObjectDesc &c : module.codeObjects) {
+    // The reader checked that c.section is a code section of the table.
+    const format::SectionEntry &s = bundle->section(c.section);
+    os << "  " << llvm::left_justify(targetKindName(c.target), 5) << " "
+       << llvm::left_justify(c.arch, 26) << " "
+       << llvm::left_justify(codeFormatName(c.format), 17)
+       << sizeString(s.rawSize) << " (" << sizeString(s.storedSize)
+       << " stored)";
+    if (!c.cpu.empty())
+      os << ", cpu " << c.cpu;
+    os << "\n";
+  }
+
   uint64_t constantBytes = 0;
-  for (unsigned i = 0; i < numConstants; ++i)
-    constantBytes += module->constants()->Get(i)->size();
-  os << "constants: " << numConstants << " (" << sizeString(constantBytes)
-     << ")\n";
+  for (const ConstantDesc &c : module.constants)
+    constantBytes += c.size;
+  os << "constants: " << module.constants.size() << " ("
+     << sizeString(constantBytes) << ")\n";
   return 0;
 }

@@ -1,4 +1,4 @@
-/*===- tgc/jit.h - compile and run tg models inside an application -*- C -*-===//
+/*===- tgc/jit.h - compile and run tg models in an application ----*- C -*-===//
  *
  * The JIT is the tgc compiler and runtime in one library (libtgc_jit.so):
  * give it a model as MLIR text, get back a module loaded on a device, call

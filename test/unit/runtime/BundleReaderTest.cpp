@@ -1,6 +1,7 @@
 //===- BundleReaderTest.cpp - the reader rejects every malformed bundle ---===//
 
 #include "runtime/Bundle.h"
+#include "format/bundle_generated.h"
 #include "fuzz/SectionList.h"
 #include "test/unit/runtime/TestBundle.h"
 
@@ -56,6 +57,22 @@ size_t entry(size_t section) {
 }
 
 } // namespace
+
+// format/DType.h's names are the schema's, which the static_asserts in
+// format/CodeFormat.cpp cannot compare (the generated table is not constexpr).
+TEST(DType, NamesAreTheSchemas) {
+  for (int i = 0; i < kNumDTypes; ++i) {
+    EXPECT_STREQ(dtypeName(DType(i)), format::EnumNameDType(format::DType(i)));
+    DType parsed;
+    ASSERT_TRUE(parseDType(dtypeName(DType(i)), parsed)) << i;
+    EXPECT_EQ(parsed, DType(i));
+  }
+  EXPECT_FALSE(isDType(kNumDTypes));
+  EXPECT_STREQ(dtypeName(DType(kNumDTypes)), "?");
+  EXPECT_EQ(dtypeSize(DType(kNumDTypes)), 0u);
+  EXPECT_EQ(dtypeSize(DType::BF16), 2u);
+  EXPECT_EQ(dtypeSize(DType::I1), 1u);
+}
 
 TEST(BundleReader, ValidBundleDecodes) {
   std::shared_ptr<Bundle> bundle;
