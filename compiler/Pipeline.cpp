@@ -35,11 +35,10 @@ std::string tgc::producerString() {
 }
 
 void tgc::registerCompilerDialects(DialectRegistry &registry) {
-  registry.insert<tg::TgDialect, tgc::TgcDialect, func::FuncDialect, arith::ArithDialect,
-                  math::MathDialect, linalg::LinalgDialect,
-                  tensor::TensorDialect, scf::SCFDialect,
-                  memref::MemRefDialect, vector::VectorDialect,
-                  gpu::GPUDialect>();
+  registry.insert<tg::TgDialect, tgc::TgcDialect, func::FuncDialect,
+                  arith::ArithDialect, math::MathDialect, linalg::LinalgDialect,
+                  tensor::TensorDialect, scf::SCFDialect, memref::MemRefDialect,
+                  vector::VectorDialect, gpu::GPUDialect>();
   registerTargetDialects(registry);
 }
 
@@ -134,8 +133,8 @@ public:
       TimingScope scope = nestTiming("backends (parallel)");
       MLIRContext *context = module.getContext();
       ParallelDiagnosticHandler diagnostics(context);
-      if (failed(failableParallelForEachN(
-              context, 0, work.size(), [&](size_t i) {
+      if (failed(
+              failableParallelForEachN(context, 0, work.size(), [&](size_t i) {
                 diagnostics.setOrderIDForThread(i);
                 LogicalResult r = emitTarget(work[i]);
                 diagnostics.eraseOrderIDForThread();
@@ -230,8 +229,8 @@ private:
                  << target.name() << ": " << skipped.reason;
         std::string fallback;
         for (const tgc::CodeObject &object : w.objects)
-          fallback += (fallback.empty() ? "" : ", ") +
-                      describe(object.format).str();
+          fallback +=
+              (fallback.empty() ? "" : ", ") + describe(object.format).str();
         result.skipped.push_back(describe(skipped.format).str() + " for " +
                                  target.name() + " (" + skipped.reason +
                                  "); the bundle has " + fallback + " only");

@@ -86,7 +86,8 @@ void registerCompilerDialects(mlir::DialectRegistry &registry);
 
 /// Compiles a verified module of tg ops in place. On failure a located
 /// diagnostic has been emitted.
-mlir::LogicalResult compile(mlir::ModuleOp module, const CompileOptions &options,
+mlir::LogicalResult compile(mlir::ModuleOp module,
+                            const CompileOptions &options,
                             CompileResult &result);
 
 } // namespace tgc

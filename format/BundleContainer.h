@@ -36,10 +36,10 @@ enum class Compression : uint32_t { None = 0, Zstd = 1 };
 struct SectionEntry {
   SectionKind kind;
   Compression compression;
-  uint64_t offset;      // from the start of the file
-  uint64_t storedSize;  // bytes in the file
-  uint64_t rawSize;     // bytes after decompression
-  uint64_t checksum;    // xxh64 (seed 0) of the stored bytes
+  uint64_t offset;     // from the start of the file
+  uint64_t storedSize; // bytes in the file
+  uint64_t rawSize;    // bytes after decompression
+  uint64_t checksum;   // xxh64 (seed 0) of the stored bytes
 };
 
 /// A section to be written.

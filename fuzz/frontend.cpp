@@ -41,9 +41,8 @@ static void compile(ModuleOp module, std::vector<std::string> targets,
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   MLIRContext context(registry(), MLIRContext::Threading::DISABLED);
   context.allowUnregisteredDialects(false);
-  ScopedDiagnosticHandler quiet(&context, [](Diagnostic &) {
-    return success();
-  });
+  ScopedDiagnosticHandler quiet(&context,
+                                [](Diagnostic &) { return success(); });
   std::string text(reinterpret_cast<const char *>(data), size);
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &context);
   if (!module || failed(verify(*module)))
@@ -51,7 +50,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // compile() rewrites the module in place: the GPU run gets a fresh copy.
   OwningOpRef<ModuleOp> copy = module->clone();
   compile(*module, {"host"}, tgc::Output::bundle());
-  compile(*copy, {"sm_90", "gfx1100"},
-          tgc::Output::ir(tgc::IrStage::Kernels));
+  compile(*copy, {"sm_90", "gfx1100"}, tgc::Output::ir(tgc::IrStage::Kernels));
   return 0;
 }

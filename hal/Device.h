@@ -48,11 +48,11 @@ using ::tgc::CodeFormat;
 
 struct DeviceInfo {
   DeviceKind kind;
-  int ordinal = 0;          // cuda:N / hip:N; 0 for the host
-  std::string name;         // "NVIDIA H100 80GB HBM3", "host (16 threads)"
-  std::string arch;         // "sm_90", "gfx1100", "x86_64"
+  int ordinal = 0;  // cuda:N / hip:N; 0 for the host
+  std::string name; // "NVIDIA H100 80GB HBM3", "host (16 threads)"
+  std::string arch; // "sm_90", "gfx1100", "x86_64"
   uint64_t memoryBytes = 0;
-  int computeUnits = 0;     // SMs, CUs, or host threads
+  int computeUnits = 0; // SMs, CUs, or host threads
   int warpSize = 1;
   int maxThreadsPerBlock = 1;
   uint64_t maxSharedMemoryPerBlock = 0;

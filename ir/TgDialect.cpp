@@ -33,12 +33,12 @@ static bool isSupportedElementType(Type type) {
          type.isSignlessInteger(1);
 }
 
-static LogicalResult checkTensorType(Operation *op, Type type,
-                                     StringRef role, unsigned index) {
+static LogicalResult checkTensorType(Operation *op, Type type, StringRef role,
+                                     unsigned index) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   if (!tensor)
-    return op->emitOpError() << role << " #" << index
-                             << " must be a ranked tensor, got " << type;
+    return op->emitOpError()
+           << role << " #" << index << " must be a ranked tensor, got " << type;
   for (auto [dim, size] : llvm::enumerate(tensor.getShape())) {
     if (ShapedType::isDynamic(size))
       return op->emitOpError()
@@ -116,23 +116,22 @@ LogicalResult mlir::tg::inferBroadcastBinary(StringRef opName,
                              "' op operands must be ranked tensors");
   if (lhsType.getElementType() != rhsType.getElementType())
     return emitOptionalError(
-        loc, "'", opName, "' op operand element types differ: ",
-        lhsType.getElementType(), " vs ", rhsType.getElementType(),
-        " (insert a tg.cast)");
+        loc, "'", opName,
+        "' op operand element types differ: ", lhsType.getElementType(), " vs ",
+        rhsType.getElementType(), " (insert a tg.cast)");
   auto shape = broadcastShapes(lhsType.getShape(), rhsType.getShape());
   if (!shape)
-    return emitOptionalError(loc, "'", opName,
-                             "' op operand shapes cannot be broadcast: ",
-                             lhsType, " and ", rhsType);
+    return emitOptionalError(
+        loc, "'", opName, "' op operand shapes cannot be broadcast: ", lhsType,
+        " and ", rhsType);
   types.push_back(RankedTensorType::get(
       *shape, elementType ? elementType : lhsType.getElementType()));
   return success();
 }
 
 LogicalResult mlir::tg::inferReduction(StringRef opName,
-                                       std::optional<Location> loc,
-                                       Value input, ArrayRef<int64_t> axes,
-                                       bool keepDims,
+                                       std::optional<Location> loc, Value input,
+                                       ArrayRef<int64_t> axes, bool keepDims,
                                        SmallVectorImpl<Type> &types) {
   auto type = dyn_cast<RankedTensorType>(input.getType());
   if (!type)

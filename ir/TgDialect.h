@@ -5,10 +5,10 @@
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinTypes.h"
-#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -34,8 +34,7 @@ public:
 };
 
 template <typename ConcreteOp>
-class TgFloatElements
-    : public OpTrait::TraitBase<ConcreteOp, TgFloatElements> {
+class TgFloatElements : public OpTrait::TraitBase<ConcreteOp, TgFloatElements> {
 public:
   static LogicalResult verifyTrait(Operation *op) {
     return verifyFloatElements(op);
@@ -62,8 +61,8 @@ LogicalResult inferBroadcastBinary(StringRef opName,
                                    Value rhs, Type elementType,
                                    SmallVectorImpl<Type> &types);
 LogicalResult inferReduction(StringRef opName, std::optional<Location> loc,
-                             Value input, ArrayRef<int64_t> axes,
-                             bool keepDims, SmallVectorImpl<Type> &types);
+                             Value input, ArrayRef<int64_t> axes, bool keepDims,
+                             SmallVectorImpl<Type> &types);
 
 } // namespace mlir::tg
 

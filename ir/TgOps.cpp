@@ -24,8 +24,8 @@ static std::string shapeString(ArrayRef<int64_t> shape) {
 
 static bool isSmallConstant(Attribute attr) {
   auto elements = dyn_cast_if_present<DenseElementsAttr>(attr);
-  return elements &&
-         (elements.isSplat() || elements.getNumElements() <= kMaxFoldedElements);
+  return elements && (elements.isSplat() ||
+                      elements.getNumElements() <= kMaxFoldedElements);
 }
 
 /// True if `attr` is a splat constant equal to `value` (0 or 1).
@@ -44,7 +44,8 @@ static bool isSplatOf(Attribute attr, int64_t value) {
 /// Folds `op(lhs, rhs)` on small constants of identical type (no
 /// broadcasting needed).
 template <typename FloatFn, typename IntFn>
-static Attribute foldBinaryConstants(Operation *op, ArrayRef<Attribute> operands,
+static Attribute foldBinaryConstants(Operation *op,
+                                     ArrayRef<Attribute> operands,
                                      FloatFn floatFn, IntFn intFn) {
   if (!isSmallConstant(operands[0]) || !isSmallConstant(operands[1]))
     return {};
@@ -160,8 +161,9 @@ LogicalResult SelectOp::inferReturnTypes(MLIRContext *,
                                          SmallVectorImpl<Type> &types) {
   auto cond = cast<RankedTensorType>(adaptor.getCond().getType());
   if (!cond.getElementType().isSignlessInteger(1))
-    return emitOptionalError(loc, "'tg.select' op condition must have "
-                                  "element type i1, got ",
+    return emitOptionalError(loc,
+                             "'tg.select' op condition must have "
+                             "element type i1, got ",
                              cond.getElementType());
   SmallVector<Type, 1> valueTypes;
   if (failed(inferBroadcastBinary(getOperationName(), loc,
@@ -189,13 +191,15 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
   auto lhs = cast<RankedTensorType>(adaptor.getLhs().getType());
   auto rhs = cast<RankedTensorType>(adaptor.getRhs().getType());
   if (lhs.getRank() < 2 || rhs.getRank() < 2)
-    return emitOptionalError(loc, "'tg.matmul' op operands need rank 2 or "
-                                  "more, got ",
+    return emitOptionalError(loc,
+                             "'tg.matmul' op operands need rank 2 or "
+                             "more, got ",
                              lhs, " and ", rhs);
   Type element = lhs.getElementType();
   if (element != rhs.getElementType())
-    return emitOptionalError(loc, "'tg.matmul' op operand element types "
-                                  "differ: ",
+    return emitOptionalError(loc,
+                             "'tg.matmul' op operand element types "
+                             "differ: ",
                              element, " vs ", rhs.getElementType());
   if (!isa<FloatType>(element) && !element.isSignlessInteger(32))
     return emitOptionalError(loc, "'tg.matmul' op element type ", element,
@@ -207,12 +211,13 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
   int64_t kr = rhs.getDimSize(tb ? rr - 1 : rr - 2);
   int64_t n = rhs.getDimSize(tb ? rr - 2 : rr - 1);
   if (kl != kr)
-    return emitOptionalError(loc, "'tg.matmul' op contraction dimensions "
-                                  "differ: lhs ",
+    return emitOptionalError(loc,
+                             "'tg.matmul' op contraction dimensions "
+                             "differ: lhs ",
                              lhs, " has K = ", kl, ", rhs ", rhs,
                              " has K = ", kr);
-  auto batch = broadcastShapes(lhs.getShape().drop_back(2),
-                               rhs.getShape().drop_back(2));
+  auto batch =
+      broadcastShapes(lhs.getShape().drop_back(2), rhs.getShape().drop_back(2));
   if (!batch)
     return emitOptionalError(loc, "'tg.matmul' op batch dimensions of ", lhs,
                              " and ", rhs, " cannot be broadcast");
@@ -261,10 +266,9 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
   ArrayRef<int64_t> perm = adaptor.getPermutation();
   int64_t rank = type.getRank();
   if (static_cast<int64_t>(perm.size()) != rank)
-    return emitOptionalError(loc, "'tg.transpose' op permutation ",
-                             shapeString(perm), " has ", perm.size(),
-                             " entries but the input ", type, " has rank ",
-                             rank);
+    return emitOptionalError(
+        loc, "'tg.transpose' op permutation ", shapeString(perm), " has ",
+        perm.size(), " entries but the input ", type, " has rank ", rank);
   SmallVector<bool> seen(rank, false);
   SmallVector<int64_t> shape;
   for (int64_t p : perm) {
@@ -344,8 +348,9 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
   if (static_cast<int64_t>(start.size()) != rank ||
       static_cast<int64_t>(size.size()) != rank ||
       static_cast<int64_t>(stride.size()) != rank)
-    return emitOptionalError(loc, "'tg.slice' op start, size and stride "
-                                  "need one entry per dimension of ",
+    return emitOptionalError(loc,
+                             "'tg.slice' op start, size and stride "
+                             "need one entry per dimension of ",
                              type);
   for (int64_t d = 0; d < rank; ++d) {
     if (size[d] < 1 || stride[d] < 1)
@@ -357,9 +362,9 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
     int64_t dim = type.getDimSize(d);
     if (start[d] < 0 || start[d] >= dim ||
         (size[d] - 1) > (dim - 1 - start[d]) / stride[d])
-      return emitOptionalError(
-          loc, "'tg.slice' op dimension ", d, " (start ", start[d], ", size ",
-          size[d], ", stride ", stride[d], ") is outside the input ", type);
+      return emitOptionalError(loc, "'tg.slice' op dimension ", d, " (start ",
+                               start[d], ", size ", size[d], ", stride ",
+                               stride[d], ") is outside the input ", type);
   }
   types.push_back(RankedTensorType::get(size, type.getElementType()));
   return success();
@@ -375,8 +380,8 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
   int64_t axis = adaptor.getAxis();
   if (axis < 0 || axis >= first.getRank())
     return emitOptionalError(loc, "'tg.concat' op axis ", axis,
-                             " is out of range [0, ", first.getRank(),
-                             ") for ", first);
+                             " is out of range [0, ", first.getRank(), ") for ",
+                             first);
   SmallVector<int64_t> shape(first.getShape());
   shape[axis] = 0;
   for (auto [i, value] : llvm::enumerate(adaptor.getInputs())) {
@@ -411,8 +416,9 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
   auto table = cast<RankedTensorType>(adaptor.getTable().getType());
   auto indices = cast<RankedTensorType>(adaptor.getIndices().getType());
   if (table.getRank() < 1)
-    return emitOptionalError(loc, "'tg.gather' op table must have rank 1 or "
-                                  "more, got ",
+    return emitOptionalError(loc,
+                             "'tg.gather' op table must have rank 1 or "
+                             "more, got ",
                              table);
   if (!indices.getElementType().isSignlessInteger(32))
     return emitOptionalError(loc, "'tg.gather' op indices must be i32, got ",
@@ -437,9 +443,8 @@ static LogicalResult verifyAxis(Operation *op, int64_t axis,
 
 /// weight/bias of layer_norm and rms_norm have the normalized (trailing)
 /// shape of the input.
-static LogicalResult verifyNormParam(Operation *op, StringRef name,
-                                     Value param, RankedTensorType input,
-                                     int64_t axis) {
+static LogicalResult verifyNormParam(Operation *op, StringRef name, Value param,
+                                     RankedTensorType input, int64_t axis) {
   if (!param)
     return success();
   auto type = cast<RankedTensorType>(param.getType());
@@ -448,9 +453,8 @@ static LogicalResult verifyNormParam(Operation *op, StringRef name,
       type.getElementType() != input.getElementType())
     return op->emitOpError()
            << name << " has type " << type << " but the normalized shape of "
-           << input << " from axis " << axis << " is "
-           << shapeString(expected) << " with element type "
-           << input.getElementType();
+           << input << " from axis " << axis << " is " << shapeString(expected)
+           << " with element type " << input.getElementType();
   return success();
 }
 

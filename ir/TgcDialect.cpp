@@ -55,8 +55,8 @@ LogicalResult TgcDialect::verifyOperationAttribute(Operation *op,
                            << "' is only valid on kernel functions";
   if (name == getKernelAttrHelper().getName()) {
     if (!isa<KernelKindAttr>(value))
-      return op->emitError() << "'" << name
-                             << "' must be a #tgc.kernel_kind, not " << value;
+      return op->emitError()
+             << "'" << name << "' must be a #tgc.kernel_kind, not " << value;
     return success();
   }
   bool known = llvm::is_contained(
@@ -73,8 +73,8 @@ LogicalResult TgcDialect::verifyOperationAttribute(Operation *op,
   if (name == getHostWorkgroupsAttrHelper().getName()) {
     auto count = dyn_cast<IntegerAttr>(value);
     if (!count || count.getInt() < 1)
-      return op->emitError() << "'" << name
-                             << "' must be a positive integer, not " << value;
+      return op->emitError()
+             << "'" << name << "' must be a positive integer, not " << value;
     return success();
   }
   auto shape = dyn_cast<DenseI64ArrayAttr>(value);

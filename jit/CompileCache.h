@@ -120,8 +120,8 @@ public:
 
   /// `keyText` is a CompileCacheKey's text() (or aliasText()).
   Status getOrCompile(const std::string &keyText, const CompileFn &compile,
-                          std::vector<uint8_t> &bundle,
-                          Outcome *outcome = nullptr) {
+                      std::vector<uint8_t> &bundle,
+                      Outcome *outcome = nullptr) {
     return cache_.getOrCompile(keyText, compile, bundle, outcome);
   }
   bool lookup(const std::string &keyText, std::vector<uint8_t> &out) {

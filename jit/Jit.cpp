@@ -146,8 +146,8 @@ Status Jit::create(JitConfig config, std::unique_ptr<Jit> &out) {
     });
     HostCpuOptions host;
     host.cpu = config.hostCpu;
-    FailureOr<std::vector<Target>> targets = parseTargets(
-        jit->targetSpellings_, UnknownLoc::get(&context), host);
+    FailureOr<std::vector<Target>> targets =
+        parseTargets(jit->targetSpellings_, UnknownLoc::get(&context), host);
     if (failed(targets))
       return Status::invalidArgument(message);
     options.targets = std::move(*targets);

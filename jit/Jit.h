@@ -61,8 +61,8 @@ public:
   tgc_module_t *module() const { return module_; }
   /// Runs `function` on a session kept for these calls, one at a time.
   Status call(const char *function, const tgc_tensor_view_t *inputs,
-                  size_t inputCount, const tgc_tensor_view_t *outputs,
-                  size_t outputCount);
+              size_t inputCount, const tgc_tensor_view_t *outputs,
+              size_t outputCount);
 
 private:
   tgc_module_t *module_;
@@ -84,13 +84,11 @@ public:
   /// Compiles (or finds) `source` and loads it; `name` names it in
   /// diagnostics.
   Status compile(llvm::StringRef source, const std::string &name,
-                     std::shared_ptr<LoadedModule> &out, CompileInfo &info);
+                 std::shared_ptr<LoadedModule> &out, CompileInfo &info);
 
   const tgc_device_t *device() const { return device_; }
   /// The targets as spelled by the configuration (or the device's).
-  const std::vector<std::string> &targets() const {
-    return targetSpellings_;
-  }
+  const std::vector<std::string> &targets() const { return targetSpellings_; }
   const CompileCacheOptions &cacheOptions() const { return cacheOptions_; }
 
 private:
@@ -106,15 +104,15 @@ private:
   /// Parses and verifies `source`; on failure the status carries the
   /// diagnostics.
   Status parse(llvm::StringRef source, const std::string &name,
-                   std::unique_ptr<ParsedSource> &out);
+               std::unique_ptr<ParsedSource> &out);
   /// The bundle for `keyText` from the disk cache, or compiled from
   /// `parsed` (parsed first if null), loaded on the device.
   Status obtain(llvm::StringRef source, const std::string &name,
-                    std::string &keyText, std::unique_ptr<ParsedSource> &parsed,
-                    std::shared_ptr<LoadedModule> &out,
-                    tgc_jit_cache_result_t &cache);
+                std::string &keyText, std::unique_ptr<ParsedSource> &parsed,
+                std::shared_ptr<LoadedModule> &out,
+                tgc_jit_cache_result_t &cache);
   Status load(const std::vector<uint8_t> &bundle, const std::string &name,
-                  std::shared_ptr<LoadedModule> &out);
+              std::shared_ptr<LoadedModule> &out);
   void warn(const std::string &message);
   /// Drops in-memory entries of modules no handle holds any more (called
   /// with mutex_ held).

@@ -8,8 +8,8 @@
 
 #include "tgc/jit.h"
 
-#include "runtime/CStatus.h"
 #include "jit/Jit.h"
+#include "runtime/CStatus.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 

@@ -179,9 +179,7 @@ std::function<double(double)> floatUnary(Operation *op) {
       .Case([](ExpOp) { return [](double x) { return std::exp(x); }; })
       .Case([](LogOp) { return [](double x) { return std::log(x); }; })
       .Case([](SqrtOp) { return [](double x) { return std::sqrt(x); }; })
-      .Case([](RsqrtOp) {
-        return [](double x) { return 1.0 / std::sqrt(x); };
-      })
+      .Case([](RsqrtOp) { return [](double x) { return 1.0 / std::sqrt(x); }; })
       .Case([](ReciprocalOp) { return [](double x) { return 1.0 / x; }; })
       .Case([](TanhOp) { return [](double x) { return std::tanh(x); }; })
       .Case([](SigmoidOp) { return [](double x) { return sigmoid(x); }; })
@@ -339,12 +337,11 @@ private:
       throw Failure{"unsupported element type in " +
                     op->getName().getStringRef().str()};
     return Tensor(*dtype, std::vector<int64_t>(type.getShape().begin(),
-                                                type.getShape().end()));
+                                               type.getShape().end()));
   }
 
   /// result[i] = fn(operand values at i), all operands broadcast.
-  template <typename Fn>
-  Tensor elementwise(Operation *op, Fn fn) {
+  template <typename Fn> Tensor elementwise(Operation *op, Fn fn) {
     Tensor out = resultTensor(op);
     std::vector<const Tensor *> ins;
     std::vector<std::vector<int64_t>> strides;
@@ -526,8 +523,7 @@ Tensor Interpreter::reduce(Operation *op, ArrayRef<int64_t> axes,
   std::vector<uint64_t> iacc(out.values.size());
   for (size_t i = 0; i < acc.size(); ++i) {
     if (isMax)
-      acc[i] = fl ? -INFINITY
-                  : -std::ldexp(1.0, intWidth(in.dtype) - 1);
+      acc[i] = fl ? -INFINITY : -std::ldexp(1.0, intWidth(in.dtype) - 1);
     else if (isMin)
       acc[i] = fl ? INFINITY : std::ldexp(1.0, intWidth(in.dtype) - 1) - 1;
   }
@@ -543,8 +539,7 @@ Tensor Interpreter::reduce(Operation *op, ArrayRef<int64_t> axes,
     else if (fl) {
       acc[o] += x;
       magnitude[o] += std::fabs(x);
-    }
-    else
+    } else
       iacc[o] += uint64_t(int64_t(x));
   }
   for (size_t o = 0; o < acc.size(); ++o) {
@@ -577,10 +572,10 @@ Tensor Interpreter::matmul(MatmulOp op) {
   std::vector<int64_t> batchShape(out.shape.begin(), out.shape.end() - 2);
   std::vector<int64_t> aStr = stridesOf(a.shape), bStr = stridesOf(b.shape);
   // Batch strides in units of whole matrices, then in elements.
-  std::vector<int64_t> aBatch = broadcastStrides(
-      ArrayRef<int64_t>(a.shape).drop_back(2), batchShape);
-  std::vector<int64_t> bBatch = broadcastStrides(
-      ArrayRef<int64_t>(b.shape).drop_back(2), batchShape);
+  std::vector<int64_t> aBatch =
+      broadcastStrides(ArrayRef<int64_t>(a.shape).drop_back(2), batchShape);
+  std::vector<int64_t> bBatch =
+      broadcastStrides(ArrayRef<int64_t>(b.shape).drop_back(2), batchShape);
   for (int64_t &s : aBatch)
     s *= a.shape[ar - 2] * a.shape[ar - 1];
   for (int64_t &s : bBatch)
@@ -704,25 +699,24 @@ void forEachLane(ArrayRef<int64_t> shape, int64_t axis, Fn fn) {
 Tensor Interpreter::softmax(SoftmaxOp op) {
   const Tensor &in = get(op.getInput());
   Tensor out = resultTensor(op);
-  forEachLane(in.shape, op.getAxis(),
-              [&](int64_t base, int64_t stride, int64_t n) {
-                double mx = -INFINITY;
-                for (int64_t i = 0; i < n; ++i)
-                  mx = fmaximum(mx, in.values[base + i * stride]);
-                double sum = 0;
-                std::vector<double> e(n);
-                for (int64_t i = 0; i < n; ++i)
-                  sum += e[i] = std::exp(in.values[base + i * stride] - mx);
-                for (int64_t i = 0; i < n; ++i) {
-                  // tgc rounds x - max to the element type before exp, so
-                  // its relative error grows with |x - max|.
-                  double r = e[i] / sum;
-                  double shift = std::fabs(in.values[base + i * stride] - mx);
-                  out.values[base + i * stride] = roundTo(
-                      out.dtype, noise(r, std::fabs(r) * (1 + shift),
-                                       out.dtype));
-                }
-              });
+  forEachLane(
+      in.shape, op.getAxis(), [&](int64_t base, int64_t stride, int64_t n) {
+        double mx = -INFINITY;
+        for (int64_t i = 0; i < n; ++i)
+          mx = fmaximum(mx, in.values[base + i * stride]);
+        double sum = 0;
+        std::vector<double> e(n);
+        for (int64_t i = 0; i < n; ++i)
+          sum += e[i] = std::exp(in.values[base + i * stride] - mx);
+        for (int64_t i = 0; i < n; ++i) {
+          // tgc rounds x - max to the element type before exp, so
+          // its relative error grows with |x - max|.
+          double r = e[i] / sum;
+          double shift = std::fabs(in.values[base + i * stride] - mx);
+          out.values[base + i * stride] = roundTo(
+              out.dtype, noise(r, std::fabs(r) * (1 + shift), out.dtype));
+        }
+      });
   return out;
 }
 
@@ -807,11 +801,11 @@ void Interpreter::run(Operation *op) {
                  double r = binary(op, t, a[0], a[1]);
                  // pow is exp(y log x): the error of y log x is amplified.
                  if (pow)
-                   r = noise(r,
-                             std::fabs(r) *
-                                 (1 + std::fabs(a[1] * std::log(
-                                                          std::fabs(a[0])))),
-                             t);
+                   r = noise(
+                       r,
+                       std::fabs(r) *
+                           (1 + std::fabs(a[1] * std::log(std::fabs(a[0])))),
+                       t);
                  return r;
                }));
   }
@@ -865,22 +859,20 @@ void Interpreter::run(Operation *op) {
     return set(result, softmax(s));
   if (auto l = dyn_cast<LayerNormOp>(op))
     return set(result, normalize(op, l.getInput(), l.getWeight(), l.getBias(),
-                                 l.getAxis(),
-                                 l.getEpsilon().convertToDouble(),
+                                 l.getAxis(), l.getEpsilon().convertToDouble(),
                                  /*rms=*/false));
   if (auto l = dyn_cast<RmsNormOp>(op))
     return set(result, normalize(op, l.getInput(), l.getWeight(), Value(),
-                                 l.getAxis(),
-                                 l.getEpsilon().convertToDouble(),
+                                 l.getAxis(), l.getEpsilon().convertToDouble(),
                                  /*rms=*/true));
   throw Failure{"unsupported op '" + op->getName().getStringRef().str() + "'"};
 }
 
 } // namespace
 
-llvm::Expected<std::vector<Tensor>>
-evaluate(func::FuncOp func, const std::vector<Tensor> &inputs,
-         const Options &options) {
+llvm::Expected<std::vector<Tensor>> evaluate(func::FuncOp func,
+                                             const std::vector<Tensor> &inputs,
+                                             const Options &options) {
   auto fail = [&](const std::string &message) {
     return llvm::createStringError("function '" + func.getSymName().str() +
                                    "': " + message);
@@ -895,19 +887,20 @@ evaluate(func::FuncOp func, const std::vector<Tensor> &inputs,
   Block &entry = func.getBody().front();
   for (auto [i, arg] : llvm::enumerate(entry.getArguments())) {
     auto tensorType = dyn_cast<RankedTensorType>(arg.getType());
-    auto dtype = tensorType ? dtypeOf(tensorType.getElementType())
-                            : std::nullopt;
+    auto dtype =
+        tensorType ? dtypeOf(tensorType.getElementType()) : std::nullopt;
     if (!dtype || !tensorType.hasStaticShape())
       return fail("argument " + std::to_string(i) +
                   " is not a static tg tensor");
     const Tensor &in = inputs[i];
-    if (in.dtype != *dtype || ArrayRef<int64_t>(in.shape) !=
-                                  tensorType.getShape())
-      return fail("input " + std::to_string(i) + ": expected " +
-                  Tensor(*dtype, std::vector<int64_t>(tensorType.getShape().begin(),
-                                                 tensorType.getShape().end()))
-                      .typeString() +
-                  ", got " + in.typeString());
+    if (in.dtype != *dtype ||
+        ArrayRef<int64_t>(in.shape) != tensorType.getShape())
+      return fail(
+          "input " + std::to_string(i) + ": expected " +
+          Tensor(*dtype, std::vector<int64_t>(tensorType.getShape().begin(),
+                                              tensorType.getShape().end()))
+              .typeString() +
+          ", got " + in.typeString());
     if (int64_t(in.values.size()) != tensorType.getNumElements())
       return fail("input " + std::to_string(i) + " has " +
                   std::to_string(in.values.size()) + " values");

@@ -280,6 +280,6 @@ Status tgc::rt::openDevice(const DeviceSpec &spec, const ModuleDesc *bundle,
     }
   }
   return fromHal(openHal(*chosen, out),
-                         "cannot open device " + deviceId(*chosen),
-                         TGC_STATUS_UNAVAILABLE);
+                 "cannot open device " + deviceId(*chosen),
+                 TGC_STATUS_UNAVAILABLE);
 }

@@ -10,8 +10,8 @@
 #ifndef TGC_RUNTIME_DEVICESELECTION_H
 #define TGC_RUNTIME_DEVICESELECTION_H
 
-#include "runtime/Bundle.h"
 #include "hal/Device.h"
+#include "runtime/Bundle.h"
 #include "support/Status.h"
 
 #include <memory>

@@ -89,10 +89,9 @@ Status Module::loadCode(const Bundle &bundle,
                           " (not cached: " + compiled.message() + ")";
     }
   } else {
-    TGC_RETURN_IF_ERROR(
-        fromHal(device_->loadProgram(code.format, bytes.data(),
-                                             bytes.size(), program_),
-                        "loading " + where));
+    TGC_RETURN_IF_ERROR(fromHal(
+        device_->loadProgram(code.format, bytes.data(), bytes.size(), program_),
+        "loading " + where));
   }
 
   bool gpu = info.kind != hal::DeviceKind::Host;
@@ -101,9 +100,9 @@ Status Module::loadCode(const Bundle &bundle,
     std::string kwhere = where + ": kernel " + std::to_string(k) + " ('" +
                          desc_->kernels[k].name + "')";
     void *handle = nullptr;
-    TGC_RETURN_IF_ERROR(fromHal(
-        program_->getKernel(launch.symbol, handle),
-        kwhere + ": symbol '" + launch.symbol + "'", TGC_STATUS_DATA_LOSS));
+    TGC_RETURN_IF_ERROR(fromHal(program_->getKernel(launch.symbol, handle),
+                                kwhere + ": symbol '" + launch.symbol + "'",
+                                TGC_STATUS_DATA_LOSS));
     uint64_t threads =
         uint64_t(launch.block[0]) * launch.block[1] * launch.block[2];
     if (gpu && info.maxThreadsPerBlock > 0 &&
@@ -135,9 +134,8 @@ Status Module::uploadConstants(const Bundle &bundle) {
       bundle.readSection(uint32_t(desc_->constantsSection), bytes));
   std::string what = "uploading " + std::to_string(bytes.size()) +
                      " bytes of constants to " + deviceId(device_->info());
-  TGC_RETURN_IF_ERROR(
-      fromHal(device_->allocate(bytes.size(), constants_), what,
-                      TGC_STATUS_RESOURCE_EXHAUSTED));
+  TGC_RETURN_IF_ERROR(fromHal(device_->allocate(bytes.size(), constants_), what,
+                              TGC_STATUS_RESOURCE_EXHAUSTED));
   // One allocation and one copy: over a Thunderbolt link, many small copies
   // cost far more than one large one.
   std::unique_ptr<hal::Queue> queue;
@@ -167,8 +165,8 @@ std::string tgc::rt::viewTypeString(const tgc_tensor_view_t &view) {
 Status Session::create(std::shared_ptr<const Module> module,
                        std::unique_ptr<Session> &out) {
   std::unique_ptr<Session> session(new Session());
-  TGC_RETURN_IF_ERROR(fromHal(
-      module->device().createQueue(session->queue_), "creating a queue"));
+  TGC_RETURN_IF_ERROR(fromHal(module->device().createQueue(session->queue_),
+                              "creating a queue"));
   session->functions_.resize(module->desc().functions.size());
   session->module_ = std::move(module);
   out = std::move(session);
@@ -204,10 +202,10 @@ Status Session::prepare(size_t function) {
     hal::Status status = module_->device().allocate(desc.size, memory);
     if (!status.ok())
       return fromHal(status,
-                             "function '" + fn.name + "': allocating buffer " +
-                                 std::to_string(b) + " (" +
-                                 std::to_string(desc.size) + " bytes)",
-                             TGC_STATUS_RESOURCE_EXHAUSTED);
+                     "function '" + fn.name + "': allocating buffer " +
+                         std::to_string(b) + " (" + std::to_string(desc.size) +
+                         " bytes)",
+                     TGC_STATUS_RESOURCE_EXHAUSTED);
     state.allocations.push_back(memory);
     buffers[b].memory = memory;
   }
@@ -250,11 +248,11 @@ Status Session::record(size_t eventIndex) {
   while (events_.size() <= eventIndex) {
     std::unique_ptr<hal::Event> event;
     TGC_RETURN_IF_ERROR(fromHal(module_->device().createEvent(event),
-                                        "creating a profiling event"));
+                                "creating a profiling event"));
     events_.push_back(std::move(event));
   }
   return fromHal(queue_->record(*events_[eventIndex]),
-                         "recording a profiling event");
+                 "recording a profiling event");
 }
 
 Status Session::callAsync(size_t function, const tgc_tensor_view_t *inputs,
@@ -335,8 +333,7 @@ Status Session::callAsync(size_t function, const tgc_tensor_view_t *inputs,
 }
 
 Status Session::synchronize() {
-  TGC_RETURN_IF_ERROR(
-      fromHal(queue_->synchronize(), "waiting for the device"));
+  TGC_RETURN_IF_ERROR(fromHal(queue_->synchronize(), "waiting for the device"));
   if (pendingProfile_.active)
     return collectProfile();
   return Status::ok();

@@ -11,8 +11,8 @@
 #ifndef TGC_RUNTIME_MODULE_H
 #define TGC_RUNTIME_MODULE_H
 
-#include "runtime/Bundle.h"
 #include "hal/Device.h"
+#include "runtime/Bundle.h"
 #include "runtime/KernelCache.h"
 #include "support/Status.h"
 #include "tgc/runtime.h"

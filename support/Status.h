@@ -71,7 +71,7 @@ inline std::string countOf(uint64_t n, const std::string &noun) {
 
 #define TGC_RETURN_IF_ERROR(expr)                                              \
   do {                                                                         \
-    ::tgc::Status tgcStatus_ = (expr);                                     \
+    ::tgc::Status tgcStatus_ = (expr);                                         \
     if (!tgcStatus_.isOk())                                                    \
       return tgcStatus_;                                                       \
   } while (false)

@@ -63,9 +63,8 @@ public:
       }
       codeTable.push_back(fmt::CreateCodeObjectDirect(
           fbb, fmt::TargetKind(targetKindOf(object.format)),
-          fmt::CodeFormat(object.format), object.arch.c_str(),
-          sections.size(), &launches,
-          object.cpu.empty() ? nullptr : object.cpu.c_str()));
+          fmt::CodeFormat(object.format), object.arch.c_str(), sections.size(),
+          &launches, object.cpu.empty() ? nullptr : object.cpu.c_str()));
       sections.push_back({fmt::SectionKind::Code, object.bytes, true});
     }
     int32_t constantsSection = -1;
@@ -129,8 +128,8 @@ private:
     std::array<int64_t, 3> grid, block = {1, 1, 1};
     if (isHostFormat(object.format)) {
       if (!kernel.hostWorkgroups)
-        return emitError(kernel.loc) << "kernel '" << kernel.name
-                              << "' has no host workgroup count";
+        return emitError(kernel.loc)
+               << "kernel '" << kernel.name << "' has no host workgroup count";
       grid = {*kernel.hostWorkgroups, 1, 1};
     } else {
       if (!kernel.gpuGrid || !kernel.gpuBlock)
@@ -164,8 +163,7 @@ static_assert(uint8_t(BufferKind::Scratch) ==
 static_assert(uint8_t(Step::Kind::Copy) == uint8_t(fmt::StepKind::copy));
 
 FailureOr<std::vector<uint8_t>>
-tgc::writeBundle(const Schedule &schedule,
-                 const std::vector<CodeObject> &code,
+tgc::writeBundle(const Schedule &schedule, const std::vector<CodeObject> &code,
                  const std::string &producer) {
   return Encoder().encode(schedule, code, producer);
 }

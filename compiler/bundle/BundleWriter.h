@@ -6,7 +6,6 @@
 #include "compiler/schedule/Schedule.h"
 #include "compiler/targets/TargetBackend.h"
 
-
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -17,8 +16,8 @@ namespace tgc {
 /// docs/bundle-format.md. Fails, with a diagnostic at the kernel, when
 /// something does not fit the format (a launch larger than 32 bits).
 mlir::FailureOr<std::vector<uint8_t>>
-writeBundle(const Schedule &schedule,
-            const std::vector<CodeObject> &code, const std::string &producer);
+writeBundle(const Schedule &schedule, const std::vector<CodeObject> &code,
+            const std::string &producer);
 
 } // namespace tgc
 

@@ -128,8 +128,8 @@ Value KernelEmitter::load(unsigned argument, ValueRange indices) {
     if (currentLane == 0 && it == vectorLoads.end()) {
       auto vectorType = VectorType::get({width}, type.getElementType());
       unsigned bytes = width * type.getElementTypeBitWidth() / 8;
-      Value v = vector::LoadOp::create(b, location, vectorType, memref,
-                                       indices, /*nontemporal=*/false,
+      Value v = vector::LoadOp::create(b, location, vectorType, memref, indices,
+                                       /*nontemporal=*/false,
                                        llvm::MaybeAlign(bytes));
       it = vectorLoads.emplace(k, v).first;
     }
@@ -221,15 +221,15 @@ Value KernelEmitter::emitUncached(Value tensor, ValueRange indices) {
       int64_t size = cast<RankedTensorType>(input.getType()).getDimSize(dim);
       auto read = [&](OpBuilder &nb, Location) {
         SmallVector<Value> shifted(indices);
-        shifted[dim] =
-            nb.createOrFold<arith::SubIOp>(location, indices[dim], index(offset));
+        shifted[dim] = nb.createOrFold<arith::SubIOp>(location, indices[dim],
+                                                      index(offset));
         return emit(input, shifted);
       };
       if (i + 1 == concat.getInputs().size())
         return read(b, location);
-      Value inRange = arith::CmpIOp::create(b, location,
-                                            arith::CmpIPredicate::ult,
-                                            indices[dim], index(offset + size));
+      Value inRange =
+          arith::CmpIOp::create(b, location, arith::CmpIPredicate::ult,
+                                indices[dim], index(offset + size));
       auto ifOp = scf::IfOp::create(
           b, location, inRange,
           [&](OpBuilder &nb, Location l) {

@@ -116,8 +116,9 @@ public:
     }
     std::vector<uint32_t> outputBuffer(ret.getNumOperands());
     for (auto [i, v] : llvm::enumerate(ret.getOperands()))
-      outputBuffer[i] = addBuffer(BufferKind::Output, i,
-                                  storageSize(cast<RankedTensorType>(v.getType())));
+      outputBuffer[i] =
+          addBuffer(BufferKind::Output, i,
+                    storageSize(cast<RankedTensorType>(v.getType())));
     for (auto [base, i] : outputOf)
       locations[base] = {outputBuffer[i]};
 
@@ -135,7 +136,8 @@ public:
     for (auto [step, call] : llvm::enumerate(calls)) {
       auto it = kernelIndex.find(call.getCallee().str());
       if (it == kernelIndex.end())
-        return call.emitError() << "call to unknown kernel " << call.getCallee();
+        return call.emitError()
+               << "call to unknown kernel " << call.getCallee();
       Step dispatch{Step::Kind::Dispatch, it->second};
       for (Value operand : call.getOperands()) {
         FailureOr<Binding> binding = locate(operand);
@@ -146,15 +148,17 @@ public:
       Value result = call.getResult(0);
       if (!locations.count(result))
         locations[result] = {allocateScratch(
-            freeScratch, storageSize(cast<RankedTensorType>(result.getType())))};
+            freeScratch,
+            storageSize(cast<RankedTensorType>(result.getType())))};
       dispatch.bindings.push_back(locations[result]);
       out.steps.push_back(std::move(dispatch));
       // Release scratch whose last reader was this step. A value is never
       // released before the step that defines it has run.
       for (Value operand : call.getOperands()) {
         Value base = stripReshapes(operand);
-        if (lastUse.lookup(base) == step && base.getDefiningOp<func::CallOp>() &&
-            !outputOf.count(base) && isScratch(locations[base].buffer) &&
+        if (lastUse.lookup(base) == step &&
+            base.getDefiningOp<func::CallOp>() && !outputOf.count(base) &&
+            isScratch(locations[base].buffer) &&
             !llvm::is_contained(freeScratch, locations[base].buffer))
           freeScratch.push_back(locations[base].buffer);
       }
@@ -170,9 +174,10 @@ public:
       FailureOr<Binding> source = locate(v);
       if (failed(source))
         return failure();
-      out.steps.push_back(
-          {Step::Kind::Copy, 0, {*source, {outputBuffer[i]}},
-           storageSize(cast<RankedTensorType>(v.getType()))});
+      out.steps.push_back({Step::Kind::Copy,
+                           0,
+                           {*source, {outputBuffer[i]}},
+                           storageSize(cast<RankedTensorType>(v.getType()))});
     }
     return std::move(out);
   }
@@ -206,7 +211,8 @@ private:
       return addBuffer(BufferKind::Scratch, 0, alignUp(size));
     uint32_t buffer = freeScratch[best];
     freeScratch.erase(freeScratch.begin() + best);
-    out.buffers[buffer].size = std::max(out.buffers[buffer].size, alignUp(size));
+    out.buffers[buffer].size =
+        std::max(out.buffers[buffer].size, alignUp(size));
     return buffer;
   }
 

@@ -28,7 +28,12 @@ class raw_ostream;
 namespace tgc {
 
 /// Values equal the bundle format's BufferKind.
-enum class BufferKind : uint8_t { Input = 0, Output = 1, Constant = 2, Scratch = 3 };
+enum class BufferKind : uint8_t {
+  Input = 0,
+  Output = 1,
+  Constant = 2,
+  Scratch = 3
+};
 
 struct ScheduledBuffer {
   BufferKind kind;

@@ -33,8 +33,8 @@ static FailureOr<SmallString<0>> compileAmdgpu(gpu::GPUModuleOp module,
   StringRef chip = target.cpu();
   if (failed(verifyFullyLowered(module, chip)))
     return failure();
-  auto machine = createTargetMachine(loc, target.triple(), chip, "",
-                                     optLevel, /*pic=*/false);
+  auto machine = createTargetMachine(loc, target.triple(), chip, "", optLevel,
+                                     /*pic=*/false);
   if (failed(machine))
     return failure();
   llvm::LLVMContext llvmContext;
@@ -61,8 +61,8 @@ FailureOr<std::string> tgc::emitAmdgpuAssembly(gpu::GPUModuleOp module,
   return std::string(assembly->str());
 }
 
-FailureOr<Binary> tgc::emitHsaco(gpu::GPUModuleOp module,
-                                 const Target &target, unsigned optLevel) {
+FailureOr<Binary> tgc::emitHsaco(gpu::GPUModuleOp module, const Target &target,
+                                 unsigned optLevel) {
   Location loc = module.getLoc();
   // Fail before doing any work if the link step cannot happen.
   std::optional<std::string> lld = findLld();

@@ -377,8 +377,8 @@ static FailureOr<SmallString<0>> compileHost(ModuleOp module,
   auto llvmModule = translateToLlvm(module, llvmContext, **machine);
   if (failed(llvmModule) ||
       failed(optimizeModule(loc, **llvmModule, **machine, optLevel)) ||
-      failed(
-          checkNoExternals(loc, **llvmModule, kAllowedImports, target.triple())))
+      failed(checkNoExternals(loc, **llvmModule, kAllowedImports,
+                              target.triple())))
     return failure();
   return emitMachineCode(loc, **llvmModule, **machine, type);
 }
@@ -424,8 +424,8 @@ FailureOr<Binary> tgc::emitHostSharedLibrary(ModuleOp module,
       exports.push_back(func.getName().str());
   llvm::sort(exports);
 
-  auto object = compileHost(module, target, optLevel,
-                            llvm::CodeGenFileType::ObjectFile);
+  auto object =
+      compileHost(module, target, optLevel, llvm::CodeGenFileType::ObjectFile);
   if (failed(object))
     return failure();
 
@@ -504,9 +504,9 @@ public:
         kernels.push_back({func.getSymName().str(),
                            (func.getSymName() + "_body").str(),
                            func.getNumArguments() + 1});
-    auto lowered =
-        cloneKernelModule(module, TgcDialect::kHostKernelModuleName);
-    if (failed(lowered) || failed(lowerHostModule(**lowered, kernels, target())))
+    auto lowered = cloneKernelModule(module, TgcDialect::kHostKernelModuleName);
+    if (failed(lowered) ||
+        failed(lowerHostModule(**lowered, kernels, target())))
       return failure();
     return lowered;
   }

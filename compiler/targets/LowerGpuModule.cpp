@@ -262,8 +262,7 @@ void tgc::populateAmdDispatchPacketPatterns(RewritePatternSet &patterns) {
       patterns.getContext());
 }
 
-LogicalResult tgc::lowerGpuModule(gpu::GPUModuleOp module,
-                                  const Target &target,
+LogicalResult tgc::lowerGpuModule(gpu::GPUModuleOp module, const Target &target,
                                   unsigned indexBitwidth) {
   Location loc = module.getLoc();
   if (target.isHost())

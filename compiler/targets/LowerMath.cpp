@@ -349,8 +349,7 @@ struct RemFToFRem : ConvertOpToLLVMPattern<arith::RemFOp> {
 
 } // namespace
 
-void tgc::populateLowerMathPatterns(RewritePatternSet &patterns,
-                                    bool hasFma) {
+void tgc::populateLowerMathPatterns(RewritePatternSet &patterns, bool hasFma) {
   MLIRContext *context = patterns.getContext();
   patterns.add<Log10ToLog, FloatClassToCompare<math::IsNaNOp>,
                FloatClassToCompare<math::IsInfOp>,
@@ -359,8 +358,7 @@ void tgc::populateLowerMathPatterns(RewritePatternSet &patterns,
   patterns.add<SinhFromExpm1>(context, /*benefit=*/2);
   patterns.add<NaNSafeExp<math::ExpOp>, NaNSafeExp<math::ExpM1Op>>(context);
   // Preferred over the upstream sin/cos approximations.
-  patterns.add<SinCosF32<math::SinOp>, SinCosF32<math::CosOp>>(context,
-                                                               hasFma);
+  patterns.add<SinCosF32<math::SinOp>, SinCosF32<math::CosOp>>(context, hasFma);
   math::populateExpansionPatterns(patterns, kExpanded);
   populateMathF32ExpansionPatterns(patterns, isApproximated);
   populateMathPolynomialApproximationPatterns(patterns, isApproximated);

@@ -128,8 +128,7 @@ static std::string ptxasMissing() {
 }
 
 static FailureOr<OptionalToolOutput> runPtxas(Location loc, StringRef ptx,
-                                              const Target &target,
-                                              bool keep) {
+                                              const Target &target, bool keep) {
   OptionalToolOutput result;
   std::optional<std::string> ptxas = findPtxas();
   if (!ptxas) {

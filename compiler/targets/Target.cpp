@@ -29,8 +29,8 @@ static bool isHostTripleSpelling(StringRef spelling) {
 }
 
 bool Target::isTargetSpelling(StringRef spelling) {
-  return spelling == "host" || isNvidiaChip(spelling) ||
-         isAmdChip(spelling) || isHostTripleSpelling(spelling);
+  return spelling == "host" || isNvidiaChip(spelling) || isAmdChip(spelling) ||
+         isHostTripleSpelling(spelling);
 }
 
 bool Target::isDarwin() const {

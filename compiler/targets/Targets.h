@@ -89,8 +89,8 @@ struct OptionalToolOutput {
 /// ptxas from $CUDA_HOME/bin, $CUDA_PATH/bin, /usr/local/cuda/bin or PATH.
 std::optional<std::string> findPtxas();
 
-/// Assembles PTX into a cubin for the target's chip with ptxas. A ptxas error is a
-/// diagnostic at `loc` carrying ptxas's own message.
+/// Assembles PTX into a cubin for the target's chip with ptxas. A ptxas error
+/// is a diagnostic at `loc` carrying ptxas's own message.
 mlir::FailureOr<OptionalToolOutput>
 ptxToCubin(mlir::Location loc, llvm::StringRef ptx, const Target &target);
 

@@ -27,7 +27,8 @@ struct Builder {
                          ? Attribute(rewriter.getFloatAttr(element, value))
                          : Attribute(rewriter.getIntegerAttr(
                                element, static_cast<int64_t>(value)));
-    return ConstantOp::create(rewriter, loc, DenseElementsAttr::get(type, attr));
+    return ConstantOp::create(rewriter, loc,
+                              DenseElementsAttr::get(type, attr));
   }
   template <typename OpTy> Value binary(Value a, Value b) {
     return OpTy::create(rewriter, loc, a, b);
@@ -120,7 +121,8 @@ struct DecomposeRmsNorm : OpRewritePattern<RmsNormOp> {
     Builder b{rewriter, op.getLoc()};
     Value x = b.widen(op.getInput());
     Type element = cast<RankedTensorType>(x.getType()).getElementType();
-    Value meanSquare = b.mean(b.binary<MulOp>(x, x), trailingAxes(x, op.getAxis()));
+    Value meanSquare =
+        b.mean(b.binary<MulOp>(x, x), trailingAxes(x, op.getAxis()));
     Value inv = b.unary<RsqrtOp>(b.binary<AddOp>(
         meanSquare, b.scalar(element, op.getEpsilon().convertToDouble())));
     Value y = b.binary<MulOp>(x, inv);
@@ -158,8 +160,8 @@ struct DecomposeGeluTanh : OpRewritePattern<GeluOp> {
     Value x = b.widen(op.getInput());
     Type element = cast<RankedTensorType>(x.getType()).getElementType();
     Value cube = b.binary<MulOp>(b.binary<MulOp>(x, x), x);
-    Value inner = b.binary<AddOp>(
-        x, b.binary<MulOp>(cube, b.scalar(element, 0.044715)));
+    Value inner =
+        b.binary<AddOp>(x, b.binary<MulOp>(cube, b.scalar(element, 0.044715)));
     Value twoZ =
         b.binary<MulOp>(inner, b.scalar(element, 2 * 0.7978845608028654));
     Value y = b.binary<MulOp>(x, b.unary<SigmoidOp>(twoZ));
@@ -182,8 +184,8 @@ struct DecomposeReduceMean : OpRewritePattern<ReduceMeanOp> {
     Value input = b.widen(op.getInput());
     if (type.getElementType().isSignlessInteger(8))
       input = b.convert(input, rewriter.getI32Type());
-    Value sum = ReduceSumOp::create(rewriter, op.getLoc(), input,
-                                    op.getAxes(), op.getKeepDims());
+    Value sum = ReduceSumOp::create(rewriter, op.getLoc(), input, op.getAxes(),
+                                    op.getKeepDims());
     Type element = cast<RankedTensorType>(input.getType()).getElementType();
     Value mean = isa<FloatType>(element)
                      ? b.binary<MulOp>(sum, b.scalar(element, 1.0 / count))

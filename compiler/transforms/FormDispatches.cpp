@@ -15,8 +15,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/transforms/LinalgAnalysis.h"
 #include "compiler/Passes.h"
+#include "compiler/transforms/LinalgAnalysis.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
@@ -89,8 +89,9 @@ LogicalResult prepare(func::FuncOp func) {
           // reducing consumer its loop bounds (x^c for a broadcast x, fed
           // to a full reduction), or when others use it.
           auto consumer = dyn_cast<linalg::GenericOp>(operand->getOwner());
-          if (consumer && !linalg::getPreservedProducerResults(
-                               producer, consumer, operand).empty())
+          if (consumer &&
+              !linalg::getPreservedProducerResults(producer, consumer, operand)
+                   .empty())
             return false;
           if (isContraction(operand->getOwner()))
             return isPureCopy(producer);
@@ -158,9 +159,9 @@ public:
   RowAccessChecker(const Region &region) : region(region) {}
 
   bool check(Value value, AffineMap map, unsigned numRowDims) {
-    auto key = std::make_tuple(value.getAsOpaquePointer(),
-                               map ? map.getAsOpaquePointer() : nullptr,
-                               numRowDims);
+    auto key =
+        std::make_tuple(value.getAsOpaquePointer(),
+                        map ? map.getAsOpaquePointer() : nullptr, numRowDims);
     if (!visited.insert(key).second)
       return true;
     Operation *def = value.getDefiningOp();
@@ -207,8 +208,7 @@ public:
         exprs.push_back(e);
       }
       return check(expand.getSrc(),
-                   AffineMap::get(map.getNumDims(), 0, exprs, ctx),
-                   numRowDims);
+                   AffineMap::get(map.getNumDims(), 0, exprs, ctx), numRowDims);
     }
     if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(def)) {
       SmallVector<AffineExpr> exprs;
@@ -216,19 +216,18 @@ public:
       // A collapse to rank 0 has no groups; every source dimension is a unit.
       if (collapse.getReassociationIndices().empty())
         exprs.assign(shape.size(), getAffineConstantExpr(0, ctx));
-      for (auto [g, group] : llvm::enumerate(collapse.getReassociationIndices())) {
+      for (auto [g, group] :
+           llvm::enumerate(collapse.getReassociationIndices())) {
         int64_t stride = 1;
         SmallVector<AffineExpr> groupExprs;
         for (int64_t d : llvm::reverse(group)) {
-          groupExprs.push_back(
-              (map.getResult(g).floorDiv(stride)) % shape[d]);
+          groupExprs.push_back((map.getResult(g).floorDiv(stride)) % shape[d]);
           stride *= shape[d];
         }
         exprs.append(groupExprs.rbegin(), groupExprs.rend());
       }
       return check(collapse.getSrc(),
-                   AffineMap::get(map.getNumDims(), 0, exprs, ctx),
-                   numRowDims);
+                   AffineMap::get(map.getNumDims(), 0, exprs, ctx), numRowDims);
     }
     if (auto slice = dyn_cast<tensor::ExtractSliceOp>(def)) {
       // A rank-reducing slice reads its dropped dimensions at index 0.
@@ -242,8 +241,7 @@ public:
                         slice.getStaticOffsets()[d]);
       }
       return check(slice.getSource(),
-                   AffineMap::get(map.getNumDims(), 0, exprs, ctx),
-                   numRowDims);
+                   AffineMap::get(map.getNumDims(), 0, exprs, ctx), numRowDims);
     }
     if (auto concat = dyn_cast<tensor::ConcatOp>(def)) {
       int64_t offset = 0;
@@ -253,8 +251,8 @@ public:
         if (!check(input, AffineMap::get(map.getNumDims(), 0, exprs, ctx),
                    numRowDims))
           return false;
-        offset += cast<RankedTensorType>(input.getType())
-                      .getDimSize(concat.getDim());
+        offset +=
+            cast<RankedTensorType>(input.getType()).getDimSize(concat.getDim());
       }
       return true;
     }
@@ -477,9 +475,8 @@ private:
       }
       llvm::SetVector<Operation *> users;
       collectHeavyUsers(op, users);
-      if (!llvm::all_of(users, [&](Operation *u) {
-            return region.heavy.contains(u);
-          }))
+      if (!llvm::all_of(users,
+                        [&](Operation *u) { return region.heavy.contains(u); }))
         continue;
       // Tentatively absorb and check every read happens at the row.
       Kind previousKind = region.kind;
@@ -572,12 +569,12 @@ private:
     SmallVector<Type> argumentTypes;
     for (Value v : arguments)
       argumentTypes.push_back(v.getType());
-    auto type = FunctionType::get(func.getContext(), argumentTypes,
-                                  result.getType());
+    auto type =
+        FunctionType::get(func.getContext(), argumentTypes, result.getType());
     std::string name =
         (func.getSymName() + "_kernel" + Twine(kernelCounter++)).str();
-    auto kernel = func::FuncOp::create(builder, region.root->getLoc(), name,
-                                       type);
+    auto kernel =
+        func::FuncOp::create(builder, region.root->getLoc(), name, type);
     kernel.setPrivate();
     auto *tgc = func.getContext()->getLoadedDialect<TgcDialect>();
     tgc->getKernelAttrHelper().setAttr(
@@ -595,8 +592,7 @@ private:
     OpBuilder body = OpBuilder::atBlockEnd(entry);
     for (Operation *op : ordered)
       body.clone(*op, mapping);
-    func::ReturnOp::create(body, region.root->getLoc(),
-                           mapping.lookup(result));
+    func::ReturnOp::create(body, region.root->getLoc(), mapping.lookup(result));
 
     builder.setInsertionPoint(region.root);
     auto call = func::CallOp::create(builder, region.root->getLoc(), kernel,
@@ -610,8 +606,7 @@ private:
   llvm::DenseMap<Operation *, size_t> owner;
 };
 
-struct TgcFormDispatches
-    : tgc::impl::TgcFormDispatchesBase<TgcFormDispatches> {
+struct TgcFormDispatches : tgc::impl::TgcFormDispatchesBase<TgcFormDispatches> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SmallVector<func::FuncOp> entries;

@@ -61,8 +61,8 @@ bool tgc::isContraction(Operation *raw) {
   if (!add || !isa<arith::AddFOp, arith::AddIOp>(add))
     return false;
   Value out = body.getArgument(2);
-  Value product = add->getOperand(0) == out ? add->getOperand(1)
-                                            : add->getOperand(0);
+  Value product =
+      add->getOperand(0) == out ? add->getOperand(1) : add->getOperand(0);
   if (add->getOperand(0) != out && add->getOperand(1) != out)
     return false;
   Operation *mul = product.getDefiningOp();
@@ -81,8 +81,7 @@ Operation *tgc::getCombiner(linalg::GenericOp op) {
   Value out = body.getArguments().back();
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   Operation *combiner = yield.getOperand(0).getDefiningOp();
-  if (!combiner || combiner->getNumOperands() != 2 ||
-      !getCombineKind(combiner))
+  if (!combiner || combiner->getNumOperands() != 2 || !getCombineKind(combiner))
     return nullptr;
   // `out` feeds the combiner once and nothing else.
   if (!out.hasOneUse() || out.getUses().begin()->getOwner() != combiner)
@@ -187,9 +186,8 @@ std::optional<tgc::MatmulLoops> tgc::analyzeMatmul(Operation *kernel) {
       !loops.rhsMap.isFunctionOfDim(loops.nDim) ||
       loops.rhsMap.isFunctionOfDim(loops.mDim))
     return std::nullopt;
-  loops.accumulator =
-      cast<RankedTensorType>(contraction.getResult(0).getType())
-          .getElementType();
+  loops.accumulator = cast<RankedTensorType>(contraction.getResult(0).getType())
+                          .getElementType();
   return loops;
 }
 

@@ -59,12 +59,13 @@ Value tgc::convertScalar(OpBuilder &b, Location loc, Value v, Type to) {
       x = arith::ExtFOp::create(b, loc, b.getF32Type(), x);
     Type ft = x.getType();
     float limit = std::ldexp(1.0f, width - 1);
-    Value tooLarge = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGE,
-                                           x, floatConst(b, loc, ft, limit));
+    Value tooLarge = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGE, x,
+                                           floatConst(b, loc, ft, limit));
     x = arith::MaximumFOp::create(b, loc, x, floatConst(b, loc, ft, -limit));
     x = arith::MinimumFOp::create(
         b, loc, x, floatConst(b, loc, ft, std::nextafter(limit, 0.0f)));
-    Value isNan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
+    Value isNan =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
     x = arith::SelectOp::create(b, loc, isNan, floatConst(b, loc, ft, 0.0), x);
     Value r = arith::FPToSIOp::create(b, loc, to, x);
     Value max = arith::ConstantOp::create(
@@ -139,12 +140,13 @@ static Value buildPow(OpBuilder &b, Location loc, Value x, Value y) {
   Value yFloor = math::FloorOp::create(b, loc, y);
   Value yInteger = cmp(P::OEQ, yFloor, y);
   Value half = arith::MulFOp::create(b, loc, y, c(0.5));
-  Value yOdd = both(yInteger,
-                    cmp(P::ONE, math::FloorOp::create(b, loc, half), half));
+  Value yOdd =
+      both(yInteger, cmp(P::ONE, math::FloorOp::create(b, loc, half), half));
   // The sign bit, so that -0 and -inf count as negative bases.
   Type bits = b.getIntegerType(t.getIntOrFloatBitWidth());
   Value negative = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::slt, arith::BitcastOp::create(b, loc, bits, x),
+      b, loc, arith::CmpIPredicate::slt,
+      arith::BitcastOp::create(b, loc, bits, x),
       arith::ConstantOp::create(b, loc, b.getZeroAttr(bits)));
   r = arith::SelectOp::create(b, loc, both(negative, yOdd),
                               arith::NegFOp::create(b, loc, r), r);
@@ -152,10 +154,10 @@ static Value buildPow(OpBuilder &b, Location loc, Value x, Value y) {
       both(cmp(P::OLT, x, c(0.0)), cmp(P::ONE, x, c(-INFINITY)));
   r = arith::SelectOp::create(
       b, loc, both(finiteNegative, cmp(P::UNE, yFloor, y)), c(NAN), r);
-  Value isOne = either(
-      either(cmp(P::OEQ, y, c(0.0)), cmp(P::OEQ, x, c(1.0))),
-      both(cmp(P::OEQ, x, c(-1.0)),
-           cmp(P::OEQ, math::AbsFOp::create(b, loc, y), c(INFINITY))));
+  Value isOne =
+      either(either(cmp(P::OEQ, y, c(0.0)), cmp(P::OEQ, x, c(1.0))),
+             both(cmp(P::OEQ, x, c(-1.0)),
+                  cmp(P::OEQ, math::AbsFOp::create(b, loc, y), c(INFINITY))));
   return arith::SelectOp::create(b, loc, isOne, c(1.0), r);
 }
 
@@ -207,7 +209,8 @@ Value tgc::buildScalarOp(OpBuilder &b, Location loc, Operation *op,
           })
           .Case([&](ExpOp) -> Value { return math::ExpOp::create(b, loc, x); })
           .Case([&](LogOp) -> Value { return math::LogOp::create(b, loc, x); })
-          .Case([&](SqrtOp) -> Value { return math::SqrtOp::create(b, loc, x); })
+          .Case(
+              [&](SqrtOp) -> Value { return math::SqrtOp::create(b, loc, x); })
           .Case([&](RsqrtOp) -> Value {
             return arith::DivFOp::create(b, loc, fc(1.0),
                                          math::SqrtOp::create(b, loc, x));
@@ -215,14 +218,17 @@ Value tgc::buildScalarOp(OpBuilder &b, Location loc, Operation *op,
           .Case([&](ReciprocalOp) -> Value {
             return arith::DivFOp::create(b, loc, fc(1.0), x);
           })
-          .Case([&](TanhOp) -> Value { return math::TanhOp::create(b, loc, x); })
+          .Case(
+              [&](TanhOp) -> Value { return math::TanhOp::create(b, loc, x); })
           .Case([&](SigmoidOp) -> Value {
-            Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+            Value e =
+                math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
             return arith::DivFOp::create(
                 b, loc, fc(1.0), arith::AddFOp::create(b, loc, fc(1.0), e));
           })
           .Case([&](SiluOp) -> Value {
-            Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+            Value e =
+                math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
             return arith::DivFOp::create(
                 b, loc, x, arith::AddFOp::create(b, loc, fc(1.0), e));
           })
@@ -271,19 +277,18 @@ Value tgc::buildScalarOp(OpBuilder &b, Location loc, Operation *op,
             // reaches the division, -1 negates instead.
             Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(ct));
             Value one = arith::ConstantOp::create(b, loc, b.getOneAttr(ct));
-            Value minusOne = arith::ConstantOp::create(
-                b, loc, b.getIntegerAttr(ct, -1));
-            Value isZero =
-                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, y, zero);
+            Value minusOne =
+                arith::ConstantOp::create(b, loc, b.getIntegerAttr(ct, -1));
+            Value isZero = arith::CmpIOp::create(
+                b, loc, arith::CmpIPredicate::eq, y, zero);
             Value isMinusOne = arith::CmpIOp::create(
                 b, loc, arith::CmpIPredicate::eq, y, minusOne);
             Value safe = arith::SelectOp::create(
                 b, loc, arith::OrIOp::create(b, loc, isZero, isMinusOne), one,
                 y);
             Value q = arith::DivSIOp::create(b, loc, x, safe);
-            q = arith::SelectOp::create(b, loc, isMinusOne,
-                                        arith::SubIOp::create(b, loc, zero, x),
-                                        q);
+            q = arith::SelectOp::create(
+                b, loc, isMinusOne, arith::SubIOp::create(b, loc, zero, x), q);
             return arith::SelectOp::create(b, loc, isZero, zero, q);
           })
           .Case([&](MaxOp) -> Value {

@@ -14,8 +14,8 @@ mlir::Type computeType(mlir::Type element);
 /// Converts a scalar between tg element types with tg.cast semantics
 /// (float->int truncates toward zero and saturates, NaN -> 0; x -> i1 is
 /// x != 0; i1 -> number is 0 or 1; integers are signed).
-mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc,
-                          mlir::Value v, mlir::Type to);
+mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                          mlir::Type to);
 
 /// Builds the scalar computation of the elementwise tg op `op` on `args`
 /// (elements of its operands), producing a value of `resultElement`.

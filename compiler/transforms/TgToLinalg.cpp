@@ -147,8 +147,7 @@ Value castTensor(OpBuilder &b, Location loc, Value v, Type element) {
 
 /// Reductions iterate over [kept dims..., reduced dims...] so that the
 /// reduced dimensions are innermost, which the row-reduction kernels rely on.
-template <typename OpTy>
-struct ReductionLowering : OpConversionPattern<OpTy> {
+template <typename OpTy> struct ReductionLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
@@ -213,9 +212,9 @@ struct ReductionLowering : OpConversionPattern<OpTy> {
         }
       }
       if (numKept == 0) {
-        result = tensor::ExpandShapeOp::create(rewriter, loc, resultType,
-                                               result,
-                                               ArrayRef<ReassociationIndices>{});
+        result =
+            tensor::ExpandShapeOp::create(rewriter, loc, resultType, result,
+                                          ArrayRef<ReassociationIndices>{});
       } else {
         groups.push_back(current);
         result = tensor::ExpandShapeOp::create(rewriter, loc, resultType,
@@ -240,30 +239,31 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     Type acc = tgc::computeType(element);
     int64_t rank = resultType.getRank(), batch = rank - 2;
     bool ta = op.getTransposeA(), tb = op.getTransposeB();
-    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
-                                         acc);
-    Value zero = arith::ConstantOp::create(rewriter, loc,
-                                           rewriter.getZeroAttr(acc));
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), acc);
+    Value zero =
+        arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(acc));
     Value filled =
         linalg::FillOp::create(rewriter, loc, zero, init).getResult(0);
 
     // Plain (batch) matmuls with equal batch shapes map to named ops.
-    bool plain = !ta && !tb && lhsType.getRank() == rank &&
-                 rhsType.getRank() == rank && element.isF32() &&
-                 lhsType.getShape().drop_back(2) ==
-                     rhsType.getShape().drop_back(2);
+    bool plain =
+        !ta && !tb && lhsType.getRank() == rank && rhsType.getRank() == rank &&
+        element.isF32() &&
+        lhsType.getShape().drop_back(2) == rhsType.getShape().drop_back(2);
     Value result;
     if (plain && rank == 2) {
-      result = linalg::MatmulOp::create(
-                   rewriter, loc, ValueRange{adaptor.getLhs(), adaptor.getRhs()},
-                   ValueRange{filled})
-                   .getResult(0);
+      result =
+          linalg::MatmulOp::create(
+              rewriter, loc, ValueRange{adaptor.getLhs(), adaptor.getRhs()},
+              ValueRange{filled})
+              .getResult(0);
     } else if (plain && rank == 3) {
-      result = linalg::BatchMatmulOp::create(
-                   rewriter, loc,
-                   ValueRange{adaptor.getLhs(), adaptor.getRhs()},
-                   ValueRange{filled})
-                   .getResult(0);
+      result =
+          linalg::BatchMatmulOp::create(
+              rewriter, loc, ValueRange{adaptor.getLhs(), adaptor.getRhs()},
+              ValueRange{filled})
+              .getResult(0);
     } else {
       // Iteration space (batch..., m, n, k).
       int64_t numDims = rank + 1;
@@ -290,29 +290,29 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
       SmallVector<AffineExpr> outExprs;
       for (int64_t i = 0; i < rank; ++i)
         outExprs.push_back(d(i));
-      SmallVector<AffineMap> maps = {
-          operandMap(lhsType, ta, true), operandMap(rhsType, tb, false),
-          AffineMap::get(numDims, 0, outExprs, ctx)};
+      SmallVector<AffineMap> maps = {operandMap(lhsType, ta, true),
+                                     operandMap(rhsType, tb, false),
+                                     AffineMap::get(numDims, 0, outExprs, ctx)};
       SmallVector<IteratorType> iterators(rank, IteratorType::parallel);
       iterators.push_back(IteratorType::reduction);
-      result = linalg::GenericOp::create(
-                   rewriter, loc, filled.getType(),
-                   ValueRange{adaptor.getLhs(), adaptor.getRhs()}, filled,
-                   maps, iterators,
-                   [&](OpBuilder &b, Location nloc, ValueRange args) {
-                     Value a = tgc::convertScalar(b, nloc, args[0], acc);
-                     Value c = tgc::convertScalar(b, nloc, args[1], acc);
-                     Value prod =
-                         isa<FloatType>(acc)
-                             ? Value(arith::MulFOp::create(b, nloc, a, c))
-                             : Value(arith::MulIOp::create(b, nloc, a, c));
-                     Value sum =
-                         isa<FloatType>(acc)
-                             ? Value(arith::AddFOp::create(b, nloc, args[2], prod))
-                             : Value(arith::AddIOp::create(b, nloc, args[2], prod));
-                     linalg::YieldOp::create(b, nloc, sum);
-                   })
-                   .getResult(0);
+      result =
+          linalg::GenericOp::create(
+              rewriter, loc, filled.getType(),
+              ValueRange{adaptor.getLhs(), adaptor.getRhs()}, filled, maps,
+              iterators,
+              [&](OpBuilder &b, Location nloc, ValueRange args) {
+                Value a = tgc::convertScalar(b, nloc, args[0], acc);
+                Value c = tgc::convertScalar(b, nloc, args[1], acc);
+                Value prod = isa<FloatType>(acc)
+                                 ? Value(arith::MulFOp::create(b, nloc, a, c))
+                                 : Value(arith::MulIOp::create(b, nloc, a, c));
+                Value sum =
+                    isa<FloatType>(acc)
+                        ? Value(arith::AddFOp::create(b, nloc, args[2], prod))
+                        : Value(arith::AddIOp::create(b, nloc, args[2], prod));
+                linalg::YieldOp::create(b, nloc, sum);
+              })
+              .getResult(0);
     }
     rewriter.replaceOp(op, castTensor(rewriter, loc, result, element));
     return success();
@@ -330,8 +330,8 @@ struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
     Value v = adaptor.getInput();
     // Through a rank-1 tensor: collapse everything, then expand. Codegen
     // resolves reshapes into index arithmetic, so this costs nothing.
-    auto flatType =
-        RankedTensorType::get({inType.getNumElements()}, inType.getElementType());
+    auto flatType = RankedTensorType::get({inType.getNumElements()},
+                                          inType.getElementType());
     auto allInOne = [](int64_t rank) {
       ReassociationIndices group;
       for (int64_t i = 0; i < rank; ++i)
@@ -363,11 +363,11 @@ struct TransposeLowering : OpConversionPattern<TransposeOp> {
   matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getType());
-    Value init = tensor::EmptyOp::create(rewriter, op.getLoc(),
-                                         type.getShape(), type.getElementType());
-    rewriter.replaceOp(op, linalg::TransposeOp::create(
-                               rewriter, op.getLoc(), adaptor.getInput(), init,
-                               op.getPermutation())
+    Value init = tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(),
+                                         type.getElementType());
+    rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(),
+                                                       adaptor.getInput(), init,
+                                                       op.getPermutation())
                                .getResult());
     return success();
   }
@@ -389,17 +389,17 @@ struct BroadcastToLowering : OpConversionPattern<BroadcastToOp> {
       Value init = tensor::EmptyOp::create(
           rewriter, op.getLoc(), type.getShape(), type.getElementType());
       auto dims = llvm::to_vector(llvm::seq<int64_t>(0, added));
-      rewriter.replaceOp(op, linalg::BroadcastOp::create(
-                                 rewriter, op.getLoc(), adaptor.getInput(),
-                                 init, dims)
+      rewriter.replaceOp(op, linalg::BroadcastOp::create(rewriter, op.getLoc(),
+                                                         adaptor.getInput(),
+                                                         init, dims)
                                  .getResults()[0]);
       return success();
     }
-    rewriter.replaceOp(op, buildElementwise(
-                               rewriter, op.getLoc(), type, adaptor.getInput(),
-                               [](OpBuilder &, Location, ValueRange args) {
-                                 return args[0];
-                               }));
+    rewriter.replaceOp(
+        op, buildElementwise(rewriter, op.getLoc(), type, adaptor.getInput(),
+                             [](OpBuilder &, Location, ValueRange args) {
+                               return args[0];
+                             }));
     return success();
   }
 };
@@ -422,9 +422,8 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
   LogicalResult
   matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOpWithNewOp<tensor::ConcatOp>(op, op.getType(),
-                                                  op.getAxis(),
-                                                  adaptor.getInputs());
+    rewriter.replaceOpWithNewOp<tensor::ConcatOp>(
+        op, op.getType(), op.getAxis(), adaptor.getInputs());
     return success();
   }
 };
@@ -443,8 +442,7 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
     Value table = adaptor.getTable(), indices = adaptor.getIndices();
     Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
                                          type.getElementType());
-    SmallVector<IteratorType> iterators(type.getRank(),
-                                        IteratorType::parallel);
+    SmallVector<IteratorType> iterators(type.getRank(), IteratorType::parallel);
     auto generic = linalg::GenericOp::create(
         rewriter, loc, type, ValueRange{}, init,
         rewriter.getMultiDimIdentityMap(type.getRank()), iterators,
@@ -454,8 +452,8 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
             ids.push_back(linalg::IndexOp::create(b, nloc, i));
           Value row = tensor::ExtractOp::create(
               b, nloc, indices, ArrayRef<Value>(ids).take_front(indexRank));
-          Value rowIndex = arith::IndexCastOp::create(b, nloc,
-                                                      b.getIndexType(), row);
+          Value rowIndex =
+              arith::IndexCastOp::create(b, nloc, b.getIndexType(), row);
           Value zero = arith::ConstantIndexOp::create(b, nloc, 0);
           Value last = arith::ConstantIndexOp::create(
               b, nloc, tableType.getDimSize(0) - 1);
@@ -463,9 +461,9 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
               b, nloc, arith::MaxSIOp::create(b, nloc, rowIndex, zero), last);
           SmallVector<Value> at = {rowIndex};
           llvm::append_range(at, ArrayRef<Value>(ids).drop_front(indexRank));
-          linalg::YieldOp::create(b, nloc,
-                                  tensor::ExtractOp::create(b, nloc, table, at)
-                                      .getResult());
+          linalg::YieldOp::create(
+              b, nloc,
+              tensor::ExtractOp::create(b, nloc, table, at).getResult());
         });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();
@@ -492,21 +490,21 @@ struct TgcConvertTgToLinalg
 } // namespace
 
 void tgc::populateTgToLinalgConversionPatterns(RewritePatternSet &patterns) {
-  patterns.add<
-      ElementwiseLowering<NegOp>, ElementwiseLowering<AbsOp>,
-      ElementwiseLowering<ReluOp>, ElementwiseLowering<ExpOp>,
-      ElementwiseLowering<LogOp>, ElementwiseLowering<SqrtOp>,
-      ElementwiseLowering<RsqrtOp>, ElementwiseLowering<ReciprocalOp>,
-      ElementwiseLowering<TanhOp>, ElementwiseLowering<SigmoidOp>,
-      ElementwiseLowering<SiluOp>, ElementwiseLowering<SinOp>,
-      ElementwiseLowering<CosOp>, ElementwiseLowering<GeluOp>,
-      ElementwiseLowering<AddOp>, ElementwiseLowering<SubOp>,
-      ElementwiseLowering<MulOp>, ElementwiseLowering<DivOp>,
-      ElementwiseLowering<MaxOp>, ElementwiseLowering<MinOp>,
-      ElementwiseLowering<PowOp>, ElementwiseLowering<CompareOp>,
-      ElementwiseLowering<SelectOp>, ElementwiseLowering<CastOp>,
-      ReductionLowering<ReduceSumOp>, ReductionLowering<ReduceMaxOp>,
-      ReductionLowering<ReduceMinOp>, ConstantLowering, MatmulLowering,
-      ReshapeLowering, TransposeLowering, BroadcastToLowering, SliceLowering,
-      ConcatLowering, GatherLowering>(patterns.getContext());
+  patterns.add<ElementwiseLowering<NegOp>, ElementwiseLowering<AbsOp>,
+               ElementwiseLowering<ReluOp>, ElementwiseLowering<ExpOp>,
+               ElementwiseLowering<LogOp>, ElementwiseLowering<SqrtOp>,
+               ElementwiseLowering<RsqrtOp>, ElementwiseLowering<ReciprocalOp>,
+               ElementwiseLowering<TanhOp>, ElementwiseLowering<SigmoidOp>,
+               ElementwiseLowering<SiluOp>, ElementwiseLowering<SinOp>,
+               ElementwiseLowering<CosOp>, ElementwiseLowering<GeluOp>,
+               ElementwiseLowering<AddOp>, ElementwiseLowering<SubOp>,
+               ElementwiseLowering<MulOp>, ElementwiseLowering<DivOp>,
+               ElementwiseLowering<MaxOp>, ElementwiseLowering<MinOp>,
+               ElementwiseLowering<PowOp>, ElementwiseLowering<CompareOp>,
+               ElementwiseLowering<SelectOp>, ElementwiseLowering<CastOp>,
+               ReductionLowering<ReduceSumOp>, ReductionLowering<ReduceMaxOp>,
+               ReductionLowering<ReduceMinOp>, ConstantLowering, MatmulLowering,
+               ReshapeLowering, TransposeLowering, BroadcastToLowering,
+               SliceLowering, ConcatLowering, GatherLowering>(
+      patterns.getContext());
 }

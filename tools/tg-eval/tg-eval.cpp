@@ -35,12 +35,13 @@ namespace cl = llvm::cl;
 
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"),
                                       cl::init("-"));
-static cl::opt<std::string> functionName(
-    "function", cl::desc("Function to evaluate (default: 'main', or the "
-                         "only one)"));
-static cl::list<std::string>
-    inputs("input", cl::desc("An input, in order: @file.npy or "
-                             "\"2x3xf32=1 2 3 4 5 6\""));
+static cl::opt<std::string>
+    functionName("function",
+                 cl::desc("Function to evaluate (default: 'main', or the "
+                          "only one)"));
+static cl::list<std::string> inputs("input",
+                                    cl::desc("An input, in order: @file.npy or "
+                                             "\"2x3xf32=1 2 3 4 5 6\""));
 static cl::list<std::string>
     outputs("output", cl::desc("Save a result, in order, as .npy: @file.npy"));
 static cl::opt<bool> all("all", cl::desc("Evaluate every function on "
@@ -113,8 +114,8 @@ tgc::ref::Tensor readTensor(const std::string &text, const std::string &what) {
 
 void writeTensor(const std::string &pathArg, const tgc::ref::Tensor &t,
                  const std::string &what) {
-  std::string path = !pathArg.empty() && pathArg[0] == '@' ? pathArg.substr(1)
-                                                           : pathArg;
+  std::string path =
+      !pathArg.empty() && pathArg[0] == '@' ? pathArg.substr(1) : pathArg;
   std::string error;
   if (!tgc::io::writeNpyFile(path, toRuntime(t), error))
     throw Failure{what + ": " + error};
@@ -196,9 +197,8 @@ int evaluateAll(ModuleOp module) {
         for (size_t k = 0; k < results[i].values.size(); ++k) {
           double a = results[i].values[k], b = perturbed[i].values[k];
           // Same value (NaN and infinities included): no spread.
-          double d = a == b || (std::isnan(a) && std::isnan(b))
-                         ? 0
-                         : std::fabs(a - b);
+          double d =
+              a == b || (std::isnan(a) && std::isnan(b)) ? 0 : std::fabs(a - b);
           if (std::isnan(d))
             d = INFINITY;
           spread[i].values[k] = std::max(spread[i].values[k], d);

@@ -11,8 +11,8 @@
 #include "tools/tgc/CacheCommands.h"
 
 #include "jit/CompileCache.h"
-#include "support/DiskCache.h"
 #include "runtime/KernelCache.h"
+#include "support/DiskCache.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
@@ -75,8 +75,8 @@ void printCache(llvm::raw_ostream &os, const char *title,
      << "\n"
      << "  holds:   " << entryCount(usage.entries) << ", "
      << formatByteSize(usage.bytes) << "\n"
-     << "  limit:   " << formatByteSize(options.maxBytes) << " ("
-     << limitSource << ")\n";
+     << "  limit:   " << formatByteSize(options.maxBytes) << " (" << limitSource
+     << ")\n";
 }
 
 DiskCacheOptions diskOptions(const jit::CompileCacheOptions &o) {

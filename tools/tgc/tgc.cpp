@@ -59,21 +59,19 @@ enum class Emit {
 static cl::opt<Emit> emit(
     "emit", cl::desc("Stop after a stage and write its output"),
     cl::init(Emit::Bundle),
-    cl::values(clEnumValN(Emit::Tg, "tg", "tg after decomposition"),
-               clEnumValN(Emit::Linalg, "linalg", "linalg on tensors"),
-               clEnumValN(Emit::Kernels, "kernels",
-                          "kernel functions and generated GPU/host kernels"),
-               clEnumValN(Emit::Schedule, "schedule",
-                          "buffers, dispatches and copies of each function"),
-               clEnumValN(Emit::Llvm, "llvm",
-                          "kernels lowered to the LLVM dialect"),
-               clEnumValN(Emit::Ptx, "ptx", "PTX of each NVIDIA target"),
-               clEnumValN(Emit::Cubin, "cubin",
-                          "cubin of the one NVIDIA target"),
-               clEnumValN(Emit::Hsaco, "hsaco", "HSACO of the one AMD target"),
-               clEnumValN(Emit::Asm, "asm",
-                          "assembly of each host and AMD target"),
-               clEnumValN(Emit::Bundle, "bundle", "the bundle")));
+    cl::values(
+        clEnumValN(Emit::Tg, "tg", "tg after decomposition"),
+        clEnumValN(Emit::Linalg, "linalg", "linalg on tensors"),
+        clEnumValN(Emit::Kernels, "kernels",
+                   "kernel functions and generated GPU/host kernels"),
+        clEnumValN(Emit::Schedule, "schedule",
+                   "buffers, dispatches and copies of each function"),
+        clEnumValN(Emit::Llvm, "llvm", "kernels lowered to the LLVM dialect"),
+        clEnumValN(Emit::Ptx, "ptx", "PTX of each NVIDIA target"),
+        clEnumValN(Emit::Cubin, "cubin", "cubin of the one NVIDIA target"),
+        clEnumValN(Emit::Hsaco, "hsaco", "HSACO of the one AMD target"),
+        clEnumValN(Emit::Asm, "asm", "assembly of each host and AMD target"),
+        clEnumValN(Emit::Bundle, "bundle", "the bundle")));
 
 static tgc::Output outputFor(Emit emit) {
   switch (emit) {
@@ -106,8 +104,8 @@ static cl::opt<std::string>
                       cl::desc("Write every stage's IR and code objects to "
                                "this directory"),
                       cl::value_desc("dir"));
-static cl::opt<bool> inspect("inspect",
-                             cl::desc("Describe a bundle instead of compiling"));
+static cl::opt<bool>
+    inspect("inspect", cl::desc("Describe a bundle instead of compiling"));
 static cl::opt<bool> verbose("v", cl::desc("Print progress to stderr"));
 
 /// Writes `bytes` to `path` through a temporary file renamed at the end, so
@@ -220,9 +218,9 @@ int main(int argc, char **argv) {
     }
     output = "-";
   }
-  StringRef bytes = binary ? StringRef(reinterpret_cast<const char *>(
-                                           result.bytes.data()),
-                                       result.bytes.size())
-                           : StringRef(result.text);
+  StringRef bytes =
+      binary ? StringRef(reinterpret_cast<const char *>(result.bytes.data()),
+                         result.bytes.size())
+             : StringRef(result.text);
   return failed(writeAtomically(output, bytes)) ? 1 : 0;
 }

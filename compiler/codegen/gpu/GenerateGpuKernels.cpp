@@ -16,8 +16,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/codegen/KernelEmitter.h"
 #include "compiler/Passes.h"
+#include "compiler/codegen/KernelEmitter.h"
 #include "compiler/transforms/ScalarOps.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -91,9 +91,9 @@ Value shuffleXor(OpBuilder &b, Location loc, Value v, int32_t offset) {
   Type type = v.getType();
   bool widen = type.isInteger() && type.getIntOrFloatBitWidth() < 32;
   Value x = widen ? arith::ExtSIOp::create(b, loc, b.getI32Type(), v) : v;
-  Value r = gpu::ShuffleOp::create(b, loc, x, offset, kWarp,
-                                   gpu::ShuffleMode::XOR)
-                .getShuffleResult();
+  Value r =
+      gpu::ShuffleOp::create(b, loc, x, offset, kWarp, gpu::ShuffleMode::XOR)
+          .getShuffleResult();
   return widen ? arith::TruncIOp::create(b, loc, type, r) : r;
 }
 
@@ -198,10 +198,9 @@ private:
       // Lanes share every index but the innermost.
       SmallVector<Value> lastIndices;
       for (int64_t lane = 0; lane < width; ++lane)
-        lastIndices.push_back(
-            lane == 0 ? idx.back()
-                      : b.createOrFold<arith::AddIOp>(loc, idx.back(),
-                                                      e.index(lane)));
+        lastIndices.push_back(lane == 0 ? idx.back()
+                                        : b.createOrFold<arith::AddIOp>(
+                                              loc, idx.back(), e.index(lane)));
       SmallVector<Value> values;
       for (int64_t lane = 0; lane < width; ++lane) {
         SmallVector<Value> at(idx);
@@ -249,8 +248,8 @@ private:
     if (warps > 1)
       for (linalg::GenericOp r : reductions)
         shared.push_back(MemRefType::get(
-            {kWarp}, cast<RankedTensorType>(r.getResult(0).getType())
-                         .getElementType(),
+            {kWarp},
+            cast<RankedTensorType>(r.getResult(0).getType()).getElementType(),
             MemRefLayoutAttrInterface{},
             gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup)));
 
@@ -267,9 +266,8 @@ private:
 
       for (auto [i, reduction] : llvm::enumerate(reductions)) {
         CombineKind kind = *getCombineKind(getCombiner(reduction));
-        Type accType =
-            cast<RankedTensorType>(reduction.getResult(0).getType())
-                .getElementType();
+        Type accType = cast<RankedTensorType>(reduction.getResult(0).getType())
+                           .getElementType();
         Value identity = arith::ConstantOp::create(
             b, loc, getCombineIdentity(b, kind, accType));
         // Thread-strided partial reduction over the row.
@@ -280,8 +278,8 @@ private:
           b.setInsertionPointToStart(loop.getBody());
           e.pushScope();
           Value acc = loop.getRegionIterArgs()[0];
-          forEachLane(b, e, loop.getInductionVar(), rowIdx, reducedShape,
-                      width, [&](ValueRange idx) {
+          forEachLane(b, e, loop.getInductionVar(), rowIdx, reducedShape, width,
+                      [&](ValueRange idx) {
                         acc = e.emitReductionStep(reduction, idx, acc);
                       });
           e.popScope();
@@ -307,7 +305,8 @@ private:
               b, loc, hasPartial,
               [&](OpBuilder &nb, Location l) {
                 scf::YieldOp::create(
-                    nb, l, memref::LoadOp::create(nb, l, smem, lane).getResult());
+                    nb, l,
+                    memref::LoadOp::create(nb, l, smem, lane).getResult());
               },
               [&](OpBuilder &nb, Location l) {
                 scf::YieldOp::create(nb, l, identity);
@@ -329,8 +328,8 @@ private:
         e.popScope();
         return;
       }
-      auto loop = scf::ForOp::create(b, loc, tid, e.index(vectors),
-                                     e.index(threads));
+      auto loop =
+          scf::ForOp::create(b, loc, tid, e.index(vectors), e.index(threads));
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPointToStart(loop.getBody());
       e.pushScope();
@@ -355,8 +354,8 @@ private:
                    int64_t width, function_ref<void(ValueRange)> body) {
     Location loc = kernel.getLoc();
     Value first = width == 1 ? vectorIndex
-                             : b.createOrFold<arith::MulIOp>(
-                                   loc, vectorIndex, e.index(width));
+                             : b.createOrFold<arith::MulIOp>(loc, vectorIndex,
+                                                             e.index(width));
     SmallVector<Value> idx(rowIdx);
     llvm::append_range(idx, e.delinearize(first, reducedShape));
     if (width == 1) {
@@ -384,8 +383,8 @@ private:
       return;
     }
     unsigned bits = outType.getElementType().getIntOrFloatBitWidth();
-    auto vectorType = VectorType::get({int64_t(values.size())},
-                                      outType.getElementType());
+    auto vectorType =
+        VectorType::get({int64_t(values.size())}, outType.getElementType());
     Value vec = vector::FromElementsOp::create(b, loc, vectorType, values);
     vector::StoreOp::create(b, loc, vec, memref, first, /*nontemporal=*/false,
                             llvm::MaybeAlign(values.size() * bits / 8));
@@ -396,15 +395,16 @@ private:
     if (!loops)
       return failure();
     linalg::GenericOp contraction = loops->op;
-    unsigned numBatch = loops->numBatch, mDim = loops->mDim,
-             nDim = loops->nDim, kDim = loops->kDim;
+    unsigned numBatch = loops->numBatch, mDim = loops->mDim, nDim = loops->nDim,
+             kDim = loops->kDim;
     int64_t M = loops->M, N = loops->N, K = loops->K;
     ArrayRef<int64_t> batchShape = loops->batchShape;
     OpOperand *lhs = loops->lhs, *rhs = loops->rhs;
     AffineMap lhsMap = loops->lhsMap, rhsMap = loops->rhsMap;
     Type acc = loops->accumulator;
     bool isFloat = isa<FloatType>(acc);
-    auto workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+    auto workgroup =
+        gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
     const MatmulTiling &t = M >= 128 && N >= 128 ? kLargeTiling : kSmallTiling;
     const int64_t kTileM = t.tileM, kTileN = t.tileN, kTileK = t.tileK,
                   kMicro = t.micro;
@@ -419,143 +419,157 @@ private:
     int64_t block[3] = {kMatmulThreads, 1, 1};
     Location loc = kernel.getLoc();
     int64_t side = kTileM / kMicro; // threads per tile row/column (16)
-    createFunc(grid, block, {tileType, tileTypeB}, [&](OpBuilder &b,
-                                                       gpu::GPUFuncOp func) {
-      KernelEmitter e(b, loc, kernel, inputMemrefs(func));
-      Value aTile = func.getWorkgroupAttributions()[0];
-      Value bTile = func.getWorkgroupAttributions()[1];
-      Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-      Value tx = arith::RemUIOp::create(b, loc, tid, e.index(side));
-      Value ty = arith::DivUIOp::create(b, loc, tid, e.index(side));
-      Value m0 = arith::MulIOp::create(
-          b, loc, gpu::BlockIdOp::create(b, loc, gpu::Dimension::y),
-          e.index(kTileM));
-      SmallVector<Value> column = e.delinearize(
-          gpu::BlockIdOp::create(b, loc, gpu::Dimension::x),
-          {product(batchShape), tilesN});
-      Value n0 = arith::MulIOp::create(b, loc, column[1], e.index(kTileN));
-      SmallVector<Value> batchIdx = e.delinearize(column[0], batchShape);
-      Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(acc));
-      auto fastmath = arith::FastMathFlags::contract;
+    createFunc(
+        grid, block, {tileType, tileTypeB},
+        [&](OpBuilder &b, gpu::GPUFuncOp func) {
+          KernelEmitter e(b, loc, kernel, inputMemrefs(func));
+          Value aTile = func.getWorkgroupAttributions()[0];
+          Value bTile = func.getWorkgroupAttributions()[1];
+          Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+          Value tx = arith::RemUIOp::create(b, loc, tid, e.index(side));
+          Value ty = arith::DivUIOp::create(b, loc, tid, e.index(side));
+          Value m0 = arith::MulIOp::create(
+              b, loc, gpu::BlockIdOp::create(b, loc, gpu::Dimension::y),
+              e.index(kTileM));
+          SmallVector<Value> column =
+              e.delinearize(gpu::BlockIdOp::create(b, loc, gpu::Dimension::x),
+                            {product(batchShape), tilesN});
+          Value n0 = arith::MulIOp::create(b, loc, column[1], e.index(kTileN));
+          SmallVector<Value> batchIdx = e.delinearize(column[0], batchShape);
+          Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(acc));
+          auto fastmath = arith::FastMathFlags::contract;
 
-      // Loads one element of an operand at (m or n, k), zero outside.
-      auto loadOperand = [&](OpOperand *operand, AffineMap map, Value mn,
-                             unsigned mnDim, Value k, int64_t mnSize) {
-        Value inside = arith::AndIOp::create(
-            b, loc,
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, mn,
-                                  e.index(mnSize)),
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, k,
-                                  e.index(K)));
-        auto ifOp = scf::IfOp::create(
-            b, loc, inside,
-            [&](OpBuilder &nb, Location l) {
-              e.pushScope();
-              SmallVector<Value> loopIdx(batchIdx);
-              loopIdx.resize(numBatch + 3, e.index(0));
-              loopIdx[mnDim] = mn;
-              loopIdx[kDim] = k;
-              SmallVector<Value> idx;
-              for (AffineExpr expr : map.getResults()) {
-                AffineMap single = AffineMap::get(map.getNumDims(), 0, expr);
-                idx.push_back(applyExpr(e, single, loopIdx));
+          // Loads one element of an operand at (m or n, k), zero outside.
+          auto loadOperand = [&](OpOperand *operand, AffineMap map, Value mn,
+                                 unsigned mnDim, Value k, int64_t mnSize) {
+            Value inside = arith::AndIOp::create(
+                b, loc,
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, mn,
+                                      e.index(mnSize)),
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, k,
+                                      e.index(K)));
+            auto ifOp = scf::IfOp::create(
+                b, loc, inside,
+                [&](OpBuilder &nb, Location l) {
+                  e.pushScope();
+                  SmallVector<Value> loopIdx(batchIdx);
+                  loopIdx.resize(numBatch + 3, e.index(0));
+                  loopIdx[mnDim] = mn;
+                  loopIdx[kDim] = k;
+                  SmallVector<Value> idx;
+                  for (AffineExpr expr : map.getResults()) {
+                    AffineMap single =
+                        AffineMap::get(map.getNumDims(), 0, expr);
+                    idx.push_back(applyExpr(e, single, loopIdx));
+                  }
+                  Value v =
+                      convertScalar(nb, l, e.emit(operand->get(), idx), acc);
+                  e.popScope();
+                  scf::YieldOp::create(nb, l, v);
+                },
+                [&](OpBuilder &nb, Location l) {
+                  scf::YieldOp::create(nb, l, zero);
+                });
+            return ifOp.getResult(0);
+          };
+
+          SmallVector<Value> init(kMicro * kMicro, zero);
+          auto kLoop = scf::ForOp::create(b, loc, e.index(0), e.index(K),
+                                          e.index(kTileK), init);
+          {
+            OpBuilder::InsertionGuard g(b);
+            b.setInsertionPointToStart(kLoop.getBody());
+            e.pushScope();
+            Value k0 = kLoop.getInductionVar();
+            gpu::BarrierOp::create(b, loc);
+            int64_t perThread = kTileM * kTileK / kMatmulThreads;
+            for (int64_t q = 0; q < perThread; ++q) {
+              Value flat = arith::AddIOp::create(b, loc, tid,
+                                                 e.index(q * kMatmulThreads));
+              // A: consecutive threads walk k (contiguous in row-major A).
+              Value am = arith::DivUIOp::create(b, loc, flat, e.index(kTileK));
+              Value ak = arith::RemUIOp::create(b, loc, flat, e.index(kTileK));
+              Value a = loadOperand(lhs, lhsMap,
+                                    arith::AddIOp::create(b, loc, m0, am), mDim,
+                                    arith::AddIOp::create(b, loc, k0, ak), M);
+              memref::StoreOp::create(b, loc, a, aTile, ValueRange{ak, am});
+              // B: consecutive threads walk n (contiguous in row-major B).
+              Value bk = arith::DivUIOp::create(b, loc, flat, e.index(kTileN));
+              Value bn = arith::RemUIOp::create(b, loc, flat, e.index(kTileN));
+              Value v = loadOperand(rhs, rhsMap,
+                                    arith::AddIOp::create(b, loc, n0, bn), nDim,
+                                    arith::AddIOp::create(b, loc, k0, bk), N);
+              memref::StoreOp::create(b, loc, v, bTile, ValueRange{bk, bn});
+            }
+            gpu::BarrierOp::create(b, loc);
+            auto inner =
+                scf::ForOp::create(b, loc, e.index(0), e.index(kTileK),
+                                   e.index(1), kLoop.getRegionIterArgs());
+            {
+              OpBuilder::InsertionGuard g2(b);
+              b.setInsertionPointToStart(inner.getBody());
+              Value kk = inner.getInductionVar();
+              SmallVector<Value> as, bs;
+              for (int64_t i = 0; i < kMicro; ++i) {
+                Value row =
+                    arith::AddIOp::create(b, loc, ty, e.index(side * i));
+                as.push_back(
+                    memref::LoadOp::create(b, loc, aTile, ValueRange{kk, row}));
+                Value col =
+                    arith::AddIOp::create(b, loc, tx, e.index(side * i));
+                bs.push_back(
+                    memref::LoadOp::create(b, loc, bTile, ValueRange{kk, col}));
               }
-              Value v = convertScalar(nb, l, e.emit(operand->get(), idx), acc);
-              e.popScope();
-              scf::YieldOp::create(nb, l, v);
-            },
-            [&](OpBuilder &nb, Location l) { scf::YieldOp::create(nb, l, zero); });
-        return ifOp.getResult(0);
-      };
-
-      SmallVector<Value> init(kMicro * kMicro, zero);
-      auto kLoop = scf::ForOp::create(b, loc, e.index(0), e.index(K),
-                                      e.index(kTileK), init);
-      {
-        OpBuilder::InsertionGuard g(b);
-        b.setInsertionPointToStart(kLoop.getBody());
-        e.pushScope();
-        Value k0 = kLoop.getInductionVar();
-        gpu::BarrierOp::create(b, loc);
-        int64_t perThread = kTileM * kTileK / kMatmulThreads;
-        for (int64_t q = 0; q < perThread; ++q) {
-          Value flat = arith::AddIOp::create(b, loc, tid,
-                                             e.index(q * kMatmulThreads));
-          // A: consecutive threads walk k (contiguous in row-major A).
-          Value am = arith::DivUIOp::create(b, loc, flat, e.index(kTileK));
-          Value ak = arith::RemUIOp::create(b, loc, flat, e.index(kTileK));
-          Value a = loadOperand(lhs, lhsMap,
-                                arith::AddIOp::create(b, loc, m0, am), mDim,
-                                arith::AddIOp::create(b, loc, k0, ak), M);
-          memref::StoreOp::create(b, loc, a, aTile, ValueRange{ak, am});
-          // B: consecutive threads walk n (contiguous in row-major B).
-          Value bk = arith::DivUIOp::create(b, loc, flat, e.index(kTileN));
-          Value bn = arith::RemUIOp::create(b, loc, flat, e.index(kTileN));
-          Value v = loadOperand(rhs, rhsMap,
-                                arith::AddIOp::create(b, loc, n0, bn), nDim,
-                                arith::AddIOp::create(b, loc, k0, bk), N);
-          memref::StoreOp::create(b, loc, v, bTile, ValueRange{bk, bn});
-        }
-        gpu::BarrierOp::create(b, loc);
-        auto inner = scf::ForOp::create(b, loc, e.index(0), e.index(kTileK),
-                                        e.index(1), kLoop.getRegionIterArgs());
-        {
-          OpBuilder::InsertionGuard g2(b);
-          b.setInsertionPointToStart(inner.getBody());
-          Value kk = inner.getInductionVar();
-          SmallVector<Value> as, bs;
-          for (int64_t i = 0; i < kMicro; ++i) {
-            Value row = arith::AddIOp::create(b, loc, ty, e.index(side * i));
-            as.push_back(memref::LoadOp::create(b, loc, aTile, ValueRange{kk, row}));
-            Value col = arith::AddIOp::create(b, loc, tx, e.index(side * i));
-            bs.push_back(memref::LoadOp::create(b, loc, bTile, ValueRange{kk, col}));
+              SmallVector<Value> next;
+              for (int64_t i = 0; i < kMicro; ++i)
+                for (int64_t j = 0; j < kMicro; ++j) {
+                  Value c = inner.getRegionIterArgs()[i * kMicro + j];
+                  if (isFloat) {
+                    Value p =
+                        arith::MulFOp::create(b, loc, as[i], bs[j], fastmath);
+                    next.push_back(
+                        arith::AddFOp::create(b, loc, c, p, fastmath));
+                  } else {
+                    Value p = arith::MulIOp::create(b, loc, as[i], bs[j]);
+                    next.push_back(arith::AddIOp::create(b, loc, c, p));
+                  }
+                }
+              scf::YieldOp::create(b, loc, next);
+            }
+            e.popScope();
+            scf::YieldOp::create(b, loc, inner.getResults());
           }
-          SmallVector<Value> next;
+
+          // Epilogue: the root at each output element, with the contraction's
+          // value taken from the accumulators.
+          Value out = outputMemref(func);
           for (int64_t i = 0; i < kMicro; ++i)
             for (int64_t j = 0; j < kMicro; ++j) {
-              Value c = inner.getRegionIterArgs()[i * kMicro + j];
-              if (isFloat) {
-                Value p = arith::MulFOp::create(b, loc, as[i], bs[j], fastmath);
-                next.push_back(arith::AddFOp::create(b, loc, c, p, fastmath));
-              } else {
-                Value p = arith::MulIOp::create(b, loc, as[i], bs[j]);
-                next.push_back(arith::AddIOp::create(b, loc, c, p));
-              }
+              Value m = arith::AddIOp::create(
+                  b, loc, m0,
+                  arith::AddIOp::create(b, loc, ty, e.index(side * i)));
+              Value n = arith::AddIOp::create(
+                  b, loc, n0,
+                  arith::AddIOp::create(b, loc, tx, e.index(side * j)));
+              Value inside = arith::AndIOp::create(
+                  b, loc,
+                  arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, m,
+                                        e.index(M)),
+                  arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, n,
+                                        e.index(N)));
+              auto write = scf::IfOp::create(b, loc, inside, false);
+              OpBuilder::InsertionGuard g(b);
+              b.setInsertionPointToStart(&write.getThenRegion().front());
+              e.pushScope();
+              SmallVector<Value> idx(batchIdx);
+              idx.push_back(m);
+              idx.push_back(n);
+              e.define(contraction.getResult(0), idx,
+                       kLoop.getResult(i * kMicro + j));
+              store(b, loc, e.emit(root, idx), out, idx);
+              e.popScope();
             }
-          scf::YieldOp::create(b, loc, next);
-        }
-        e.popScope();
-        scf::YieldOp::create(b, loc, inner.getResults());
-      }
-
-      // Epilogue: the root at each output element, with the contraction's
-      // value taken from the accumulators.
-      Value out = outputMemref(func);
-      for (int64_t i = 0; i < kMicro; ++i)
-        for (int64_t j = 0; j < kMicro; ++j) {
-          Value m = arith::AddIOp::create(
-              b, loc, m0, arith::AddIOp::create(b, loc, ty, e.index(side * i)));
-          Value n = arith::AddIOp::create(
-              b, loc, n0, arith::AddIOp::create(b, loc, tx, e.index(side * j)));
-          Value inside = arith::AndIOp::create(
-              b, loc,
-              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, m,
-                                    e.index(M)),
-              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, n,
-                                    e.index(N)));
-          auto write = scf::IfOp::create(b, loc, inside, false);
-          OpBuilder::InsertionGuard g(b);
-          b.setInsertionPointToStart(&write.getThenRegion().front());
-          e.pushScope();
-          SmallVector<Value> idx(batchIdx);
-          idx.push_back(m);
-          idx.push_back(n);
-          e.define(contraction.getResult(0), idx,
-                   kLoop.getResult(i * kMicro + j));
-          store(b, loc, e.emit(root, idx), out, idx);
-          e.popScope();
-        }
-    });
+        });
     return success();
   }
 
@@ -586,8 +600,8 @@ struct TgcGenerateGpuKernels
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
     module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                     b.getUnitAttr());
-    auto gpuModule = gpu::GPUModuleOp::create(
-        b, module.getLoc(), TgcDialect::kGpuKernelModuleName);
+    auto gpuModule = gpu::GPUModuleOp::create(b, module.getLoc(),
+                                              TgcDialect::kGpuKernelModuleName);
     for (auto kernel : module.getOps<func::FuncOp>()) {
       if (!isKernelFunction(kernel))
         continue;

@@ -14,8 +14,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/codegen/KernelEmitter.h"
 #include "compiler/Passes.h"
+#include "compiler/codegen/KernelEmitter.h"
 #include "compiler/transforms/ScalarOps.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -64,23 +64,25 @@ private:
                                    ValueRange inputs, Value out)>;
 
   /// Creates the body function: a loop over workgroups [begin, end).
-  void createFunc(int64_t workgroups, BodyFn body,
-                  function_ref<void(OpBuilder &, KernelEmitter &)> prologue =
-                      nullptr) {
+  void createFunc(
+      int64_t workgroups, BodyFn body,
+      function_ref<void(OpBuilder &, KernelEmitter &)> prologue = nullptr) {
     MLIRContext *ctx = kernel.getContext();
     SmallVector<Type> args;
     for (Type t : kernel.getArgumentTypes()) {
       auto tt = cast<RankedTensorType>(t);
       args.push_back(MemRefType::get(tt.getShape(), tt.getElementType()));
     }
-    args.push_back(MemRefType::get(outType.getShape(), outType.getElementType()));
+    args.push_back(
+        MemRefType::get(outType.getShape(), outType.getElementType()));
     IndexType index = IndexType::get(ctx);
     args.push_back(index);
     args.push_back(index);
     OpBuilder b = OpBuilder::atBlockEnd(hostModule.getBody());
     Location loc = kernel.getLoc();
-    auto func = func::FuncOp::create(b, loc, (kernel.getSymName() + "_body").str(),
-                                     FunctionType::get(ctx, args, {}));
+    auto func =
+        func::FuncOp::create(b, loc, (kernel.getSymName() + "_body").str(),
+                             FunctionType::get(ctx, args, {}));
     Block *entry = func.addEntryBlock();
     b.setInsertionPointToStart(entry);
     unsigned numInputs = kernel.getNumArguments();
@@ -173,10 +175,11 @@ private:
           b.setInsertionPointToStart(l.getBody());
           e.pushScope();
           SmallVector<Value> idx(rowIdx);
-          llvm::append_range(idx, e.delinearize(l.getInductionVar(), reducedShape));
-          Value next = e.emitReductionStep(reduction, idx,
-                                           l.getRegionIterArgs()[0],
-                                           /*reassociate=*/true);
+          llvm::append_range(idx,
+                             e.delinearize(l.getInductionVar(), reducedShape));
+          Value next =
+              e.emitReductionStep(reduction, idx, l.getRegionIterArgs()[0],
+                                  /*reassociate=*/true);
           e.popScope();
           scf::YieldOp::create(b, loc, next);
         }
@@ -200,8 +203,8 @@ private:
     if (!loops)
       return failure();
     linalg::GenericOp contraction = loops->op;
-    unsigned numBatch = loops->numBatch, mDim = loops->mDim,
-             nDim = loops->nDim, kDim = loops->kDim;
+    unsigned numBatch = loops->numBatch, mDim = loops->mDim, nDim = loops->nDim,
+             kDim = loops->kDim;
     int64_t M = loops->M, N = loops->N, K = loops->K;
     ArrayRef<int64_t> batchShape = loops->batchShape;
     OpOperand *lhs = loops->lhs, *rhs = loops->rhs;
@@ -225,11 +228,13 @@ private:
     createFunc(
         product(batchShape) * tilesM * tilesN,
         [&](OpBuilder &b, KernelEmitter &e, Value wg, ValueRange, Value out) {
-          SmallVector<Value> decoded = e.delinearize(
-              wg, {product(batchShape), tilesM, tilesN});
+          SmallVector<Value> decoded =
+              e.delinearize(wg, {product(batchShape), tilesM, tilesN});
           SmallVector<Value> batchIdx = e.delinearize(decoded[0], batchShape);
-          Value m0 = arith::MulIOp::create(b, loc, decoded[1], e.index(kHostTileM));
-          Value n0 = arith::MulIOp::create(b, loc, decoded[2], e.index(kHostTileN));
+          Value m0 =
+              arith::MulIOp::create(b, loc, decoded[1], e.index(kHostTileM));
+          Value n0 =
+              arith::MulIOp::create(b, loc, decoded[2], e.index(kHostTileN));
           Value mt = arith::MinUIOp::create(
               b, loc, e.index(kHostTileM),
               arith::SubIOp::create(b, loc, e.index(M), m0));
@@ -239,7 +244,8 @@ private:
           Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(acc));
           loop(b, e, e.index(0), mt, [&](Value i) {
             loop(b, e, e.index(0), nt, [&](Value j) {
-              memref::StoreOp::create(b, loc, zero, accBuffer, ValueRange{i, j});
+              memref::StoreOp::create(b, loc, zero, accBuffer,
+                                      ValueRange{i, j});
             });
           });
           auto fastmath = arith::FastMathFlags::contract;
@@ -250,17 +256,17 @@ private:
               loopIdx[mDim] = arith::AddIOp::create(b, loc, m0, i);
               loopIdx[kDim] = k;
               Value a = convertScalar(
-                  b, loc, e.emit(lhs->get(), operandIndices(e, lhsMap, loopIdx)),
-                  acc);
+                  b, loc,
+                  e.emit(lhs->get(), operandIndices(e, lhsMap, loopIdx)), acc);
               loop(b, e, e.index(0), nt, [&](Value j) {
                 SmallVector<Value> bIdx(loopIdx);
                 bIdx[mDim] = e.index(0);
                 bIdx[nDim] = arith::AddIOp::create(b, loc, n0, j);
                 Value bv = convertScalar(
-                    b, loc,
-                    e.emit(rhs->get(), operandIndices(e, rhsMap, bIdx)), acc);
-                Value c = memref::LoadOp::create(b, loc, accBuffer,
-                                                 ValueRange{i, j});
+                    b, loc, e.emit(rhs->get(), operandIndices(e, rhsMap, bIdx)),
+                    acc);
+                Value c =
+                    memref::LoadOp::create(b, loc, accBuffer, ValueRange{i, j});
                 Value sum =
                     isFloat
                         ? Value(arith::AddFOp::create(
@@ -269,7 +275,8 @@ private:
                               fastmath))
                         : Value(arith::AddIOp::create(
                               b, loc, c, arith::MulIOp::create(b, loc, a, bv)));
-                memref::StoreOp::create(b, loc, sum, accBuffer, ValueRange{i, j});
+                memref::StoreOp::create(b, loc, sum, accBuffer,
+                                        ValueRange{i, j});
               });
             });
           });
@@ -278,8 +285,9 @@ private:
               SmallVector<Value> idx(batchIdx);
               idx.push_back(arith::AddIOp::create(b, loc, m0, i));
               idx.push_back(arith::AddIOp::create(b, loc, n0, j));
-              e.define(contraction.getResult(0), idx,
-                       memref::LoadOp::create(b, loc, accBuffer, ValueRange{i, j}));
+              e.define(
+                  contraction.getResult(0), idx,
+                  memref::LoadOp::create(b, loc, accBuffer, ValueRange{i, j}));
               memref::StoreOp::create(b, loc, e.emit(root, idx), out, idx);
             });
           });
@@ -303,8 +311,8 @@ struct TgcGenerateHostKernels
   void runOnOperation() override {
     ModuleOp module = getOperation();
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
-    auto hostModule = ModuleOp::create(b, module.getLoc(),
-                                       TgcDialect::kHostKernelModuleName);
+    auto hostModule =
+        ModuleOp::create(b, module.getLoc(), TgcDialect::kHostKernelModuleName);
     for (auto kernel : module.getOps<func::FuncOp>()) {
       if (!isKernelFunction(kernel))
         continue;

@@ -307,8 +307,7 @@ static LogicalResult runGpu(ModuleOp top, const tgc::Target &target) {
   if (failed(ptx))
     return failure();
   if (validate) {
-    FailureOr<bool> checked =
-        tgc::validatePtx(module.getLoc(), *ptx, target);
+    FailureOr<bool> checked = tgc::validatePtx(module.getLoc(), *ptx, target);
     if (failed(checked))
       return failure();
     if (!*checked)
@@ -399,7 +398,7 @@ int main(int argc, char **argv) {
       tgc::Target::parse(targetName, module->getLoc(), host);
   if (failed(target))
     return 1;
-  LogicalResult result = target->isHost() ? runHost(*module, *target)
-                                          : runGpu(*module, *target);
+  LogicalResult result =
+      target->isHost() ? runHost(*module, *target) : runGpu(*module, *target);
   return failed(result) ? 1 : 0;
 }

@@ -138,8 +138,7 @@ tgc_module_t *tgc_jit_module_runtime(const tgc_jit_module_t *module);
  * module keeps for this. Inputs and outputs are checked against the
  * signature (a wrong shape or dtype is INVALID_ARGUMENT naming both);
  * outputs are written into `outputs[i].data`. */
-tgc_status_t tgc_jit_module_call(tgc_jit_module_t *module,
-                                 const char *function,
+tgc_status_t tgc_jit_module_call(tgc_jit_module_t *module, const char *function,
                                  const tgc_tensor_view_t *inputs,
                                  size_t input_count,
                                  const tgc_tensor_view_t *outputs,

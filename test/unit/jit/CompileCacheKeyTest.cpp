@@ -47,8 +47,8 @@ protected:
     CompileOptions options;
     HostCpuOptions host;
     host.cpu = hostCpu;
-    auto parsed = parseTargets(targets,
-                               mlir::UnknownLoc::get(context_.get()), host);
+    auto parsed =
+        parseTargets(targets, mlir::UnknownLoc::get(context_.get()), host);
     EXPECT_TRUE(mlir::succeeded(parsed));
     if (mlir::succeeded(parsed))
       options.targets = std::move(*parsed);

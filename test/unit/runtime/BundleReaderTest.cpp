@@ -1,8 +1,8 @@
 //===- BundleReaderTest.cpp - the reader rejects every malformed bundle ---===//
 
-#include "runtime/Bundle.h"
 #include "format/bundle_generated.h"
 #include "fuzz/SectionList.h"
+#include "runtime/Bundle.h"
 #include "test/unit/runtime/TestBundle.h"
 
 #include <gtest/gtest.h>
