@@ -68,7 +68,8 @@ def TgcGenerateGpuKernels : Pass<"tgc-generate-gpu-kernels", "::mlir::ModuleOp">
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
                            "::tgc::TgcDialect",
                            "::mlir::memref::MemRefDialect",
-                           "::mlir::vector::VectorDialect"];
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::ub::UBDialect"];
 }
 
 def TgcGenerateHostKernels : Pass<"tgc-generate-host-kernels", "::mlir::ModuleOp"> {
@@ -80,7 +81,7 @@ def TgcGenerateHostKernels : Pass<"tgc-generate-host-kernels", "::mlir::ModuleOp
   }];
   let dependentDialects = ["::mlir::scf::SCFDialect",
                            "::mlir::memref::MemRefDialect",
-                           "::tgc::TgcDialect"];
+                           "::tgc::TgcDialect", "::mlir::ub::UBDialect"];
 }
 
 //===----------------------------------------------------------------------===//

@@ -6,6 +6,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
@@ -254,8 +255,16 @@ Value KernelEmitter::emitUncached(Value tensor, ValueRange indices) {
     Type element = cast<RankedTensorType>(tensor.getType()).getElementType();
     return arith::ConstantOp::create(b, location, b.getZeroAttr(element));
   }
-  def->emitError("kernel generator cannot evaluate this op");
-  llvm::report_fatal_error("unsupported op in kernel");
+  return unsupported(def, "kernel generator cannot evaluate this op",
+                     cast<RankedTensorType>(tensor.getType()).getElementType());
+}
+
+Value KernelEmitter::unsupported(Operation *op, const Twine &message,
+                                 Type type) {
+  if (!failed)
+    op->emitError(message);
+  failed = true;
+  return ub::PoisonOp::create(b, location, type);
 }
 
 Value KernelEmitter::emitGeneric(linalg::GenericOp op, ValueRange loopIndices,
@@ -317,8 +326,11 @@ void KernelEmitter::mapCapture(Operation *generic, Value operand,
     return;
   Operation *captured = operand.getDefiningOp();
   if (!captured || !isa<arith::ConstantOp>(captured)) {
-    generic->emitError("kernel generator cannot capture this value");
-    llvm::report_fatal_error("unsupported capture in payload");
+    mapping.map(operand,
+                unsupported(generic,
+                            "kernel generator cannot capture this value",
+                            operand.getType()));
+    return;
   }
   mapping.map(operand, b.clone(*captured)->getResult(0));
 }

@@ -6,7 +6,9 @@
 // evaluated by cloning their payload, reshapes/slices/concats by index
 // arithmetic, kernel arguments by loads from the bound memrefs, and
 // reductions either from values the template already computed (row and
-// matmul kernels) or by a serial loop.
+// matmul kernels) or by a serial loop. What it cannot evaluate (dispatch
+// formation let through an op it does not know) is a located error, never
+// an abort: the JIT runs inside applications.
 //
 //===----------------------------------------------------------------------===//
 
@@ -58,6 +60,14 @@ public:
   mlir::Value index(int64_t v);
   mlir::SmallVector<mlir::Value> delinearize(mlir::Value flat,
                                              llvm::ArrayRef<int64_t> shape);
+  /// The results of an indexing map at loop indices `dims`.
+  mlir::SmallVector<mlir::Value> applyMap(mlir::AffineMap map,
+                                          mlir::ValueRange dims);
+
+  /// failure() once the emitter met an op or value it cannot evaluate: it
+  /// has emitted a diagnostic there and put poison in its place, so the
+  /// strategy can finish building and report the failure.
+  mlir::LogicalResult status() const { return mlir::failure(failed); }
 
   /// Vectorized loads: while lane mode is on, a kernel-argument load in the
   /// current scope whose last index is `laneIndices[lane]` is served from
@@ -87,8 +97,9 @@ private:
   mlir::Value emitSerialReduction(mlir::linalg::GenericOp op,
                                   mlir::ValueRange outIndices);
   mlir::Value applyMap(mlir::AffineExpr expr, mlir::ValueRange dims);
-  mlir::SmallVector<mlir::Value> applyMap(mlir::AffineMap map,
-                                          mlir::ValueRange dims);
+  /// Reports `message` at `op` and returns a poison stand-in of `type`.
+  mlir::Value unsupported(mlir::Operation *op, const llvm::Twine &message,
+                          mlir::Type type);
 
   using Key = std::vector<const void *>;
   Key key(mlir::Value tensor, mlir::ValueRange indices);
@@ -102,6 +113,7 @@ private:
   llvm::DenseMap<mlir::Operation *, mlir::Value> reductionValues;
   std::map<int64_t, mlir::Value> indexConstants;
   mlir::Block *entryBlock;
+  bool failed = false;
 
   mlir::SmallVector<mlir::Value> laneLast;
   unsigned currentLane = 0;

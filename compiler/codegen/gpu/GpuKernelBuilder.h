@@ -1,0 +1,110 @@
+//===- GpuKernelBuilder.h - target hooks and gpu.func creation --*- C++ -*-===//
+//
+// GPU strategies (ElementwiseStrategy, RowStrategy, MatmulStrategy) write
+// against two pieces: GpuTargetHooks, the few things that differ between GPU
+// families (thread and workgroup ids, barriers, cross-lane shuffles,
+// workgroup memory, the subgroup width), and GpuKernelBuilder, which creates
+// the gpu.func for one kernel function and records its launch shape.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TGC_COMPILER_CODEGEN_GPU_GPUKERNELBUILDER_H
+#define TGC_COMPILER_CODEGEN_GPU_GPUKERNELBUILDER_H
+
+#include "compiler/codegen/KernelEmitter.h"
+#include "compiler/codegen/KernelStrategy.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+
+#include <array>
+
+namespace tgc {
+
+/// What a GPU strategy needs from the target it generates for.
+class GpuTargetHooks {
+public:
+  virtual ~GpuTargetHooks() = default;
+  /// Lanes that run in lockstep and exchange values with shuffles.
+  virtual int64_t subgroupSize() const = 0;
+  /// The thread's index in its workgroup (x), and the workgroup's in the grid.
+  virtual mlir::Value threadId(mlir::OpBuilder &b,
+                               mlir::Location loc) const = 0;
+  virtual mlir::Value workgroupId(mlir::OpBuilder &b, mlir::Location loc,
+                                  mlir::gpu::Dimension dim) const = 0;
+  /// Waits for every thread of the workgroup (and its workgroup memory).
+  virtual void barrier(mlir::OpBuilder &b, mlir::Location loc) const = 0;
+  /// `value` of the lane whose index is this lane's xor `mask`.
+  virtual mlir::Value shuffleXor(mlir::OpBuilder &b, mlir::Location loc,
+                                 mlir::Value value, int32_t mask) const = 0;
+  /// A buffer shared by the threads of a workgroup.
+  virtual mlir::MemRefType workgroupMemory(llvm::ArrayRef<int64_t> shape,
+                                           mlir::Type element) const = 0;
+};
+
+/// The hooks every GPU target lowers today: gpu dialect ops (NVVM and
+/// ROCDL lowerings implement them) with 32-lane subgroups, which both
+/// NVIDIA warps and AMD's wave32/wave64 run.
+const GpuTargetHooks &gpuDialectHooks();
+
+/// Builds the gpu.func of one kernel function in the kernels' gpu.module.
+class GpuKernelBuilder : public KernelFunction {
+public:
+  GpuKernelBuilder(mlir::func::FuncOp kernel, mlir::gpu::GPUModuleOp module,
+                   const GpuTargetHooks &hooks)
+      : KernelFunction(kernel), hooks(hooks), module(module),
+        ctx(kernel.getContext()) {}
+
+  /// Fills the function: `memrefs` are its input bindings (the output is
+  /// outputMemref()); returns failure when the body could not be built
+  /// (a diagnostic has been emitted).
+  using BodyFn = llvm::function_ref<mlir::LogicalResult(mlir::OpBuilder &,
+                                                        mlir::gpu::GPUFuncOp)>;
+
+  /// Creates the gpu.func with one memref argument per binding and the
+  /// given workgroup buffers, and records the launch shape on the kernel.
+  mlir::LogicalResult createFunc(std::array<int64_t, 3> grid,
+                                 std::array<int64_t, 3> block,
+                                 llvm::ArrayRef<mlir::Type> workgroupBuffers,
+                                 BodyFn body);
+
+  llvm::SmallVector<mlir::Value> inputMemrefs(mlir::gpu::GPUFuncOp func) const;
+  mlir::Value outputMemref(mlir::gpu::GPUFuncOp func) const;
+
+  /// Calls `body` with the indices of each of the `width` contiguous
+  /// elements of vector `vectorIndex` of a row, in lane order, with the
+  /// emitter's lane mode on so their loads become one vector load.
+  void forEachLane(mlir::OpBuilder &b, KernelEmitter &e,
+                   mlir::Value vectorIndex, llvm::ArrayRef<mlir::Value> rowIdx,
+                   llvm::ArrayRef<int64_t> reducedShape, int64_t width,
+                   llvm::function_ref<void(mlir::ValueRange)> body);
+  /// Stores lane values to consecutive elements starting at `first`.
+  void storeLanes(mlir::OpBuilder &b, mlir::Location loc,
+                  llvm::ArrayRef<mlir::Value> values, mlir::Value memref,
+                  mlir::ValueRange first);
+  /// Reduces `v` over a subgroup; every lane gets the result.
+  mlir::Value subgroupAllReduce(mlir::OpBuilder &b, mlir::Location loc,
+                                CombineKind kind, mlir::Value v);
+
+  const GpuTargetHooks &hooks;
+
+private:
+  mlir::gpu::GPUModuleOp module;
+  mlir::MLIRContext *ctx;
+};
+
+/// Elementwise kernels: one thread per `width` contiguous output elements
+/// (vector loads and stores); `vectorize` false keeps one element per
+/// thread with serial reductions (generic kernels).
+mlir::LogicalResult generateGpuElementwiseKernel(GpuKernelBuilder &kernel,
+                                                 bool vectorize);
+/// Row kernels: one workgroup per row; each reduction a strided loop, a
+/// subgroup butterfly and a workgroup-memory step.
+mlir::LogicalResult generateGpuRowKernel(GpuKernelBuilder &kernel);
+/// Matmul kernels: output tiles per workgroup staged through workgroup
+/// memory, the epilogue in registers.
+mlir::LogicalResult generateGpuMatmulKernel(GpuKernelBuilder &kernel,
+                                            const MatmulLoops &loops);
+
+} // namespace tgc
+
+#endif // TGC_COMPILER_CODEGEN_GPU_GPUKERNELBUILDER_H

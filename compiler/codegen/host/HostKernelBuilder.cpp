@@ -1,0 +1,59 @@
+//===- HostKernelBuilder.cpp - host workgroup functions -------------------===//
+
+#include "compiler/codegen/host/HostKernelBuilder.h"
+
+#include "ir/TgcDialect.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace tgc;
+
+LogicalResult HostKernelBuilder::createFunc(int64_t workgroups, BodyFn body,
+                                            PrologueFn prologue) {
+  MLIRContext *ctx = func.getContext();
+  SmallVector<Type> args;
+  for (Type t : func.getArgumentTypes())
+    args.push_back(memrefFor(t));
+  args.push_back(memrefFor(outType));
+  IndexType index = IndexType::get(ctx);
+  args.push_back(index);
+  args.push_back(index);
+  OpBuilder b = OpBuilder::atBlockEnd(hostModule.getBody());
+  Location loc = func.getLoc();
+  auto bodyFunc =
+      func::FuncOp::create(b, loc, (func.getSymName() + "_body").str(),
+                           FunctionType::get(ctx, args, {}));
+  Block *entry = bodyFunc.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  unsigned numInputs = func.getNumArguments();
+  ValueRange inputs = bodyFunc.getArguments().take_front(numInputs);
+  Value out = bodyFunc.getArgument(numInputs);
+  KernelEmitter e(b, loc, func, inputs);
+  if (prologue)
+    prologue(b, e);
+  auto workgroupLoop =
+      scf::ForOp::create(b, loc, bodyFunc.getArgument(numInputs + 1),
+                         bodyFunc.getArgument(numInputs + 2), e.index(1));
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(workgroupLoop.getBody());
+    e.pushScope();
+    body(b, e, workgroupLoop.getInductionVar(), out);
+    e.popScope();
+  }
+  func::ReturnOp::create(b, loc);
+  ctx->getLoadedDialect<TgcDialect>()->getHostWorkgroupsAttrHelper().setAttr(
+      func, OpBuilder(func).getI64IntegerAttr(workgroups));
+  return e.status();
+}
+
+void HostKernelBuilder::loop(OpBuilder &b, KernelEmitter &e, Value lb, Value ub,
+                             function_ref<void(Value)> body) {
+  auto l = scf::ForOp::create(b, func.getLoc(), lb, ub, e.index(1));
+  OpBuilder::InsertionGuard g(b);
+  b.setInsertionPointToStart(l.getBody());
+  e.pushScope();
+  body(l.getInductionVar());
+  e.popScope();
+}

@@ -1,0 +1,60 @@
+//===- HostKernelBuilder.h - host workgroup functions -----------*- C++ -*-===//
+//
+// A host kernel is `@<kernel>_body(memref bindings..., %begin, %end)` in the
+// nested `module @tgc_host_kernels`: it computes workgroups [begin, end),
+// which the host runtime splits over its thread pool; the target back end
+// wraps each body in the C ABI of docs/host-abi.md. Host strategies
+// (host/*Strategy.cpp) fill the body of one workgroup; inner loops walk the
+// innermost dimension so LLVM can vectorize them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TGC_COMPILER_CODEGEN_HOST_HOSTKERNELBUILDER_H
+#define TGC_COMPILER_CODEGEN_HOST_HOSTKERNELBUILDER_H
+
+#include "compiler/codegen/KernelEmitter.h"
+#include "compiler/codegen/KernelStrategy.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+namespace tgc {
+
+class HostKernelBuilder : public KernelFunction {
+public:
+  HostKernelBuilder(mlir::func::FuncOp kernel, mlir::ModuleOp hostModule)
+      : KernelFunction(kernel), hostModule(hostModule) {}
+
+  /// Builds one workgroup `wg`, writing the output memref `out`.
+  using BodyFn = llvm::function_ref<void(mlir::OpBuilder &, KernelEmitter &,
+                                         mlir::Value wg, mlir::Value out)>;
+  /// Runs once per call before the workgroup loop (per-call buffers).
+  using PrologueFn =
+      llvm::function_ref<void(mlir::OpBuilder &, KernelEmitter &)>;
+
+  /// Creates the body function, a loop over workgroups [begin, end), and
+  /// records `workgroups` on the kernel. Fails (with a diagnostic) when the
+  /// emitter could not evaluate the kernel.
+  mlir::LogicalResult createFunc(int64_t workgroups, BodyFn body,
+                                 PrologueFn prologue = nullptr);
+
+  /// for j in [lb, ub): body(j), in its own emitter scope.
+  void loop(mlir::OpBuilder &b, KernelEmitter &e, mlir::Value lb,
+            mlir::Value ub, llvm::function_ref<void(mlir::Value)> body);
+
+private:
+  mlir::ModuleOp hostModule;
+};
+
+/// Elementwise and generic kernels: a workgroup is a block of rows of the
+/// output.
+mlir::LogicalResult generateHostElementwiseKernel(HostKernelBuilder &kernel);
+/// Row kernels: a workgroup is one row; reductions are serial loops whose
+/// combining op may be reassociated (vectorized).
+mlir::LogicalResult generateHostRowKernel(HostKernelBuilder &kernel);
+/// Matmul kernels: a workgroup is an output tile.
+mlir::LogicalResult generateHostMatmulKernel(HostKernelBuilder &kernel,
+                                             const MatmulLoops &loops);
+
+} // namespace tgc
+
+#endif // TGC_COMPILER_CODEGEN_HOST_HOSTKERNELBUILDER_H
