@@ -4,6 +4,7 @@
 
 #include "compiler/Passes.h"
 #include "compiler/bundle/BundleWriter.h"
+#include "compiler/frontends/TgFrontend.h"
 #include "compiler/targets/TargetBackend.h"
 #include "compiler/targets/Targets.h"
 
@@ -320,51 +321,11 @@ private:
 
 } // namespace
 
-/// tgc compiles modules of func.func entry points made of tg ops; anything
-/// else is reported here rather than failing somewhere down the pipeline.
-/// Errors go on locations, not ops: an op diagnostic would print the whole
-/// function (or module) after the message.
-static LogicalResult checkInput(ModuleOp module) {
-  bool hasEntry = false;
-  for (Operation &op : module.getBody()->getOperations()) {
-    auto func = dyn_cast<func::FuncOp>(op);
-    if (!func)
-      return emitError(op.getLoc())
-             << "unsupported top-level op '" << op.getName()
-             << "' (a tgc model is a module of func.func)";
-    if (func.isExternal())
-      return emitError(func.getLoc())
-             << "function '" << func.getSymName() << "' has no body";
-    hasEntry |= func.isPublic();
-    WalkResult walk = func.walk([&](Operation *inner) {
-      if (inner == func.getOperation() || isa<func::ReturnOp>(inner) ||
-          isa<tg::TgDialect>(inner->getDialect()))
-        return WalkResult::advance();
-      emitError(inner->getLoc())
-          << "unsupported op '" << inner->getName()
-          << "': tgc compiles tg ops (see docs/dialect/tg.md)";
-      return WalkResult::interrupt();
-    });
-    if (walk.wasInterrupted())
-      return failure();
-    for (Type type : func.getFunctionType().getInputs())
-      if (!isa<RankedTensorType>(type) ||
-          !cast<RankedTensorType>(type).hasStaticShape())
-        return emitError(func.getLoc())
-               << "function '" << func.getSymName() << "' takes " << type
-               << "; entry points take static tensors";
-  }
-  if (!hasEntry)
-    return emitError(module.getLoc(),
-                     "the module has no public function to compile");
-  return success();
-}
-
 LogicalResult tgc::compile(ModuleOp module, const CompileOptions &options,
                            CompileResult &result) {
   if (options.targets.empty())
     return emitError(module.getLoc(), "no targets given");
-  if (failed(checkInput(module)))
+  if (failed(tgc::checkTgModule(module)))
     return failure();
   return Compilation(module, options, result).run();
 }

@@ -2,6 +2,7 @@
 
 #include "jit/Jit.h"
 
+#include "compiler/frontends/TgFrontend.h"
 #include "compiler/targets/Target.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -237,8 +238,7 @@ Status Jit::parse(llvm::StringRef source, const std::string &name,
   // the text, and the C API accepts text that has none.
   parsed->sourceMgr.AddNewSourceBuffer(
       llvm::MemoryBuffer::getMemBufferCopy(source, name), llvm::SMLoc());
-  parsed->module = parseSourceFile<ModuleOp>(parsed->sourceMgr,
-                                             ParserConfig(&parsed->context));
+  parsed->module = parseTgModule(parsed->sourceMgr, &parsed->context);
   if (!parsed->module)
     return Status::invalidArgument(parsed->diagnostics.empty()
                                        ? "'" + name +

@@ -19,7 +19,7 @@ fi
 generated=$1
 committed=$2
 if [ ! -f "$generated" ]; then
-  echo "error: $generated does not exist; build the TgDocGen target first" >&2
+  echo "error: $generated does not exist; build the tgc_ir_doc_gen target first" >&2
   exit 1
 fi
 

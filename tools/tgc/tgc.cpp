@@ -10,6 +10,7 @@
 #include "tools/tgc/Inspect.h"
 
 #include "compiler/Pipeline.h"
+#include "compiler/frontends/TgFrontend.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -173,10 +174,8 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = tgc::parseTgModule(sourceMgr, &context);
   if (!module)
-    return 1;
-  if (failed(verify(*module)))
     return 1;
 
   tgc::CompileOptions options;
