@@ -45,22 +45,6 @@ void tgc::registerCompilerDialects(DialectRegistry &registry) {
 
 namespace {
 
-/// A human name for a code format in messages.
-StringRef describe(CodeFormat format) {
-  switch (format) {
-  case CodeFormat::Ptx:
-    return "PTX";
-  case CodeFormat::Cubin:
-    return "cubin";
-  case CodeFormat::Hsaco:
-    return "HSACO";
-  case CodeFormat::HostSharedLibrary:
-  case CodeFormat::HostDylib:
-    break;
-  }
-  return "host library";
-}
-
 class Compilation {
 public:
   Compilation(ModuleOp module, const tgc::CompileOptions &options,
@@ -226,15 +210,17 @@ private:
         // whole module after the message.
         if (options.output.kind == tgc::Output::Kind::CodeObject)
           return emitError(module.getLoc())
-                 << "cannot produce a " << describe(skipped.format) << " for "
+                 << "cannot produce a "
+                 << tgc::describeCodeFormat(skipped.format) << " for "
                  << target.name() << ": " << skipped.reason;
         std::string fallback;
         for (const tgc::CodeObject &object : w.objects)
-          fallback +=
-              (fallback.empty() ? "" : ", ") + describe(object.format).str();
-        result.skipped.push_back(describe(skipped.format).str() + " for " +
-                                 target.name() + " (" + skipped.reason +
-                                 "); the bundle has " + fallback + " only");
+          fallback += std::string(fallback.empty() ? "" : ", ") +
+                      tgc::describeCodeFormat(object.format);
+        result.skipped.push_back(
+            std::string(tgc::describeCodeFormat(skipped.format)) + " for " +
+            target.name() + " (" + skipped.reason + "); the bundle has " +
+            fallback + " only");
       }
       for (tgc::CodeObject &object : w.objects) {
         if (options.output.kind == tgc::Output::Kind::Bundle)

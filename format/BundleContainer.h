@@ -10,8 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TGC_RUNTIME_FORMAT_BUNDLECONTAINER_H
-#define TGC_RUNTIME_FORMAT_BUNDLECONTAINER_H
+#ifndef TGC_FORMAT_BUNDLECONTAINER_H
+#define TGC_FORMAT_BUNDLECONTAINER_H
 
 #include <cstddef>
 #include <cstdint>
@@ -81,4 +81,4 @@ const char *sectionKindName(SectionKind kind);
 
 } // namespace tgc::format
 
-#endif // TGC_RUNTIME_FORMAT_BUNDLECONTAINER_H
+#endif // TGC_FORMAT_BUNDLECONTAINER_H

@@ -2,6 +2,7 @@
 
 #include "format/CodeFormat.h"
 #include "format/DType.h"
+#include "format/ScheduleKinds.h"
 
 #include "format/bundle_generated.h"
 
@@ -34,6 +35,19 @@ static_assert(uint8_t(tgc::DType::I32) == uint8_t(fb::DType::i32));
 static_assert(uint8_t(tgc::DType::I8) == uint8_t(fb::DType::i8));
 static_assert(uint8_t(tgc::DType::I1) == uint8_t(fb::DType::i1));
 static_assert(uint8_t(fb::DType::MAX) + 1 == tgc::kNumDTypes);
+static_assert(uint8_t(tgc::BufferKind::Input) ==
+              uint8_t(fb::BufferKind::input));
+static_assert(uint8_t(tgc::BufferKind::Output) ==
+              uint8_t(fb::BufferKind::output));
+static_assert(uint8_t(tgc::BufferKind::Constant) ==
+              uint8_t(fb::BufferKind::constant));
+static_assert(uint8_t(tgc::BufferKind::Scratch) ==
+              uint8_t(fb::BufferKind::scratch));
+static_assert(uint8_t(fb::BufferKind::MAX) == tgc::kMaxBufferKind);
+static_assert(uint8_t(tgc::StepKind::Dispatch) ==
+              uint8_t(fb::StepKind::dispatch));
+static_assert(uint8_t(tgc::StepKind::Copy) == uint8_t(fb::StepKind::copy));
+static_assert(uint8_t(fb::StepKind::MAX) == tgc::kMaxStepKind);
 
 const char *tgc::targetKindName(TargetKind kind) {
   const char *name = fb::EnumNameTargetKind(fb::TargetKind(kind));

@@ -47,6 +47,24 @@ constexpr bool isHostFormat(CodeFormat format) {
   return targetKindOf(format) == TargetKind::Host;
 }
 
+/// A name for messages: "PTX", "cubin", "HSACO", "host shared library",
+/// "host dylib".
+constexpr const char *describeCodeFormat(CodeFormat format) {
+  switch (format) {
+  case CodeFormat::Ptx:
+    return "PTX";
+  case CodeFormat::Cubin:
+    return "cubin";
+  case CodeFormat::Hsaco:
+    return "HSACO";
+  case CodeFormat::HostSharedLibrary:
+    return "host shared library";
+  case CodeFormat::HostDylib:
+    return "host dylib";
+  }
+  return "unknown code format";
+}
+
 /// The bundle's names: "host", "cuda", "hip".
 const char *targetKindName(TargetKind kind);
 /// The bundle's names: "ptx", "cubin", "hsaco", "host_elf_so",

@@ -7,22 +7,6 @@
 
 namespace tgc::hal::detail {
 
-const char *describeCodeFormat(CodeFormat format) {
-  switch (format) {
-  case CodeFormat::Ptx:
-    return "PTX";
-  case CodeFormat::Cubin:
-    return "cubin";
-  case CodeFormat::Hsaco:
-    return "HSACO";
-  case CodeFormat::HostSharedLibrary:
-    return "host shared library";
-  case CodeFormat::HostDylib:
-    return "host dylib";
-  }
-  return "unknown code format";
-}
-
 Status checkRange(const std::string &device, const char *operation,
                   const Buffer &buffer, size_t offset, size_t size) {
   // Written so that no sum can wrap around.

@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TGC_DRIVER_IFACE_BACKENDSUPPORT_H
-#define TGC_DRIVER_IFACE_BACKENDSUPPORT_H
+#ifndef TGC_HAL_BACKENDSUPPORT_H
+#define TGC_HAL_BACKENDSUPPORT_H
 
 #include "hal/Device.h"
 
@@ -18,9 +18,6 @@
 #include <vector>
 
 namespace tgc::hal::detail {
-
-/// "PTX", "cubin", "HSACO", "host shared library".
-const char *describeCodeFormat(CodeFormat format);
 
 /// Checks that [offset, offset + size) lies inside `buffer`, so that a bad
 /// copy is an error message instead of a corrupted heap or a device fault.
@@ -104,4 +101,4 @@ private:
 
 } // namespace tgc::hal::detail
 
-#endif // TGC_DRIVER_IFACE_BACKENDSUPPORT_H
+#endif // TGC_HAL_BACKENDSUPPORT_H

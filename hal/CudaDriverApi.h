@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TGC_DRIVER_IFACE_CUDADRIVERAPI_H
-#define TGC_DRIVER_IFACE_CUDADRIVERAPI_H
+#ifndef TGC_HAL_CUDADRIVERAPI_H
+#define TGC_HAL_CUDADRIVERAPI_H
 
 #include <cstddef>
 
@@ -109,4 +109,4 @@ struct DriverApi {
 
 } // namespace tgc::hal::cuda
 
-#endif // TGC_DRIVER_IFACE_CUDADRIVERAPI_H
+#endif // TGC_HAL_CUDADRIVERAPI_H

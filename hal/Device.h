@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TGC_DRIVER_IFACE_DEVICE_H
-#define TGC_DRIVER_IFACE_DEVICE_H
+#ifndef TGC_HAL_DEVICE_H
+#define TGC_HAL_DEVICE_H
 
 #include "format/CodeFormat.h"
 
@@ -177,4 +177,4 @@ using HostKernelFn = void (*)(void *const *bindings, int64_t begin,
 
 } // namespace tgc::hal
 
-#endif // TGC_DRIVER_IFACE_DEVICE_H
+#endif // TGC_HAL_DEVICE_H

@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TGC_DRIVER_IFACE_HIPRUNTIMEAPI_H
-#define TGC_DRIVER_IFACE_HIPRUNTIMEAPI_H
+#ifndef TGC_HAL_HIPRUNTIMEAPI_H
+#define TGC_HAL_HIPRUNTIMEAPI_H
 
 #include <cstddef>
 
@@ -87,4 +87,4 @@ struct RuntimeApi {
 
 } // namespace tgc::hal::hip
 
-#endif // TGC_DRIVER_IFACE_HIPRUNTIMEAPI_H
+#endif // TGC_HAL_HIPRUNTIMEAPI_H

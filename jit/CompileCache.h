@@ -10,8 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TGC_COMPILER_JIT_COMPILECACHE_H
-#define TGC_COMPILER_JIT_COMPILECACHE_H
+#ifndef TGC_JIT_COMPILECACHE_H
+#define TGC_JIT_COMPILECACHE_H
 
 #include "compiler/Pipeline.h"
 
@@ -141,4 +141,4 @@ private:
 
 } // namespace tgc::jit
 
-#endif // TGC_COMPILER_JIT_COMPILECACHE_H
+#endif // TGC_JIT_COMPILECACHE_H

@@ -10,8 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TGC_COMPILER_JIT_JIT_H
-#define TGC_COMPILER_JIT_JIT_H
+#ifndef TGC_JIT_JIT_H
+#define TGC_JIT_JIT_H
 
 #include "jit/CompileCache.h"
 
@@ -143,4 +143,4 @@ private:
 
 } // namespace tgc::jit
 
-#endif // TGC_COMPILER_JIT_JIT_H
+#endif // TGC_JIT_JIT_H

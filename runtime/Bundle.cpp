@@ -52,20 +52,6 @@ Status tgc::rt::makeTensorType(int dtype, const int64_t *shape, size_t rank,
   return Status::ok();
 }
 
-const char *tgc::rt::bufferKindName(BufferKind kind) {
-  switch (kind) {
-  case BufferKind::Input:
-    return "input";
-  case BufferKind::Output:
-    return "output";
-  case BufferKind::Constant:
-    return "constant";
-  case BufferKind::Scratch:
-    return "scratch";
-  }
-  return "?";
-}
-
 std::string CodeObjectDesc::str() const {
   return std::string(codeFormatName(format)) + " " + arch;
 }
@@ -323,7 +309,7 @@ private:
       const fb::Buffer *buffer = fn.buffers()->Get(b);
       std::string where = fwhere + " buffer " + std::to_string(b);
       auto kind = uint8_t(buffer->kind());
-      if (kind > uint8_t(fb::BufferKind::scratch))
+      if (kind > kMaxBufferKind)
         return Status::dataLoss(where + " has unknown kind " +
                                 std::to_string(kind));
       BufferDesc bd{BufferKind(kind), buffer->index(), buffer->size()};
@@ -393,7 +379,7 @@ private:
       const fb::Step *step = fn.steps()->Get(s);
       std::string where = fwhere + " step " + std::to_string(s);
       auto kind = uint8_t(step->kind());
-      if (kind > uint8_t(fb::StepKind::copy))
+      if (kind > kMaxStepKind)
         return Status::dataLoss(where + " has unknown kind " +
                                 std::to_string(kind));
       StepDesc sd{StepKind(kind), step->kernel(), {}, step->size()};

@@ -17,6 +17,7 @@
 #include "format/BundleContainer.h"
 #include "format/CodeFormat.h"
 #include "format/DType.h"
+#include "format/ScheduleKinds.h"
 #include "support/Status.h"
 
 #include <cstdint>
@@ -49,14 +50,6 @@ struct TensorType {
 Status makeTensorType(int dtype, const int64_t *shape, size_t rank,
                       const std::string &what, TensorType &out);
 
-enum class BufferKind : uint8_t {
-  Input = 0,
-  Output = 1,
-  Constant = 2,
-  Scratch = 3
-};
-const char *bufferKindName(BufferKind kind);
-
 struct BufferDesc {
   BufferKind kind;
   uint32_t index; // input/output position or constant index
@@ -67,8 +60,6 @@ struct BindingDesc {
   uint32_t buffer; // index into FunctionDesc::buffers
   uint64_t offset;
 };
-
-enum class StepKind : uint8_t { Dispatch = 0, Copy = 1 };
 
 struct StepDesc {
   StepKind kind;

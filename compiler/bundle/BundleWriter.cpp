@@ -158,10 +158,6 @@ private:
 
 } // namespace
 
-static_assert(uint8_t(BufferKind::Scratch) ==
-              uint8_t(fmt::BufferKind::scratch));
-static_assert(uint8_t(Step::Kind::Copy) == uint8_t(fmt::StepKind::copy));
-
 FailureOr<std::vector<uint8_t>>
 tgc::writeBundle(const Schedule &schedule, const std::vector<CodeObject> &code,
                  const std::string &producer) {

@@ -12,8 +12,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TGC_COMPILER_KERNELEMITTER_H
-#define TGC_COMPILER_KERNELEMITTER_H
+#ifndef TGC_COMPILER_CODEGEN_KERNELEMITTER_H
+#define TGC_COMPILER_CODEGEN_KERNELEMITTER_H
 
 #include "compiler/transforms/LinalgAnalysis.h"
 
@@ -123,4 +123,4 @@ private:
 
 } // namespace tgc
 
-#endif // TGC_COMPILER_KERNELEMITTER_H
+#endif // TGC_COMPILER_CODEGEN_KERNELEMITTER_H

@@ -57,4 +57,3 @@ LogicalResult tgc::checkTgModule(ModuleOp module) {
                      "the module has no public function to compile");
   return success();
 }
-

@@ -138,7 +138,7 @@ public:
       if (it == kernelIndex.end())
         return call.emitError()
                << "call to unknown kernel " << call.getCallee();
-      Step dispatch{Step::Kind::Dispatch, it->second};
+      Step dispatch{StepKind::Dispatch, it->second};
       for (Value operand : call.getOperands()) {
         FailureOr<Binding> binding = locate(operand);
         if (failed(binding))
@@ -174,7 +174,7 @@ public:
       FailureOr<Binding> source = locate(v);
       if (failed(source))
         return failure();
-      out.steps.push_back({Step::Kind::Copy,
+      out.steps.push_back({StepKind::Copy,
                            0,
                            {*source, {outputBuffer[i]}},
                            storageSize(cast<RankedTensorType>(v.getType()))});
@@ -301,20 +301,6 @@ FailureOr<Schedule> tgc::buildSchedule(ModuleOp module) {
 // Printing
 //===----------------------------------------------------------------------===//
 
-static StringRef bufferKindName(BufferKind kind) {
-  switch (kind) {
-  case BufferKind::Input:
-    return "input";
-  case BufferKind::Output:
-    return "output";
-  case BufferKind::Constant:
-    return "constant";
-  case BufferKind::Scratch:
-    break;
-  }
-  return "scratch";
-}
-
 static void printBinding(const Binding &binding, llvm::raw_ostream &os) {
   os << "%" << binding.buffer;
   if (binding.offset)
@@ -335,7 +321,7 @@ void tgc::printSchedule(const Schedule &schedule, llvm::raw_ostream &os) {
       os << ", " << buffer.size << " B\n";
     }
     for (const Step &step : function.steps) {
-      if (step.kind == Step::Kind::Copy) {
+      if (step.kind == StepKind::Copy) {
         os << "  copy " << step.size << " B from ";
         printBinding(step.bindings[0], os);
         os << " to ";

@@ -12,6 +12,8 @@
 #ifndef TGC_COMPILER_SCHEDULE_SCHEDULE_H
 #define TGC_COMPILER_SCHEDULE_SCHEDULE_H
 
+#include "format/ScheduleKinds.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -27,14 +29,6 @@ class raw_ostream;
 
 namespace tgc {
 
-/// Values equal the bundle format's BufferKind.
-enum class BufferKind : uint8_t {
-  Input = 0,
-  Output = 1,
-  Constant = 2,
-  Scratch = 3
-};
-
 struct ScheduledBuffer {
   BufferKind kind;
   /// Input/output position, or constant index; 0 for scratch.
@@ -49,8 +43,7 @@ struct Binding {
 };
 
 struct Step {
-  enum class Kind : uint8_t { Dispatch = 0, Copy = 1 };
-  Kind kind;
+  StepKind kind;
   /// Dispatch: index into Schedule::kernels.
   uint32_t kernel = 0;
   /// Dispatch: the kernel's inputs, then its output. Copy: source, target.

@@ -116,19 +116,9 @@ FailureOr<Binary> tgc::emitHsaco(gpu::GPUModuleOp module, const Target &target,
 
 namespace {
 
-class AmdgpuBackend : public TargetBackend {
+class AmdgpuBackend : public GpuTargetBackend {
 public:
-  using TargetBackend::TargetBackend;
-
-  KernelSet kernelSet() const override { return KernelSet::Gpu; }
-
-  FailureOr<OwningOpRef<ModuleOp>> lower(ModuleOp module) const override {
-    auto lowered = cloneKernelModule(module, TgcDialect::kGpuKernelModuleName);
-    if (failed(lowered) ||
-        failed(lowerGpuModule(gpuModule(**lowered), target())))
-      return failure();
-    return lowered;
-  }
+  using GpuTargetBackend::GpuTargetBackend;
 
   bool hasAssembly() const override { return true; }
   FailureOr<std::string> emitAssembly(ModuleOp lowered,
@@ -146,11 +136,6 @@ public:
       return failure();
     objects.push_back(codeObject(CodeFormat::Hsaco, *hsaco));
     return success();
-  }
-
-private:
-  static gpu::GPUModuleOp gpuModule(ModuleOp lowered) {
-    return *lowered.getOps<gpu::GPUModuleOp>().begin();
   }
 };
 

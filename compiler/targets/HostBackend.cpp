@@ -73,14 +73,7 @@ struct TgcConvertHostModule
     options.useBarePtrCallConv = true;
     LLVMTypeConverter converter(context, options);
     RewritePatternSet patterns(context);
-    arith::populateArithToLLVMConversionPatterns(converter, patterns);
-    cf::populateControlFlowToLLVMConversionPatterns(converter, patterns);
-    populateFuncToLLVMConversionPatterns(converter, patterns);
-    populateFinalizeMemRefToLLVMConversionPatterns(converter, patterns);
-    populateVectorToLLVMConversionPatterns(converter, patterns);
-    index::populateIndexToLLVMConversionPatterns(converter, patterns);
-    ub::populateUBToLLVMConversionPatterns(converter, patterns);
-    populateNativeMathToLLVMPatterns(converter, patterns, nativeFma);
+    populateKernelToLLVMPatterns(converter, patterns, nativeFma);
     LLVMConversionTarget target(*context);
     target.addLegalOp<ModuleOp>();
     if (failed(applyPartialConversion(getOperation(), target,

@@ -192,15 +192,8 @@ struct TgcConvertGpuModule
         });
 
     RewritePatternSet patterns(context);
-    arith::populateArithToLLVMConversionPatterns(converter, patterns);
-    cf::populateControlFlowToLLVMConversionPatterns(converter, patterns);
-    populateFuncToLLVMConversionPatterns(converter, patterns);
-    populateFinalizeMemRefToLLVMConversionPatterns(converter, patterns);
-    populateVectorToLLVMConversionPatterns(converter, patterns);
-    index::populateIndexToLLVMConversionPatterns(converter, patterns);
-    ub::populateUBToLLVMConversionPatterns(converter, patterns);
-    tgc::detail::populateNativeMathToLLVMPatterns(converter, patterns,
-                                                  /*nativeFma=*/true);
+    tgc::detail::populateKernelToLLVMPatterns(converter, patterns,
+                                              /*nativeFma=*/true);
     LLVMConversionTarget legal(*context);
     legal.addIllegalDialect<gpu::GPUDialect>();
     legal.addLegalOp<gpu::GPUModuleOp>();

@@ -178,19 +178,9 @@ FailureOr<bool> tgc::validatePtx(Location loc, StringRef ptx,
 
 namespace {
 
-class NvptxBackend : public TargetBackend {
+class NvptxBackend : public GpuTargetBackend {
 public:
-  using TargetBackend::TargetBackend;
-
-  KernelSet kernelSet() const override { return KernelSet::Gpu; }
-
-  FailureOr<OwningOpRef<ModuleOp>> lower(ModuleOp module) const override {
-    auto lowered = cloneKernelModule(module, TgcDialect::kGpuKernelModuleName);
-    if (failed(lowered) ||
-        failed(lowerGpuModule(gpuModule(**lowered), target())))
-      return failure();
-    return lowered;
-  }
+  using GpuTargetBackend::GpuTargetBackend;
 
   LogicalResult emit(ModuleOp lowered, ArrayRef<CodeFormat> formats,
                      unsigned optLevel, std::vector<CodeObject> &objects,
@@ -212,11 +202,6 @@ public:
     else
       skipped.push_back({CodeFormat::Cubin, cubin->skipped});
     return success();
-  }
-
-private:
-  static gpu::GPUModuleOp gpuModule(ModuleOp lowered) {
-    return *lowered.getOps<gpu::GPUModuleOp>().begin();
   }
 };
 

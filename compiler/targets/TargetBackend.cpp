@@ -2,6 +2,9 @@
 
 #include "compiler/targets/TargetBackend.h"
 
+#include "compiler/targets/Targets.h"
+#include "ir/TgcDialect.h"
+
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
@@ -42,6 +45,18 @@ TargetBackend::cloneKernelModule(ModuleOp module, StringRef name) const {
     nested.erase();
   }
   return copy;
+}
+
+FailureOr<OwningOpRef<ModuleOp>>
+GpuTargetBackend::lower(ModuleOp module) const {
+  auto lowered = cloneKernelModule(module, TgcDialect::kGpuKernelModuleName);
+  if (failed(lowered) || failed(lowerGpuModule(gpuModule(**lowered), target())))
+    return failure();
+  return lowered;
+}
+
+gpu::GPUModuleOp GpuTargetBackend::gpuModule(ModuleOp lowered) {
+  return *lowered.getOps<gpu::GPUModuleOp>().begin();
 }
 
 std::unique_ptr<TargetBackend> tgc::createTargetBackend(const Target &target) {

@@ -21,6 +21,10 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
+namespace mlir::gpu {
+class GPUModuleOp;
+} // namespace mlir::gpu
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -89,6 +93,20 @@ protected:
 
 private:
   Target target_;
+};
+
+/// What the NVIDIA and AMD back ends share: they compile the kernels of
+/// `gpu.module @tgc_gpu_kernels`, lowered by lowerGpuModule.
+class GpuTargetBackend : public TargetBackend {
+public:
+  using TargetBackend::TargetBackend;
+  KernelSet kernelSet() const override { return KernelSet::Gpu; }
+  mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
+  lower(mlir::ModuleOp module) const override;
+
+protected:
+  /// The gpu.module of a module lower() returned.
+  static mlir::gpu::GPUModuleOp gpuModule(mlir::ModuleOp lowered);
 };
 
 std::unique_ptr<TargetBackend> createTargetBackend(const Target &target);

@@ -42,6 +42,12 @@ void populateNativeMathToLLVMPatterns(mlir::LLVMTypeConverter &converter,
                                       mlir::RewritePatternSet &patterns,
                                       bool nativeFma);
 
+/// Adds what every target's kernel code converts to LLVM with: arith, cf,
+/// func, memref, vector, index, ub and the native math ops.
+void populateKernelToLLVMPatterns(mlir::LLVMTypeConverter &converter,
+                                  mlir::RewritePatternSet &patterns,
+                                  bool nativeFma);
+
 /// Fails, at the first one, if any op outside the LLVM, NVVM and ROCDL
 /// dialects is left under `root` (other than `root` itself).
 mlir::LogicalResult verifyFullyLowered(mlir::Operation *root,

@@ -5,8 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TGC_COMPILER_LINALGANALYSIS_H
-#define TGC_COMPILER_LINALGANALYSIS_H
+#ifndef TGC_COMPILER_TRANSFORMS_LINALGANALYSIS_H
+#define TGC_COMPILER_TRANSFORMS_LINALGANALYSIS_H
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 
@@ -63,4 +63,4 @@ bool isInlinable(mlir::Operation *op);
 
 } // namespace tgc
 
-#endif // TGC_COMPILER_LINALGANALYSIS_H
+#endif // TGC_COMPILER_TRANSFORMS_LINALGANALYSIS_H

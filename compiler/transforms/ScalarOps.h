@@ -1,7 +1,7 @@
 //===- ScalarOps.h - scalar semantics of elementwise tg ops -----*- C++ -*-===//
 
-#ifndef TGC_COMPILER_SCALAROPS_H
-#define TGC_COMPILER_SCALAROPS_H
+#ifndef TGC_COMPILER_TRANSFORMS_SCALAROPS_H
+#define TGC_COMPILER_TRANSFORMS_SCALAROPS_H
 
 #include "mlir/IR/Builders.h"
 
@@ -25,4 +25,4 @@ mlir::Value buildScalarOp(mlir::OpBuilder &b, mlir::Location loc,
 
 } // namespace tgc
 
-#endif // TGC_COMPILER_SCALAROPS_H
+#endif // TGC_COMPILER_TRANSFORMS_SCALAROPS_H

@@ -13,8 +13,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TGC_TOOLS_TGRUN_TENSORIO_H
-#define TGC_TOOLS_TGRUN_TENSORIO_H
+#ifndef TGC_TOOLS_COMMON_TENSORIO_H
+#define TGC_TOOLS_COMMON_TENSORIO_H
 
 #include "tgc/runtime.hpp"
 
@@ -84,4 +84,4 @@ Comparison compare(const Tensor &actual, const Tensor &expected, double atol,
 
 } // namespace tgc::io
 
-#endif // TGC_TOOLS_TGRUN_TENSORIO_H
+#endif // TGC_TOOLS_COMMON_TENSORIO_H
