@@ -111,6 +111,31 @@ LogicalResult prepare(func::FuncOp func) {
   return success();
 }
 
+/// An elementwise op whose payload a kernel may evaluate several times per
+/// element at no real cost next to the multiply-adds each loaded element
+/// feeds: conversions, copies (transposes, broadcasts) and a few plain
+/// arithmetic ops (a scale, a bias), but no transcendental, square root or
+/// division.
+bool isCheapToRecompute(Operation *op) {
+  constexpr int kMaxArithmetic = 4;
+  int arithmetic = 0;
+  for (Operation &inner :
+       cast<linalg::GenericOp>(op).getRegion().front().without_terminator()) {
+    if (isa<arith::ExtFOp, arith::TruncFOp, arith::SIToFPOp, arith::UIToFPOp,
+            arith::ExtSIOp, arith::ExtUIOp, arith::TruncIOp, arith::BitcastOp,
+            arith::IndexCastOp, arith::ConstantOp, linalg::IndexOp,
+            tensor::ExtractOp>(inner))
+      continue;
+    if (isa<math::MathDialect>(inner.getDialect()) ||
+        isa<arith::DivFOp, arith::DivSIOp, arith::DivUIOp, arith::RemFOp,
+            arith::RemSIOp, arith::RemUIOp, arith::FloorDivSIOp,
+            arith::CeilDivSIOp>(inner) ||
+        ++arithmetic > kMaxArithmetic)
+      return false;
+  }
+  return true;
+}
+
 bool isHeavy(Operation *op) {
   return isa<linalg::GenericOp>(op) && !isInlinable(op);
 }
@@ -328,10 +353,12 @@ public:
     }
     llvm::DenseSet<Operation *> normalizedRoots =
         normalizationsFeedingMatmuls();
+    llvm::DenseSet<Operation *> expensiveOperands = expensiveMatmulOperands();
     for (Operation *op : llvm::reverse(ops)) {
       if (owner.count(op))
         continue;
-      if (isHeavy(op) || returnedRoots.contains(op)) {
+      if (isHeavy(op) || returnedRoots.contains(op) ||
+          expensiveOperands.contains(op)) {
         formRegion(op);
       } else if (normalizedRoots.contains(op)) {
         formRegion(op);
@@ -377,6 +404,28 @@ private:
               rows.append(reduced);
               return ArrayRef<int64_t>(rows) == shape;
             }))
+          roots.insert(def);
+      }
+    });
+    return roots;
+  }
+
+  /// Elementwise operands of contractions that are not cheap to evaluate.
+  /// A matmul kernel loads each operand element once per tile of the other
+  /// operand (N / tileN times for the lhs), so an inlined activation would
+  /// run that many times per element (the MLP's gelu: 16 times on the host,
+  /// more on GPUs). As kernel roots they are computed once: fused as the
+  /// epilogue of the matmul that produces them when there is one, else in
+  /// an elementwise kernel of their own.
+  llvm::DenseSet<Operation *> expensiveMatmulOperands() {
+    llvm::DenseSet<Operation *> roots;
+    func.walk([&](Operation *contraction) {
+      if (!isContraction(contraction))
+        return;
+      for (Value input : cast<linalg::GenericOp>(contraction).getDpsInputs()) {
+        Operation *def = stripReshapes(input).getDefiningOp();
+        if (def && isInlinable(def) && isElementwise(def) &&
+            !isCheapToRecompute(def))
           roots.insert(def);
       }
     });

@@ -153,3 +153,30 @@ func.func @column_scaled_matmul(%x: tensor<8x8xf32>, %m: tensor<8x4xf32>) -> ten
   %o = tg.matmul %e, %m : tensor<8x8xf32>, tensor<8x4xf32> -> tensor<8x4xf32>
   return %o : tensor<8x4xf32>
 }
+
+// An MLP: the activation between the matmuls is computed once, as the first
+// matmul's epilogue, not inlined into the second matmul's operand loads
+// (where it would run once per tile of the second weight). Two kernels, each
+// a matmul with its epilogue.
+// CHECK-LABEL: func.func private @mlp_kernel0
+// CHECK-SAME: tgc.kernel = #tgc.kernel_kind<matmul>
+// CHECK-NOT: math.erfc
+// CHECK: linalg.generic {{.*}}"reduction"
+// CHECK: arith.addf
+// CHECK-LABEL: func.func private @mlp_kernel1
+// CHECK-SAME: tgc.kernel = #tgc.kernel_kind<matmul>
+// CHECK: linalg.generic {{.*}}"reduction"
+// CHECK: math.erfc
+// CHECK-NOT: @mlp_kernel2
+// CHECK-LABEL: func.func @mlp
+// CHECK-NEXT: %[[H:.*]] = call @mlp_kernel1(%arg0, %arg1, %arg2)
+// CHECK-NEXT: call @mlp_kernel0(%[[H]], %arg3, %arg4)
+func.func @mlp(%x: tensor<8x16xf32>, %w1: tensor<16x32xf32>, %b1: tensor<32xf32>,
+               %w2: tensor<32x8xf32>, %b2: tensor<8xf32>) -> tensor<8x8xf32> {
+  %0 = tg.matmul %x, %w1 : tensor<8x16xf32>, tensor<16x32xf32> -> tensor<8x32xf32>
+  %1 = tg.add %0, %b1 : tensor<8x32xf32>, tensor<32xf32> -> tensor<8x32xf32>
+  %2 = tg.gelu %1 : tensor<8x32xf32>
+  %3 = tg.matmul %2, %w2 : tensor<8x32xf32>, tensor<32x8xf32> -> tensor<8x8xf32>
+  %4 = tg.add %3, %b2 : tensor<8x8xf32>, tensor<8xf32> -> tensor<8x8xf32>
+  return %4 : tensor<8x8xf32>
+}
