@@ -76,9 +76,18 @@ def TgcGenerateHostKernels : Pass<"tgc-generate-host-kernels", "::mlir::ModuleOp
   let summary = "Generate host CPU workgroup functions for every kernel";
   let description = [{
     Adds `module @tgc_host_kernels` with one `@<kernel>_body(bindings...,
-    begin, end)` per kernel function, computing workgroups [begin, end), and
-    records `tgc.host_workgroups` on each kernel function.
+    [workspace,] begin, end)` per kernel function, computing workgroups
+    [begin, end), and records `tgc.host_workgroups` (and
+    `tgc.host_workspace` when the strategy needs per-thread scratch) on each
+    kernel function. Strategies size their register tiles for the target's
+    vectors, recorded on the module as `tgc.host_vector_shape`.
   }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
+           "Width of the target's vector registers in bits (128, 256, 512)">,
+    Option<"vectorRegisters", "vector-registers", "unsigned",
+           /*default=*/"16", "Number of vector registers (16 or 32)">,
+  ];
   let dependentDialects = ["::mlir::scf::SCFDialect",
                            "::mlir::memref::MemRefDialect",
                            "::tgc::TgcDialect", "::mlir::ub::UBDialect"];

@@ -60,6 +60,21 @@ public:
       });
     };
 
+    // Host kernels are shaped for the first host target's vectors (what
+    // --emit=kernels shows); a host target with other vectors generates its
+    // own when it is lowered.
+    std::optional<tgc::HostVectorShape> hostShape;
+    for (const auto &backend : backends) {
+      if (backend->kernelSet() != tgc::KernelSet::Host)
+        continue;
+      FailureOr<tgc::HostVectorShape> shape =
+          tgc::hostVectorShape(backend->target(), module.getLoc());
+      if (failed(shape))
+        return failure();
+      hostShape = *shape;
+      break;
+    }
+
     if (failed(runPasses("tg", [](OpPassManager &pm) {
           pm.addPass(tgc::createTgcDecomposeComposites());
           pm.addPass(createCanonicalizerPass());
@@ -80,8 +95,10 @@ public:
           pm.addPass(tgc::createTgcFormDispatches());
           if (uses(tgc::KernelSet::Gpu))
             pm.addPass(tgc::createTgcGenerateGpuKernels());
-          if (uses(tgc::KernelSet::Host))
-            pm.addPass(tgc::createTgcGenerateHostKernels());
+          if (hostShape)
+            pm.addPass(tgc::createTgcGenerateHostKernels(
+                tgc::TgcGenerateHostKernelsOptions{hostShape->bits,
+                                                   hostShape->registers}));
           pm.addPass(createCanonicalizerPass());
           pm.addPass(createCSEPass());
         })))
@@ -135,6 +152,7 @@ private:
   struct TargetWork {
     const tgc::TargetBackend *backend;
     OwningOpRef<ModuleOp> lowered;
+    std::vector<tgc::KernelLaunch> launches;
     std::string assembly;
     std::vector<tgc::CodeObject> objects;
     std::vector<tgc::SkippedCode> skipped;
@@ -166,10 +184,11 @@ private:
     if (options.verbose)
       llvm::errs() << "tgc: lowering for " << target.name() << "\n";
     TimingScope scope = nestTiming("lower " + target.name());
-    FailureOr<OwningOpRef<ModuleOp>> lowered = w.backend->lower(module);
+    FailureOr<tgc::LoweredKernels> lowered = w.backend->lower(module);
     if (failed(lowered))
       return failure();
-    w.lowered = std::move(*lowered);
+    w.lowered = std::move(lowered->module);
+    w.launches = std::move(lowered->launches);
     dumpText(target.name() + ".llvm.mlir",
              [&](llvm::raw_ostream &os) { w.lowered->print(os); });
     return success();
@@ -192,6 +211,8 @@ private:
     if (failed(backend.emit(*w.lowered, formats, options.optLevel, w.objects,
                             w.skipped)))
       return failure();
+    for (tgc::CodeObject &object : w.objects)
+      object.launches = w.launches;
     for (const tgc::CodeObject &object : w.objects)
       dumpBytes(object.arch + "." +
                     tgc::codeFormatExtension(object.format).str(),

@@ -170,12 +170,19 @@ public:
   Status start(int threadCount);
 
   /// Runs workgroups [0, workgroups) and returns when all have finished.
-  void run(HostKernelFn kernel, void *const *bindings, int64_t workgroups);
+  /// With `workspaceBytes`, each thread passes a workspace of its own (64-byte
+  /// aligned, kept between launches) after the `bindingCount` bindings.
+  Status run(HostKernelFn kernel, void *const *bindings, size_t bindingCount,
+             int64_t workgroups, uint64_t workspaceBytes);
 
 private:
-  void workerMain();
-  /// Claims and runs chunks of the current launch until none is left.
-  void runChunks();
+  void workerMain(int slot);
+  /// Claims and runs chunks of the current launch until none is left;
+  /// `slot` is the thread's (0: the launcher).
+  void runChunks(int slot);
+  /// Sizes every thread's workspace and binding array for a launch.
+  Status prepareWorkspaces(void *const *bindings, size_t bindingCount,
+                           uint64_t workspaceBytes);
   /// Polls `done` for up to kSpinBeforeSleep; true if it became true.
   template <typename Predicate> static bool spinUntil(Predicate done);
 
@@ -191,6 +198,15 @@ private:
   HostKernelFn kernel_ = nullptr;
   void *const *bindings_ = nullptr;
   int64_t workgroups_ = 0;
+  // Per thread slot: its workspace and the bindings with it appended, used
+  // instead of bindings_ when the launch has a workspace.
+  struct Workspace {
+    std::unique_ptr<void, decltype(&std::free)> memory{nullptr, &std::free};
+    uint64_t bytes = 0;
+    std::vector<void *> bindings;
+  };
+  std::vector<Workspace> workspaces_;
+  bool useWorkspaces_ = false;
   uint32_t launchNumber_ = 0;
   std::atomic<uint64_t> ticket_{0};
   // Chunks of the current launch that have not finished yet.
@@ -219,8 +235,9 @@ Status HostThreadPool::start(int threadCount) {
   threadCount_ = threadCount;
   try {
     workers_.reserve(threadCount - 1);
+    workspaces_.resize(threadCount);
     for (int i = 1; i < threadCount; ++i)
-      workers_.emplace_back([this] { workerMain(); });
+      workers_.emplace_back([this, i] { workerMain(i); });
   } catch (const std::exception &error) {
     // The destructor joins whatever did start.
     return Status::error(std::string(kDeviceLabel) + ": cannot start " +
@@ -240,7 +257,7 @@ template <typename Predicate> bool HostThreadPool::spinUntil(Predicate done) {
   return true;
 }
 
-void HostThreadPool::workerMain() {
+void HostThreadPool::workerMain(int slot) {
   auto workOrStop = [this] {
     return Ticket::hasWork(ticket_.load()) || stopping_.load();
   };
@@ -256,11 +273,32 @@ void HostThreadPool::workerMain() {
     }
     if (stopping_.load())
       return;
-    runChunks();
+    runChunks(slot);
   }
 }
 
-void HostThreadPool::runChunks() {
+Status HostThreadPool::prepareWorkspaces(void *const *bindings,
+                                         size_t bindingCount,
+                                         uint64_t workspaceBytes) {
+  uint64_t rounded = (workspaceBytes + 63) / 64 * 64;
+  for (Workspace &w : workspaces_) {
+    if (w.bytes < rounded) {
+      w.memory.reset(std::aligned_alloc(64, rounded));
+      w.bytes = w.memory ? rounded : 0;
+      if (!w.memory)
+        return Status::error(std::string(kDeviceLabel) + ": launch: cannot " +
+                             "allocate a " + std::to_string(workspaceBytes) +
+                             "-byte workspace per thread");
+    }
+    w.bindings.assign(bindings, bindings + bindingCount);
+    w.bindings.push_back(w.memory.get());
+  }
+  return Status();
+}
+
+void HostThreadPool::runChunks(int slot) {
+  void *const *bindings =
+      useWorkspaces_ ? workspaces_[slot].bindings.data() : bindings_;
   uint64_t ticket = ticket_.load(std::memory_order_acquire);
   while (Ticket::hasWork(ticket)) {
     if (!ticket_.compare_exchange_weak(ticket, ticket + 1,
@@ -275,7 +313,7 @@ void HostThreadPool::runChunks() {
     int64_t extra = workgroups_ % chunks;
     int64_t begin = chunk * base + std::min(chunk, extra);
     int64_t end = begin + base + (chunk < extra ? 1 : 0);
-    kernel_(bindings_, begin, end);
+    kernel_(bindings, begin, end);
     // seq_cst, like the launcher's side: either it sees the count reach
     // zero or this thread sees that it sleeps.
     if (chunksLeft_.fetch_sub(1) == 1 && launcherSleeping_.load()) {
@@ -286,15 +324,29 @@ void HostThreadPool::runChunks() {
   }
 }
 
-void HostThreadPool::run(HostKernelFn kernel, void *const *bindings,
-                         int64_t workgroups) {
+Status HostThreadPool::run(HostKernelFn kernel, void *const *bindings,
+                           size_t bindingCount, int64_t workgroups,
+                           uint64_t workspaceBytes) {
   // One workgroup (or one thread) gains nothing from the pool; run it here
-  // and skip the hand-over entirely.
-  if (threadCount_ == 1 || workgroups <= 1) {
+  // and skip the hand-over entirely (and, without a workspace to share, the
+  // lock: queues on several threads may launch at once).
+  bool alone = threadCount_ == 1 || workgroups <= 1;
+  if (alone && workspaceBytes == 0) {
     kernel(bindings, 0, workgroups);
-    return;
+    return Status();
   }
   std::lock_guard<std::mutex> launchLock(launchMutex_);
+  useWorkspaces_ = workspaceBytes > 0;
+  if (useWorkspaces_) {
+    if (Status status =
+            prepareWorkspaces(bindings, bindingCount, workspaceBytes);
+        !status.ok())
+      return status;
+  }
+  if (alone) {
+    kernel(workspaces_[0].bindings.data(), 0, workgroups);
+    return Status();
+  }
   int64_t chunks =
       std::min<int64_t>(workgroups, int64_t(threadCount_) * kChunksPerThread);
   kernel_ = kernel;
@@ -309,17 +361,18 @@ void HostThreadPool::run(HostKernelFn kernel, void *const *bindings,
     for (int64_t i = std::min<int64_t>(sleeping, chunks - 1); i > 0; --i)
       workAvailable_.notify_one();
   }
-  runChunks();
+  runChunks(0);
 
   // The rest is on workers that are running it already; their chunks are
   // about as long as the ones this thread just ran, so poll first.
   auto finished = [this] { return chunksLeft_.load() == 0; };
   if (spinUntil(finished))
-    return;
+    return Status();
   std::unique_lock<std::mutex> lock(sleepMutex_);
   launcherSleeping_.store(true);
   launchFinished_.wait(lock, finished);
   launcherSleeping_.store(false);
+  return Status();
 }
 
 //===----------------------------------------------------------------------===//
@@ -454,9 +507,9 @@ Status HostQueue::launch(void *kernel, const LaunchConfig &config,
     bindings.data()[i] =
         reinterpret_cast<void *>(static_cast<uintptr_t>(args[i]));
 
-  pool_->run(reinterpret_cast<HostKernelFn>(kernel), bindings.data(),
-             static_cast<int64_t>(workgroups));
-  return Status();
+  return pool_->run(reinterpret_cast<HostKernelFn>(kernel), bindings.data(),
+                    args.size(), static_cast<int64_t>(workgroups),
+                    config.sharedMemoryBytes);
 }
 
 //===----------------------------------------------------------------------===//

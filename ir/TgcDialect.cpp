@@ -3,6 +3,7 @@
 #include "ir/TgcDialect.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -50,6 +51,15 @@ LogicalResult TgcDialect::verifyOperationAttribute(Operation *op,
       return op->emitError() << "'" << name << "' must be a unit attribute";
     return success();
   }
+  if (name == getHostVectorShapeAttrHelper().getName()) {
+    auto shape = dyn_cast<DenseI64ArrayAttr>(value);
+    if (!isa<ModuleOp>(op) || !shape || shape.size() != 2 ||
+        llvm::any_of(shape.asArrayRef(), [](int64_t v) { return v < 1; }))
+      return op->emitError()
+             << "'" << name
+             << "' must be two positive sizes on the host kernel module";
+    return success();
+  }
   if (!isa<FunctionOpInterface>(op))
     return op->emitError() << "'" << name
                            << "' is only valid on kernel functions";
@@ -62,7 +72,8 @@ LogicalResult TgcDialect::verifyOperationAttribute(Operation *op,
   bool known = llvm::is_contained(
       {getRowShapeAttrHelper().getName(), getReducedShapeAttrHelper().getName(),
        getGpuGridAttrHelper().getName(), getGpuBlockAttrHelper().getName(),
-       getHostWorkgroupsAttrHelper().getName()},
+       getHostWorkgroupsAttrHelper().getName(),
+       getHostWorkspaceAttrHelper().getName()},
       attribute.getName());
   if (!known)
     return op->emitError() << "unknown attribute '" << name << "'";
@@ -70,7 +81,8 @@ LogicalResult TgcDialect::verifyOperationAttribute(Operation *op,
   if (!kind)
     return op->emitError() << "'" << name << "' on a function that has no '"
                            << KernelAttrHelper::getNameStr() << "'";
-  if (name == getHostWorkgroupsAttrHelper().getName()) {
+  if (name == getHostWorkgroupsAttrHelper().getName() ||
+      name == getHostWorkspaceAttrHelper().getName()) {
     auto count = dyn_cast<IntegerAttr>(value);
     if (!count || count.getInt() < 1)
       return op->emitError()

@@ -24,7 +24,9 @@ def Tgc_Dialect : Dialect {
     strategy) and, for row kernels, the shape of the rows and of what each row
     reduces. Kernel generation records the launch shape it chose:
     `tgc.gpu_grid` and `tgc.gpu_block` for GPU targets, `tgc.host_workgroups`
-    for the host. The schedule and the bundle writer read them back.
+    and `tgc.host_workspace` (bytes of per-thread scratch) for the host, and
+    on the host kernel module `tgc.host_vector_shape` (vector bits, vector
+    registers) it was generated for. The target back ends read them back.
   }];
   let discardableAttrs = (ins
     "::tgc::KernelKindAttr":$kernel,
@@ -33,6 +35,8 @@ def Tgc_Dialect : Dialect {
     "::mlir::DenseI64ArrayAttr":$gpu_grid,
     "::mlir::DenseI64ArrayAttr":$gpu_block,
     "::mlir::IntegerAttr":$host_workgroups,
+    "::mlir::IntegerAttr":$host_workspace,
+    "::mlir::DenseI64ArrayAttr":$host_vector_shape,
     "::mlir::UnitAttr":$nan_free
   );
   let hasOperationAttrVerify = 1;

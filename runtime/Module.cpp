@@ -116,6 +116,13 @@ Status Module::loadCode(const Bundle &bundle,
           kwhere + " needs " + std::to_string(launch.sharedMemoryBytes) +
           " bytes of shared memory but the device allows " +
           std::to_string(info.maxSharedMemoryPerBlock));
+    // Host code: per-thread workspace (docs/host-abi.md), which the host
+    // device allocates for every thread of its pool.
+    if (!gpu && launch.sharedMemoryBytes > kMaxHostWorkspaceBytes)
+      return Status::dataLoss(
+          kwhere + " asks for " + std::to_string(launch.sharedMemoryBytes) +
+          " bytes of workspace per thread, more than the " +
+          std::to_string(kMaxHostWorkspaceBytes) + " a host kernel may have");
     hal::LaunchConfig config;
     std::memcpy(config.grid, launch.grid, sizeof(config.grid));
     std::memcpy(config.block, launch.block, sizeof(config.block));

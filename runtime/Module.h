@@ -23,6 +23,11 @@
 
 namespace tgc::rt {
 
+/// The most per-thread workspace a host kernel may ask for. tgc's own
+/// kernels ask for well under this (packed matmul panels); a larger request
+/// is a corrupt or hostile bundle, not a reason to allocate.
+inline constexpr uint64_t kMaxHostWorkspaceBytes = 64ull << 20;
+
 class Module {
 public:
   /// Picks the code object for `device` (see chooseCodeObject), loads it,

@@ -125,32 +125,28 @@ private:
   FailureOr<flatbuffers::Offset<fmt::KernelLaunch>>
   encodeLaunch(uint32_t index, const ScheduledKernel &kernel,
                const CodeObject &object) {
-    std::array<int64_t, 3> grid, block = {1, 1, 1};
-    if (isHostFormat(object.format)) {
-      if (!kernel.hostWorkgroups)
-        return emitError(kernel.loc)
-               << "kernel '" << kernel.name << "' has no host workgroup count";
-      grid = {*kernel.hostWorkgroups, 1, 1};
-    } else {
-      if (!kernel.gpuGrid || !kernel.gpuBlock)
-        return emitError(kernel.loc)
-               << "kernel '" << kernel.name << "' has no GPU launch shape";
-      grid = *kernel.gpuGrid;
-      block = *kernel.gpuBlock;
-    }
+    if (index >= object.launches.size())
+      return emitError(kernel.loc)
+             << "kernel '" << kernel.name
+             << "' has no launch in the code object for " << object.arch;
+    const KernelLaunch &launch = object.launches[index];
     // The format stores 32-bit launch sizes: a truncated workgroup count
     // would run part of the kernel (or, at 0, be rejected when loading).
-    for (int64_t v : grid)
+    for (int64_t v : launch.grid)
       if (v < 1 || v > int64_t(UINT32_MAX))
         return emitError(kernel.loc)
                << "kernel '" << kernel.name << "' needs " << v
                << " workgroups on " << object.arch
                << ", more than a launch can have (4294967295): its tensors "
                   "are too large";
-    std::vector<uint32_t> grid32(grid.begin(), grid.end()),
-        block32(block.begin(), block.end());
-    return fmt::CreateKernelLaunchDirect(fbb, index, kernel.name.c_str(),
-                                         &grid32, &block32, 0);
+    if (launch.scratchBytes > UINT32_MAX)
+      return emitError(kernel.loc)
+             << "kernel '" << kernel.name << "' needs " << launch.scratchBytes
+             << " bytes of scratch memory on " << object.arch;
+    std::vector<uint32_t> grid(launch.grid.begin(), launch.grid.end()),
+        block(launch.block.begin(), launch.block.end());
+    return fmt::CreateKernelLaunchDirect(fbb, index, kernel.name.c_str(), &grid,
+                                         &block, uint32_t(launch.scratchBytes));
   }
 
   flatbuffers::FlatBufferBuilder fbb;

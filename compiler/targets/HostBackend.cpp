@@ -32,6 +32,7 @@
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/Passes.h"
@@ -282,6 +283,24 @@ static LogicalResult checkHost(Location loc, const Target &target) {
   return emitError(loc) << "'" << target.name() << "' is not a host target";
 }
 
+FailureOr<HostVectorShape> tgc::hostVectorShape(const Target &target,
+                                                Location loc) {
+  if (failed(checkHost(loc, target)))
+    return failure();
+  auto machine = createTargetMachine(loc, target.triple(), target.cpu(),
+                                     target.features(), 0, /*pic=*/true);
+  if (failed(machine))
+    return failure();
+  const llvm::MCSubtargetInfo &subtarget = *(*machine)->getMCSubtargetInfo();
+  if (!(*machine)->getTargetTriple().isX86())
+    return HostVectorShape{128, 32}; // AArch64: NEON
+  if (subtarget.checkFeatures("+avx512f"))
+    return HostVectorShape{512, 32};
+  if (subtarget.checkFeatures("+avx2"))
+    return HostVectorShape{256, 16};
+  return HostVectorShape{128, 16};
+}
+
 LogicalResult tgc::lowerHostModule(ModuleOp module,
                                    ArrayRef<HostKernel> kernels,
                                    const Target &target) {
@@ -482,26 +501,84 @@ FailureOr<Binary> tgc::emitHostSharedLibrary(ModuleOp module,
 
 namespace {
 
+/// Whether `module` holds host kernels generated for `shape`.
+bool hasHostKernelsFor(ModuleOp module, const HostVectorShape &shape) {
+  auto hostModule = dyn_cast_or_null<ModuleOp>(
+      SymbolTable::lookupSymbolIn(module, TgcDialect::kHostKernelModuleName));
+  if (!hostModule)
+    return false;
+  DenseI64ArrayAttr recorded = module.getContext()
+                                   ->getLoadedDialect<TgcDialect>()
+                                   ->getHostVectorShapeAttrHelper()
+                                   .getAttr(hostModule);
+  return recorded && recorded.size() == 2 && recorded[0] == shape.bits &&
+         recorded[1] == shape.registers;
+}
+
+/// A copy of `module` whose host kernels are generated for `shape`.
+FailureOr<OwningOpRef<ModuleOp>>
+generateHostKernels(ModuleOp module, const HostVectorShape &shape) {
+  OwningOpRef<ModuleOp> copy = module.clone();
+  if (Operation *old =
+          SymbolTable::lookupSymbolIn(*copy, TgcDialect::kHostKernelModuleName))
+    old->erase();
+  PassManager pm(module.getContext());
+  pm.addPass(createTgcGenerateHostKernels(
+      TgcGenerateHostKernelsOptions{shape.bits, shape.registers}));
+  if (failed(pm.run(*copy)))
+    return failure();
+  return copy;
+}
+
 class HostBackend : public TargetBackend {
 public:
   using TargetBackend::TargetBackend;
 
   KernelSet kernelSet() const override { return KernelSet::Host; }
 
-  FailureOr<OwningOpRef<ModuleOp>> lower(ModuleOp module) const override {
+  FailureOr<LoweredKernels> lower(ModuleOp module) const override {
+    FailureOr<HostVectorShape> shape =
+        hostVectorShape(target(), module.getLoc());
+    if (failed(shape))
+      return failure();
+    // Host kernels are shaped for the target's vectors: use the ones the
+    // pipeline generated when they were made for this shape, else make
+    // this target's own from the kernel functions.
+    OwningOpRef<ModuleOp> regenerated;
+    if (!hasHostKernelsFor(module, *shape)) {
+      FailureOr<OwningOpRef<ModuleOp>> own =
+          generateHostKernels(module, *shape);
+      if (failed(own))
+        return failure();
+      regenerated = std::move(*own);
+      module = *regenerated;
+    }
+
     // One exported entry point per kernel function, wrapping the body that
     // kernel generation made for it (docs/host-abi.md).
+    auto *tgc = module.getContext()->getLoadedDialect<TgcDialect>();
     std::vector<HostKernel> kernels;
-    for (auto func : module.getOps<func::FuncOp>())
-      if (isKernelFunction(func))
-        kernels.push_back({func.getSymName().str(),
-                           (func.getSymName() + "_body").str(),
-                           func.getNumArguments() + 1});
+    std::vector<KernelLaunch> launches;
+    for (auto func : module.getOps<func::FuncOp>()) {
+      if (!isKernelFunction(func))
+        continue;
+      IntegerAttr workgroups = tgc->getHostWorkgroupsAttrHelper().getAttr(func);
+      if (!workgroups)
+        return emitError(func.getLoc()) << "kernel '" << func.getSymName()
+                                        << "' has no host workgroup count";
+      IntegerAttr workspace = tgc->getHostWorkspaceAttrHelper().getAttr(func);
+      kernels.push_back({func.getSymName().str(),
+                         (func.getSymName() + "_body").str(),
+                         func.getNumArguments() + (workspace ? 2 : 1)});
+      launches.push_back({{workgroups.getInt(), 1, 1},
+                          {1, 1, 1},
+                          workspace ? uint64_t(workspace.getInt()) : 0});
+    }
     auto lowered = cloneKernelModule(module, TgcDialect::kHostKernelModuleName);
     if (failed(lowered) ||
         failed(lowerHostModule(**lowered, kernels, target())))
       return failure();
-    return lowered;
+    return LoweredKernels{std::move(*lowered), std::move(launches)};
   }
 
   bool hasAssembly() const override { return true; }

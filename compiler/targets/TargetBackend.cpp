@@ -5,6 +5,7 @@
 #include "compiler/targets/Targets.h"
 #include "ir/TgcDialect.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
@@ -47,12 +48,25 @@ TargetBackend::cloneKernelModule(ModuleOp module, StringRef name) const {
   return copy;
 }
 
-FailureOr<OwningOpRef<ModuleOp>>
-GpuTargetBackend::lower(ModuleOp module) const {
+FailureOr<LoweredKernels> GpuTargetBackend::lower(ModuleOp module) const {
   auto lowered = cloneKernelModule(module, TgcDialect::kGpuKernelModuleName);
   if (failed(lowered) || failed(lowerGpuModule(gpuModule(**lowered), target())))
     return failure();
-  return lowered;
+  LoweredKernels result{std::move(*lowered), {}};
+  auto *tgc = module.getContext()->getLoadedDialect<TgcDialect>();
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (!isKernelFunction(func))
+      continue;
+    DenseI64ArrayAttr grid = tgc->getGpuGridAttrHelper().getAttr(func);
+    DenseI64ArrayAttr block = tgc->getGpuBlockAttrHelper().getAttr(func);
+    if (!grid || !block)
+      return emitError(func.getLoc())
+             << "kernel '" << func.getSymName() << "' has no GPU launch shape";
+    KernelLaunch &launch = result.launches.emplace_back();
+    llvm::copy(grid.asArrayRef(), launch.grid.begin());
+    llvm::copy(block.asArrayRef(), launch.block.begin());
+  }
+  return result;
 }
 
 gpu::GPUModuleOp GpuTargetBackend::gpuModule(ModuleOp lowered) {

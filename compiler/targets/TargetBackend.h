@@ -25,12 +25,22 @@ namespace mlir::gpu {
 class GPUModuleOp;
 } // namespace mlir::gpu
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace tgc {
+
+/// How one kernel of a code object is launched. GPU: `grid` workgroups of
+/// `block` threads with `scratchBytes` of dynamic workgroup memory. Host:
+/// grid[0] workgroups (block [1, 1, 1]) and `scratchBytes` of workspace per
+/// thread (docs/host-abi.md).
+struct KernelLaunch {
+  std::array<int64_t, 3> grid = {1, 1, 1}, block = {1, 1, 1};
+  uint64_t scratchBytes = 0;
+};
 
 /// One code object as the bundle records it.
 struct CodeObject {
@@ -40,6 +50,15 @@ struct CodeObject {
   /// Host code: the CPU it requires ("x86-64-v3"); empty for GPUs.
   std::string cpu;
   std::vector<uint8_t> bytes;
+  /// One per kernel function, in module order.
+  std::vector<KernelLaunch> launches;
+};
+
+/// A target's kernels lowered to the LLVM dialect (plus NVVM or ROCDL) and
+/// how each kernel function (in module order) is launched.
+struct LoweredKernels {
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  std::vector<KernelLaunch> launches;
 };
 
 /// A code object that could not be made because a tool tgc does not ship is
@@ -64,8 +83,8 @@ public:
 
   /// A new module holding the kernels of `module` (after kernel
   /// generation) for this target, lowered to the LLVM dialect (plus NVVM or
-  /// ROCDL). `module` itself is not changed.
-  virtual mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
+  /// ROCDL), and their launches. `module` itself is not changed.
+  virtual mlir::FailureOr<LoweredKernels>
   lower(mlir::ModuleOp module) const = 0;
 
   /// Whether the target has an assembly language apart from its code
@@ -101,8 +120,7 @@ class GpuTargetBackend : public TargetBackend {
 public:
   using TargetBackend::TargetBackend;
   KernelSet kernelSet() const override { return KernelSet::Gpu; }
-  mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
-  lower(mlir::ModuleOp module) const override;
+  mlir::FailureOr<LoweredKernels> lower(mlir::ModuleOp module) const override;
 
 protected:
   /// The gpu.module of a module lower() returned.

@@ -114,12 +114,30 @@ mlir::FailureOr<std::string> emitAmdgpuAssembly(mlir::gpu::GPUModuleOp module,
 // Host CPU
 //===----------------------------------------------------------------------===//
 
+/// The vector registers host kernels are shaped for.
+struct HostVectorShape {
+  /// Register width: 512 with AVX-512, 256 with AVX2, 128 on AArch64 (NEON).
+  unsigned bits = 256;
+  /// Architectural vector registers: 32 with AVX-512 and on AArch64, else 16.
+  unsigned registers = 16;
+  bool operator==(const HostVectorShape &o) const {
+    return bits == o.bits && registers == o.registers;
+  }
+};
+
+/// The vector shape of a host target's CPU (its features as LLVM knows
+/// them), or a diagnostic at `loc`.
+mlir::FailureOr<HostVectorShape> hostVectorShape(const Target &target,
+                                                 mlir::Location loc);
+
 /// One exported kernel of the host shared library.
 struct HostKernel {
   /// Exported C symbol: void symbol(void *const *bindings, int64_t wg_begin,
   ///                                 int64_t wg_end).
   std::string symbol;
   /// The func.func implementing it: (memref x numBindings, index, index).
+  /// With a workspace, the last binding is the per-thread workspace the host
+  /// device passes after the schedule's bindings (docs/host-abi.md).
   std::string body;
   unsigned numBindings = 0;
 };

@@ -37,15 +37,30 @@ namespace {
 
 struct TgcGenerateHostKernels
     : tgc::impl::TgcGenerateHostKernelsBase<TgcGenerateHostKernels> {
+  using TgcGenerateHostKernelsBase::TgcGenerateHostKernelsBase;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    HostVectorShape vectors{vectorBits, vectorRegisters};
+    if ((vectors.bits != 128 && vectors.bits != 256 && vectors.bits != 512) ||
+        (vectors.registers != 16 && vectors.registers != 32)) {
+      module.emitError() << "unsupported host vector shape: " << vectors.bits
+                         << " bits, " << vectors.registers << " registers";
+      return signalPassFailure();
+    }
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
     auto hostModule =
         ModuleOp::create(b, module.getLoc(), TgcDialect::kHostKernelModuleName);
+    getContext()
+        .getLoadedDialect<TgcDialect>()
+        ->getHostVectorShapeAttrHelper()
+        .setAttr(hostModule,
+                 b.getDenseI64ArrayAttr(
+                     {int64_t(vectorBits), int64_t(vectorRegisters)}));
     for (auto kernel : module.getOps<func::FuncOp>()) {
       if (!isKernelFunction(kernel))
         continue;
-      HostKernelBuilder builder(kernel, hostModule);
+      HostKernelBuilder builder(kernel, hostModule, vectors);
       if (failed(generate(builder))) {
         kernel.emitError("cannot generate a host kernel");
         return signalPassFailure();

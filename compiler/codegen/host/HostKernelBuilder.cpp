@@ -10,12 +10,15 @@ using namespace mlir;
 using namespace tgc;
 
 LogicalResult HostKernelBuilder::createFunc(int64_t workgroups, BodyFn body,
-                                            PrologueFn prologue) {
+                                            PrologueFn prologue,
+                                            int64_t workspaceBytes) {
   MLIRContext *ctx = func.getContext();
   SmallVector<Type> args;
   for (Type t : func.getArgumentTypes())
     args.push_back(memrefFor(t));
   args.push_back(memrefFor(outType));
+  if (workspaceBytes > 0)
+    args.push_back(MemRefType::get({workspaceBytes}, IntegerType::get(ctx, 8)));
   IndexType index = IndexType::get(ctx);
   args.push_back(index);
   args.push_back(index);
@@ -29,12 +32,15 @@ LogicalResult HostKernelBuilder::createFunc(int64_t workgroups, BodyFn body,
   unsigned numInputs = func.getNumArguments();
   ValueRange inputs = bodyFunc.getArguments().take_front(numInputs);
   Value out = bodyFunc.getArgument(numInputs);
+  unsigned rangeBegin = numInputs + (workspaceBytes > 0 ? 2 : 1);
+  workspaceArg =
+      workspaceBytes > 0 ? bodyFunc.getArgument(numInputs + 1) : Value();
   KernelEmitter e(b, loc, func, inputs);
   if (prologue)
     prologue(b, e);
   auto workgroupLoop =
-      scf::ForOp::create(b, loc, bodyFunc.getArgument(numInputs + 1),
-                         bodyFunc.getArgument(numInputs + 2), e.index(1));
+      scf::ForOp::create(b, loc, bodyFunc.getArgument(rangeBegin),
+                         bodyFunc.getArgument(rangeBegin + 1), e.index(1));
   {
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToStart(workgroupLoop.getBody());
@@ -43,8 +49,12 @@ LogicalResult HostKernelBuilder::createFunc(int64_t workgroups, BodyFn body,
     e.popScope();
   }
   func::ReturnOp::create(b, loc);
-  ctx->getLoadedDialect<TgcDialect>()->getHostWorkgroupsAttrHelper().setAttr(
+  auto *tgc = ctx->getLoadedDialect<TgcDialect>();
+  tgc->getHostWorkgroupsAttrHelper().setAttr(
       func, OpBuilder(func).getI64IntegerAttr(workgroups));
+  if (workspaceBytes > 0)
+    tgc->getHostWorkspaceAttrHelper().setAttr(
+        func, OpBuilder(func).getI64IntegerAttr(workspaceBytes));
   return e.status();
 }
 

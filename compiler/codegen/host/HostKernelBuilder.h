@@ -19,10 +19,19 @@
 
 namespace tgc {
 
+/// The target's vector registers, which register tiles are sized for.
+struct HostVectorShape {
+  unsigned bits = 256;
+  unsigned registers = 16;
+  /// f32 lanes of one register.
+  int64_t lanes() const { return bits / 32; }
+};
+
 class HostKernelBuilder : public KernelFunction {
 public:
-  HostKernelBuilder(mlir::func::FuncOp kernel, mlir::ModuleOp hostModule)
-      : KernelFunction(kernel), hostModule(hostModule) {}
+  HostKernelBuilder(mlir::func::FuncOp kernel, mlir::ModuleOp hostModule,
+                    HostVectorShape vectors)
+      : KernelFunction(kernel), vectors(vectors), hostModule(hostModule) {}
 
   /// Builds one workgroup `wg`, writing the output memref `out`.
   using BodyFn = llvm::function_ref<void(mlir::OpBuilder &, KernelEmitter &,
@@ -32,10 +41,17 @@ public:
       llvm::function_ref<void(mlir::OpBuilder &, KernelEmitter &)>;
 
   /// Creates the body function, a loop over workgroups [begin, end), and
-  /// records `workgroups` on the kernel. Fails (with a diagnostic) when the
-  /// emitter could not evaluate the kernel.
+  /// records `workgroups` on the kernel. With `workspaceBytes`, the body
+  /// takes a per-thread workspace (workspace()) after the output. Fails
+  /// (with a diagnostic) when the emitter could not evaluate the kernel.
   mlir::LogicalResult createFunc(int64_t workgroups, BodyFn body,
-                                 PrologueFn prologue = nullptr);
+                                 PrologueFn prologue = nullptr,
+                                 int64_t workspaceBytes = 0);
+
+  /// The workspace argument (memref<N x i8>), inside createFunc's callbacks.
+  mlir::Value workspace() const { return workspaceArg; }
+
+  const HostVectorShape vectors;
 
   /// for j in [lb, ub): body(j), in its own emitter scope.
   void loop(mlir::OpBuilder &b, KernelEmitter &e, mlir::Value lb,
@@ -43,6 +59,7 @@ public:
 
 private:
   mlir::ModuleOp hostModule;
+  mlir::Value workspaceArg;
 };
 
 /// Elementwise and generic kernels: a workgroup is a block of rows of the

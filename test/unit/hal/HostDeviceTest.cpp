@@ -249,6 +249,34 @@ TEST(HostDevice, PassesEveryBindingInOrder) {
     EXPECT_EQ(slots[i], i);
 }
 
+TEST(HostDevice, EachThreadGetsItsOwnWorkspace) {
+  for (const char *threads : {"1", "3"}) {
+    std::unique_ptr<Device> device = openHost(threads);
+    ASSERT_TRUE(device);
+    std::unique_ptr<Program> program = loadFixture(*device, TGC_FIXTURE_1);
+    ASSERT_TRUE(program);
+    void *kernel = kernelOf(*program, "tgc_fixture_use_workspace");
+    constexpr int kGrid = 64;
+    std::vector<int64_t> ok(kGrid, -1);
+    std::unique_ptr<Queue> queue;
+    ASSERT_TRUE(device->createQueue(queue).ok());
+    LaunchConfig config;
+    config.grid[0] = kGrid;
+    // Grows between launches: the second one reallocates.
+    for (uint32_t bytes : {4096u, 1u << 20}) {
+      config.sharedMemoryBytes = bytes;
+      std::fill(ok.begin(), ok.end(), -1);
+      ASSERT_TRUE(
+          queue
+              ->launch(kernel, config, {reinterpret_cast<uintptr_t>(ok.data())})
+              .ok());
+      for (int i = 0; i < kGrid; ++i)
+        EXPECT_EQ(ok[i], 1) << "workgroup " << i << " with " << threads
+                            << " threads and " << bytes << " bytes";
+    }
+  }
+}
+
 TEST(HostDevice, QueuesOnSeveralThreadsShareThePool) {
   std::unique_ptr<Device> device = openHost("3");
   ASSERT_TRUE(device);

@@ -31,5 +31,26 @@ void tgc_fixture_fill_bindings(void *const *bindings, int64_t begin,
     *(int64_t *)bindings[i] = i;
 }
 
+/* bindings[0]: int64_t ok[grid], bindings[1]: the per-thread workspace the
+ * host device appends (launched with workspace bytes > 0). Each workgroup
+ * fills the first 4 KiB of the workspace with its index, spins a little so
+ * other threads run meanwhile, then checks that nothing else wrote there and
+ * that the workspace is 64-byte aligned: ok[i] = 1 when both hold. */
+void tgc_fixture_use_workspace(void *const *bindings, int64_t begin,
+                               int64_t end) {
+  int64_t *ok = (int64_t *)bindings[0];
+  volatile int64_t *workspace = (volatile int64_t *)bindings[1];
+  for (int64_t i = begin; i < end; ++i) {
+    for (int j = 0; j < 512; ++j)
+      workspace[j] = i;
+    for (volatile int spin = 0; spin < 20000; ++spin) {
+    }
+    int64_t good = ((uintptr_t)workspace % 64) == 0;
+    for (int j = 0; j < 512; ++j)
+      good &= workspace[j] == i;
+    ok[i] = good;
+  }
+}
+
 /* Which build of this file was loaded. */
 int64_t tgc_fixture_mark(void) { return TGC_FIXTURE_MARK; }
