@@ -90,6 +90,7 @@ def TgcGenerateHostKernels : Pass<"tgc-generate-host-kernels", "::mlir::ModuleOp
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect",
                            "::mlir::memref::MemRefDialect",
+                           "::mlir::vector::VectorDialect",
                            "::tgc::TgcDialect", "::mlir::ub::UBDialect"];
 }
 

@@ -32,6 +32,8 @@ public:
                 mlir::func::FuncOp kernel, mlir::ValueRange memrefs);
 
   mlir::OpBuilder &builder() { return b; }
+  /// The memref bound to the kernel function's argument `argument`.
+  mlir::Value memref(unsigned argument) const { return memrefs[argument]; }
   mlir::Location loc() const { return location; }
 
   /// The element of `tensor` at `indices` (index-typed values).

@@ -5,6 +5,7 @@
 #include "ir/TgcDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace tgc;
@@ -60,7 +61,7 @@ Value tgc::combineValues(OpBuilder &b, Location loc, CombineKind kind, Value x,
 
 Value tgc::multiplyAdd(OpBuilder &b, Location loc, Value acc, Value a,
                        Value x) {
-  if (!isa<FloatType>(acc.getType()))
+  if (!isa<FloatType>(getElementTypeOrSelf(acc.getType())))
     return arith::AddIOp::create(b, loc, acc,
                                  arith::MulIOp::create(b, loc, a, x));
   auto fastmath = arith::FastMathFlags::contract;

@@ -297,6 +297,10 @@ MATMUL_VARIANTS = [
     ((2, 3, 5), (5, 4), False, False), ((2, 1, 5, 3), (3, 4, 5), True, True),
     ((33, 65), (65, 17), False, False), ((1, 1), (1, 1), False, False),
     ((16, 64), (32, 64), False, True),
+    # Deeper than one K slice of the host kernel (256), edges in every
+    # dimension, both weight layouts.
+    ((37, 520), (520, 29), False, False), ((37, 520), (29, 520), False, True),
+    ((520, 37), (520, 29), True, False),
 ]
 
 
