@@ -147,6 +147,10 @@ Status Jit::create(JitConfig config, std::unique_ptr<Jit> &out) {
     });
     HostCpuOptions host;
     host.cpu = config.hostCpu;
+    // Compiling for the host it runs on, the JIT uses this very CPU (its
+    // bundles stay in this machine's cache, keyed by the CPU).
+    host.native = config.targets.empty() && config.hostCpu.empty() &&
+                  info.kind == TGC_DEVICE_HOST;
     FailureOr<std::vector<Target>> targets =
         parseTargets(jit->targetSpellings_, UnknownLoc::get(&context), host);
     if (failed(targets))

@@ -53,7 +53,8 @@ Status tgc::rt::makeTensorType(int dtype, const int64_t *shape, size_t rank,
 }
 
 std::string CodeObjectDesc::str() const {
-  return std::string(codeFormatName(format)) + " " + arch;
+  return std::string(codeFormatName(format)) + " " + arch +
+         (cpu.empty() ? "" : " (" + cpu + ")");
 }
 
 int64_t ModuleDesc::findFunction(const std::string &name) const {

@@ -102,7 +102,7 @@ struct CodeObjectDesc {
   /// Indexed by kernel: exactly one launch per kernel of the module.
   std::vector<LaunchDesc> launches;
 
-  /// "cubin sm_90", "host_elf_so x86_64-unknown-linux-gnu".
+  /// "cubin sm_90", "host_elf_so x86_64-unknown-linux-gnu (x86-64-v3)".
   std::string str() const;
 };
 

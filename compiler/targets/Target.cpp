@@ -57,13 +57,13 @@ static LogicalResult resolveHost(StringRef spelling, Location loc,
     return emitError(loc) << "host code for '" << tripleName
                           << "' is not supported (macOS on arm64 only)";
 
-  if (options.native) {
+  if (options.native || options.cpu == "native") {
     llvm::Triple host(llvm::Triple::normalize(hostTriple));
     if (host.getArch() != triple.getArch() || host.getOS() != triple.getOS())
       return emitError(loc)
              << "native CPU requested for '" << tripleName
              << "', which is not this machine (" << host.str() << ")";
-    if (!options.cpu.empty())
+    if (!options.cpu.empty() && options.cpu != "native")
       return emitError(loc) << "native CPU and an explicit CPU ('"
                             << options.cpu << "') are exclusive";
     cpu = llvm::sys::getHostCPUName().str();
@@ -144,6 +144,18 @@ tgc::parseTargets(ArrayRef<std::string> spellings, Location loc,
     FailureOr<Target> target = Target::parse(spelling, loc, host);
     if (failed(target))
       return failure();
+    // x86-64 host code for no particular CPU comes twice: for AVX-512
+    // CPUs (x86-64-v4, first, so the runtime prefers it where it runs) and
+    // for the portable baseline.
+    if (target->isHost() && host.cpu.empty() && !host.native &&
+        llvm::Triple(target->triple()).isX86_64()) {
+      HostCpuOptions v4 = host;
+      v4.cpu = "x86-64-v4";
+      FailureOr<Target> avx512 = Target::parse(spelling, loc, v4);
+      if (failed(avx512))
+        return failure();
+      targets.push_back(std::move(*avx512));
+    }
     targets.push_back(std::move(*target));
   }
   return targets;

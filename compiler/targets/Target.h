@@ -23,7 +23,8 @@ namespace tgc {
 /// How host targets choose their CPU (tgc --host-cpu, the JIT's host_cpu).
 struct HostCpuOptions {
   /// LLVM CPU name; empty means the portable baseline of the triple:
-  /// x86-64-v3 on x86-64, generic on AArch64 Linux, apple-m1 on Darwin.
+  /// x86-64-v3 (and x86-64-v4 code too) on x86-64, generic on AArch64
+  /// Linux, apple-m1 on Darwin; "native" is the same as `native`.
   std::string cpu;
   /// Extra LLVM target features ("+avx512f,..."), appended to the CPU's.
   std::string features;

@@ -42,8 +42,10 @@ static cl::opt<char> optLevel("O", cl::Prefix, cl::init('2'),
                               cl::desc("Optimization level: -O0 ... -O3 "
                                        "(default -O2)"));
 static cl::opt<std::string> hostCpu("host-cpu", cl::init(""),
-                                    cl::desc("CPU for host code (default: a "
-                                             "portable baseline)"));
+                                    cl::desc("CPU for host code, or 'native' "
+                                             "(default: portable baselines; "
+                                             "x86-64-v4 and x86-64-v3 on "
+                                             "x86-64)"));
 /// --emit: an IR stage, the assembly, one kind of code object, or the bundle.
 enum class Emit {
   Tg,

@@ -51,8 +51,10 @@ typedef struct tgc_jit_options_t {
   const char *targets;
   /* 0 to 3 (default 2). */
   int32_t opt_level;
-  /* CPU for host code; NULL or "" is the portable baseline of the host
-   * triple (x86-64-v3, generic AArch64, apple-m1). */
+  /* CPU for host code. NULL or "": with targets NULL and the host device,
+   * this machine's CPU (like -march=native); with explicit targets, the
+   * portable baseline of the triple (x86-64-v3 and, on x86-64, also
+   * x86-64-v4 code; generic AArch64; apple-m1). */
   const char *host_cpu;
   /* Cache root: the compile cache is <cache_dir>/bundles, the runtime's
    * kernel cache <cache_dir>/kernels. NULL: $TGC_CACHE_DIR, else
