@@ -160,6 +160,19 @@ def TgcConvertGpuModule : Pass<"tgc-convert-gpu-module", "::mlir::gpu::GPUModule
                            "::mlir::cf::ControlFlowDialect"];
 }
 
+def TgcExpandHostArith : Pass<"tgc-expand-host-arith"> {
+  let summary = "Expand the arith ops LLVM has no CPU lowering for";
+  let description = [{
+    Signed ceil/floor divisions and bf16 conversions become plain integer
+    and float arithmetic, like upstream's arith-expand-ops; NaN-propagating
+    maximumf/minimumf stay whole. They become llvm.maximum/minimum, which
+    LLVM's loop vectorizer turns into vector reductions (a row max) and
+    AArch64 executes natively, where the expanded compare-and-select chain
+    stays serial.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def TgcConvertHostModule : Pass<"tgc-convert-host-module", "::mlir::ModuleOp"> {
   let summary = "Convert host kernel bodies to the LLVM dialect";
   let description = [{

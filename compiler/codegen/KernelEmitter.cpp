@@ -76,7 +76,9 @@ Value KernelEmitter::emit(Value tensor, ValueRange indices) {
   Key k = key(tensor, indices);
   if (Value cached = lookup(k))
     return cached;
-  Value v = emitUncached(tensor, indices);
+  auto provider = tensorProviders.find(tensor);
+  Value v = provider != tensorProviders.end() ? provider->second(indices)
+                                              : emitUncached(tensor, indices);
   scopes.back()[k] = v;
   return v;
 }
@@ -268,7 +270,8 @@ Value KernelEmitter::unsupported(Operation *op, const Twine &message,
 }
 
 Value KernelEmitter::emitGeneric(linalg::GenericOp op, ValueRange loopIndices,
-                                 Value acc, bool reassociate) {
+                                 Value acc, bool reassociate,
+                                 Value *contribution) {
   Block &body = op.getRegion().front();
   IRMapping mapping;
   for (OpOperand *input : op.getDpsInputOperands()) {
@@ -285,8 +288,14 @@ Value KernelEmitter::emitGeneric(linalg::GenericOp op, ValueRange loopIndices,
     mapping.map(out, emit(init->get(), applyMap(op.getMatchingIndexingMap(init),
                                                 loopIndices)));
   }
-  Operation *combiner = reassociate ? getCombiner(op) : nullptr;
+  Operation *combiner = getCombiner(op);
   for (Operation &inner : body.without_terminator()) {
+    if (inner.getNumResults() == 1)
+      if (auto provider = providers.find(inner.getResult(0));
+          provider != providers.end()) {
+        mapping.map(inner.getResult(0), provider->second(loopIndices));
+        continue;
+      }
     if (auto idx = dyn_cast<linalg::IndexOp>(inner)) {
       mapping.map(idx.getResult(), loopIndices[idx.getDim()]);
       continue;
@@ -305,12 +314,18 @@ Value KernelEmitter::emitGeneric(linalg::GenericOp op, ValueRange loopIndices,
     for (Value operand : inner.getOperands())
       mapCapture(op, operand, mapping);
     Operation *clone = b.clone(inner, mapping);
-    if (&inner == combiner)
+    if (reassociate && &inner == combiner)
       if (auto fm = dyn_cast<arith::ArithFastMathInterface>(clone))
         clone->setAttr(fm.getFastMathAttrName(),
                        arith::FastMathFlagsAttr::get(
                            b.getContext(), arith::FastMathFlags::reassoc |
                                                arith::FastMathFlags::contract));
+  }
+  if (contribution && combiner) {
+    Value other = combiner->getOperand(0) == out ? combiner->getOperand(1)
+                                                 : combiner->getOperand(0);
+    mapCapture(op, other, mapping);
+    *contribution = mapping.lookupOrDefault(other);
   }
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   mapCapture(op, yield.getOperand(0), mapping);
@@ -337,8 +352,8 @@ void KernelEmitter::mapCapture(Operation *generic, Value operand,
 
 Value KernelEmitter::emitReductionStep(linalg::GenericOp reduction,
                                        ValueRange loopIndices, Value acc,
-                                       bool reassociate) {
-  return emitGeneric(reduction, loopIndices, acc, reassociate);
+                                       bool reassociate, Value *contribution) {
+  return emitGeneric(reduction, loopIndices, acc, reassociate, contribution);
 }
 
 Value KernelEmitter::emitSerialReduction(linalg::GenericOp op,

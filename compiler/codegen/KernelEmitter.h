@@ -21,6 +21,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 
+#include <functional>
 #include <map>
 
 namespace tgc {
@@ -49,10 +50,25 @@ public:
 
   /// One step of a reduction: its payload at loop indices `loopIndices`
   /// with the accumulator `acc`. `reassociate` marks the combining op so
-  /// LLVM may vectorize the loop.
+  /// LLVM may vectorize the loop. `contribution`, when given, receives the
+  /// value combined into the accumulator (the combiner's other operand).
   mlir::Value emitReductionStep(mlir::linalg::GenericOp reduction,
                                 mlir::ValueRange loopIndices, mlir::Value acc,
-                                bool reassociate = false);
+                                bool reassociate = false,
+                                mlir::Value *contribution = nullptr);
+
+  /// Makes every evaluation of `payloadValue` (a value computed inside the
+  /// payload of `generic`) use `provide(loopIndices)` instead of its ops:
+  /// how a row kernel reuses what it already computed for a reduction (the
+  /// exp of softmax) rather than computing it again.
+  using Provider = std::function<mlir::Value(mlir::ValueRange loopIndices)>;
+  void providePayloadValue(mlir::Value payloadValue, Provider provide) {
+    providers[payloadValue] = std::move(provide);
+  }
+  /// The same for every element of a tensor: `provide(indices)`.
+  void provideTensor(mlir::Value tensor, Provider provide) {
+    tensorProviders[tensor] = std::move(provide);
+  }
 
   /// Cached values must dominate their uses: enter a scope for every
   /// region (loop body, branch) the template opens.
@@ -93,7 +109,8 @@ private:
   mlir::Value load(unsigned argument, mlir::ValueRange indices);
   mlir::Value emitGeneric(mlir::linalg::GenericOp op,
                           mlir::ValueRange loopIndices, mlir::Value acc,
-                          bool reassociate);
+                          bool reassociate,
+                          mlir::Value *contribution = nullptr);
   void mapCapture(mlir::Operation *generic, mlir::Value operand,
                   mlir::IRMapping &mapping);
   mlir::Value emitSerialReduction(mlir::linalg::GenericOp op,
@@ -113,6 +130,7 @@ private:
   mlir::SmallVector<mlir::Value> memrefs;
   std::vector<std::map<Key, mlir::Value>> scopes;
   llvm::DenseMap<mlir::Operation *, mlir::Value> reductionValues;
+  llvm::DenseMap<mlir::Value, Provider> providers, tensorProviders;
   std::map<int64_t, mlir::Value> indexConstants;
   mlir::Block *entryBlock;
   bool failed = false;

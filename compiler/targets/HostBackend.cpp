@@ -340,8 +340,7 @@ LogicalResult tgc::lowerHostModule(ModuleOp module,
   pm.addPass(math::createMathExtendToSupportedTypes());
   pm.addPass(arith::createArithEmulateUnsupportedFloats(
       arith::ArithEmulateUnsupportedFloatsOptions{{"bf16"}, "f32"}));
-  pm.addPass(arith::createArithExpandOpsPass(
-      arith::ArithExpandOpsPassOptions{/*includeBf16=*/true}));
+  pm.addPass(createTgcExpandHostArith());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createTgcPrepareVector());
