@@ -10,6 +10,15 @@ func.func @chain(%x: tensor<256x256xf32>) -> tensor<256x256xf32> {
   return %1 : tensor<256x256xf32>
 }
 
+// A long 1-D tensor is split into pieces of a row, so it uses every thread
+// on the host.
+// CHECK-LABEL: func.func private @long_row_kernel0
+// CHECK-SAME: tgc.host_workgroups = 7
+func.func @long_row(%x: tensor<100000xf32>) -> tensor<100000xf32> {
+  %0 = tg.exp %x : tensor<100000xf32>
+  return %0 : tensor<100000xf32>
+}
+
 // Row kernel: one block per row, 256 threads for rows of 4096.
 // CHECK-LABEL: func.func private @softmax_kernel0
 // CHECK-SAME: tgc.gpu_block = array<i64: 256, 1, 1>, tgc.gpu_grid = array<i64: 16, 1, 1>
