@@ -275,7 +275,14 @@ Status Session::callAsync(size_t function, const tgc_tensor_view_t *inputs,
   TGC_RETURN_IF_ERROR(
       checkTensors(fn, "output", fn.outputs, outputs, outputCount));
   TGC_RETURN_IF_ERROR(prepare(function));
-  const std::vector<BoundBuffer> &buffers = functions_[function].buffers;
+  // On the host, kernels can use the caller's memory itself: inputs are
+  // only read, and outputs that overlap nothing else are written in place
+  // (a kernel's output must not alias its inputs). The copies are then
+  // skipped. A tensor the kernels cannot address (misaligned) is copied.
+  std::vector<BoundBuffer> buffers = functions_[function].buffers;
+  std::vector<bool> inPlace(buffers.size(), false);
+  if (module_->device().info().kind == hal::DeviceKind::Host)
+    bindCallerMemory(fn, inputs, outputs, buffers, inPlace);
   std::string where = "function '" + fn.name + "'";
 
   // Events: [0] start, [1] inputs copied, [2 + s] step s done, last: outputs
@@ -288,7 +295,7 @@ Status Session::callAsync(size_t function, const tgc_tensor_view_t *inputs,
   }
   for (size_t i = 0; i < fn.inputs.size(); ++i) {
     int64_t b = fn.inputBuffers[i];
-    if (b < 0 || fn.inputs[i].byteSize == 0)
+    if (b < 0 || fn.inputs[i].byteSize == 0 || inPlace[b])
       continue;
     TGC_RETURN_IF_ERROR(fromHal(
         queue_->copyHostToDevice(inputs[i].data, buffers[b].memory,
@@ -327,7 +334,7 @@ Status Session::callAsync(size_t function, const tgc_tensor_view_t *inputs,
 
   for (size_t o = 0; o < fn.outputs.size(); ++o) {
     const BoundBuffer &buffer = buffers[fn.outputBuffers[o]];
-    if (fn.outputs[o].byteSize == 0)
+    if (fn.outputs[o].byteSize == 0 || inPlace[fn.outputBuffers[o]])
       continue;
     TGC_RETURN_IF_ERROR(fromHal(
         queue_->copyDeviceToHost(buffer.memory, buffer.offset, outputs[o].data,
@@ -371,6 +378,51 @@ Status Session::collectProfile() {
   profile_ = std::move(profile);
   hasProfile_ = true;
   return Status::ok();
+}
+
+void Session::bindCallerMemory(const FunctionDesc &fn,
+                               const tgc_tensor_view_t *inputs,
+                               const tgc_tensor_view_t *outputs,
+                               std::vector<BoundBuffer> &buffers,
+                               std::vector<bool> &inPlace) {
+  struct Range {
+    uintptr_t begin, end;
+    bool overlaps(const Range &o) const {
+      return begin < o.end && o.begin < end;
+    }
+  };
+  auto rangeOf = [](const void *data, uint64_t bytes) {
+    auto begin = reinterpret_cast<uintptr_t>(data);
+    return Range{begin, begin + bytes};
+  };
+  auto aligned = [](const void *data, const TensorType &type) {
+    return reinterpret_cast<uintptr_t>(data) % dtypeSize(type.dtype) == 0;
+  };
+  auto bind = [&](uint32_t b, const void *data, uint64_t bytes) {
+    buffers[b].memory = {reinterpret_cast<uintptr_t>(data), bytes};
+    buffers[b].offset = 0;
+    inPlace[b] = true;
+  };
+  std::vector<Range> ranges;
+  for (size_t i = 0; i < fn.inputs.size(); ++i)
+    ranges.push_back(rangeOf(inputs[i].data, fn.inputs[i].byteSize));
+  for (size_t o = 0; o < fn.outputs.size(); ++o)
+    ranges.push_back(rangeOf(outputs[o].data, fn.outputs[o].byteSize));
+  for (size_t i = 0; i < fn.inputs.size(); ++i) {
+    int64_t b = fn.inputBuffers[i];
+    if (b >= 0 && fn.inputs[i].byteSize > 0 &&
+        aligned(inputs[i].data, fn.inputs[i]))
+      bind(uint32_t(b), inputs[i].data, fn.inputs[i].byteSize);
+  }
+  for (size_t o = 0; o < fn.outputs.size(); ++o) {
+    const Range &mine = ranges[fn.inputs.size() + o];
+    bool alone = true;
+    for (size_t r = 0; r < ranges.size(); ++r)
+      alone &= r == fn.inputs.size() + o || !mine.overlaps(ranges[r]);
+    if (alone && fn.outputs[o].byteSize > 0 &&
+        aligned(outputs[o].data, fn.outputs[o]))
+      bind(fn.outputBuffers[o], outputs[o].data, fn.outputs[o].byteSize);
+  }
 }
 
 Status Session::call(size_t function, const tgc_tensor_view_t *inputs,

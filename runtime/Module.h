@@ -112,6 +112,12 @@ private:
     hal::Buffer memory;
     uint64_t offset = 0;
   };
+  /// Host device: binds input and output buffers to the caller's memory
+  /// where the kernels may use it directly, marking them in `inPlace`.
+  void bindCallerMemory(const FunctionDesc &fn, const tgc_tensor_view_t *inputs,
+                        const tgc_tensor_view_t *outputs,
+                        std::vector<BoundBuffer> &buffers,
+                        std::vector<bool> &inPlace);
   struct FunctionState {
     bool ready = false;
     std::vector<hal::Buffer> allocations; // owned, freed by ~Session

@@ -240,7 +240,9 @@ const tgc_module_t *tgc_session_module(const tgc_session_t *session);
 
 /* Runs `function` synchronously. Inputs and outputs are checked against the
  * signature (dtype, rank, shape); outputs are written into the caller's
- * `outputs[i].data`, which must hold the output's full byte size. */
+ * `outputs[i].data`, which must hold the output's full byte size. On the host
+ * device kernels use that memory directly (no copies; a failed call may leave
+ * partial outputs); overlapping or misaligned tensors are copied. */
 tgc_status_t tgc_session_call(tgc_session_t *session, size_t function,
                               const tgc_tensor_view_t *inputs,
                               size_t input_count,

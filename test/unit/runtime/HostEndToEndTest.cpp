@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstring>
 #include <thread>
 
 using namespace tgc;
@@ -194,6 +195,55 @@ TEST_F(HostEndToEnd, CApiNullAndRangeErrors) {
   const tgc_module_t *borrowed = tgc_session_module(session);
   EXPECT_STREQ(tgc_module_function_name(borrowed, 1), "negate");
   tgc_session_destroy(session);
+}
+
+TEST_F(HostEndToEnd, CallerMemoryThatAliasesOrIsMisaligned) {
+  // On the host, kernels use the caller's memory directly where they can;
+  // an output overlapping an input, or a misaligned tensor, goes through
+  // the session's own buffers and must give the same results.
+  tgc_bundle_t *bundle = nullptr;
+  ASSERT_EQ(tgc_bundle_open_memory(bytes_.data(), bytes_.size(), "m", &bundle),
+            nullptr);
+  tgc_device_t *device = nullptr;
+  ASSERT_EQ(tgc_device_open("host", bundle, &device), nullptr);
+  tgc_module_t *module = nullptr;
+  ASSERT_EQ(tgc_module_load(device, bundle, nullptr, &module), nullptr);
+  tgc_session_t *session = nullptr;
+  ASSERT_EQ(tgc_session_create(module, &session), nullptr);
+  int64_t shape[2] = {2, 3};
+
+  // out[0] = x + y written over x itself.
+  float x[6] = {1, 2, 3, 4, 5, 6}, y[6] = {10, 20, 30, 40, 50, 60};
+  float product[6], copy[6];
+  tgc_tensor_view_t in[2] = {{TGC_DTYPE_F32, 2, shape, x},
+                             {TGC_DTYPE_F32, 2, shape, y}};
+  tgc_tensor_view_t outs[3] = {{TGC_DTYPE_F32, 2, shape, x},
+                               {TGC_DTYPE_F32, 2, shape, product},
+                               {TGC_DTYPE_F32, 2, shape, copy}};
+  ASSERT_EQ(tgc_session_call(session, 0, in, 2, outs, 3), nullptr);
+  EXPECT_EQ(std::vector<float>(x, x + 6),
+            (std::vector<float>{11, 22, 33, 44, 55, 66}));
+  EXPECT_EQ(product[5], 6.f * 66.f);
+  EXPECT_EQ(copy[5], 6.f);
+
+  // Inputs and outputs one byte off their element alignment.
+  alignas(8) uint8_t raw[4][6 * sizeof(float) + 1];
+  float xs[6] = {1, 2, 3, 4, 5, 6};
+  std::memcpy(raw[0] + 1, xs, sizeof(xs));
+  std::memcpy(raw[1] + 1, y, sizeof(y));
+  in[0].data = raw[0] + 1;
+  in[1].data = raw[1] + 1;
+  outs[0].data = raw[2] + 1;
+  outs[1].data = raw[3] + 1;
+  ASSERT_EQ(tgc_session_call(session, 0, in, 2, outs, 3), nullptr);
+  float sum[6];
+  std::memcpy(sum, raw[2] + 1, sizeof(sum));
+  EXPECT_EQ(std::vector<float>(sum, sum + 6),
+            (std::vector<float>{11, 22, 33, 44, 55, 66}));
+  tgc_session_destroy(session);
+  tgc_module_destroy(module);
+  tgc_device_destroy(device);
+  tgc_bundle_destroy(bundle);
 }
 
 TEST_F(HostEndToEnd, AsyncCallsAndProfiling) {
