@@ -572,7 +572,11 @@ bool loadFromMemfd(const void *bytes, size_t size, void *&library, int &fd,
 /// A private temporary file: mkdtemp makes the directory 0700 so no other
 /// user can swap the library between write and dlopen; both are removed
 /// right after dlopen, which keeps its own mapping.
-Status loadFromTemporaryFile(const void *bytes, size_t size, void *&library) {
+/// Loads the library from a file in a private (0700) directory. The file is
+/// removed once loaded, unless `keep`: profilers (perf) read symbols from the
+/// file the code was mapped from after the process has exited.
+Status loadFromTemporaryFile(const void *bytes, size_t size, void *&library,
+                             bool keep) {
   const char *tmp = std::getenv("TMPDIR");
   std::string directory =
       std::string(tmp && *tmp ? tmp : "/tmp") + "/tgc-host-program-XXXXXX";
@@ -581,8 +585,8 @@ Status loadFromTemporaryFile(const void *bytes, size_t size, void *&library) {
                          ": loadProgram: cannot create a private directory "
                          "for the shared library: " +
                          std::strerror(errno));
-  std::string path = directory + "/program-XXXXXX";
-  int fd = mkstemp(path.data());
+  std::string path = directory + "/tgc-host-XXXXXX.so";
+  int fd = mkstemps(path.data(), 3);
   Status status;
   if (fd < 0) {
     status = Status::error(std::string(kDeviceLabel) +
@@ -597,10 +601,19 @@ Status loadFromTemporaryFile(const void *bytes, size_t size, void *&library) {
       if (!library)
         status = dlopenFailure("from a temporary file");
     }
-    unlink(path.c_str());
+    if (!keep || !status)
+      unlink(path.c_str());
   }
-  rmdir(directory.c_str());
+  if (!keep || !status)
+    rmdir(directory.c_str());
   return status;
+}
+
+/// TGC_PERF=1: host code is loaded from files that stay, so perf names the
+/// kernels (docs/host-abi.md, "Profiling").
+bool keepHostCodeForProfilers() {
+  const char *perf = std::getenv("TGC_PERF");
+  return perf && *perf && std::strcmp(perf, "0") != 0;
 }
 
 bool looksLikeSharedLibrary(const void *bytes, size_t size) {
@@ -683,12 +696,13 @@ Status HostDevice::loadProgram(CodeFormat format, const void *bytes,
   void *library = nullptr;
   int backingFd = -1;
   Status status;
+  bool keep = keepHostCodeForProfilers();
 #if defined(__linux__)
-  bool tried = loadFromMemfd(bytes, size, library, backingFd, status);
+  bool tried = !keep && loadFromMemfd(bytes, size, library, backingFd, status);
   if (!tried)
-    status = loadFromTemporaryFile(bytes, size, library);
+    status = loadFromTemporaryFile(bytes, size, library, keep);
 #else
-  status = loadFromTemporaryFile(bytes, size, library);
+  status = loadFromTemporaryFile(bytes, size, library, keep);
 #endif
   if (!status)
     return status;

@@ -8,6 +8,10 @@
 #include <cstring>
 #include <thread>
 
+#include <dlfcn.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 using namespace tgc::hal;
 using tgc::test::fixturePath;
 using tgc::test::readFileBytes;
@@ -275,6 +279,28 @@ TEST(HostDevice, EachThreadGetsItsOwnWorkspace) {
                             << " threads and " << bytes << " bytes";
     }
   }
+}
+
+TEST(HostDevice, ProfilingKeepsTheCodeInAFile) {
+  // perf reads kernel names from the file the code was mapped from, after
+  // the process is gone: with TGC_PERF the library stays on disk.
+  ScopedEnv perf("TGC_PERF", std::string("1"));
+  std::unique_ptr<Device> device = openHost("1");
+  ASSERT_TRUE(device);
+  std::unique_ptr<Program> program = loadFixture(*device, TGC_FIXTURE_1);
+  ASSERT_TRUE(program);
+  void *kernel = kernelOf(*program, "tgc_fixture_write_index");
+  Dl_info info;
+  ASSERT_NE(dladdr(kernel, &info), 0);
+  std::string path = info.dli_fname;
+  EXPECT_NE(path.find("/tgc-host-program-"), std::string::npos) << path;
+  EXPECT_EQ(path.compare(path.size() - 3, 3, ".so"), 0) << path;
+  program.reset();
+  struct stat st;
+  ASSERT_EQ(stat(path.c_str(), &st), 0) << path;
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  unlink(path.c_str());
+  rmdir(path.substr(0, path.rfind('/')).c_str());
 }
 
 TEST(HostDevice, QueuesOnSeveralThreadsShareThePool) {
