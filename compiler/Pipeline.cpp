@@ -270,7 +270,9 @@ private:
 
   LogicalResult printModule() {
     llvm::raw_string_ostream os(result.text);
-    module.print(os);
+    // Weights (dense_resource blobs of imported models) are referenced by
+    // name, not printed: a model's IR stays readable and small.
+    module.print(os, OpPrintingFlags().elideLargeResourceString(kMaxPrinted));
     return success();
   }
 
@@ -297,6 +299,9 @@ private:
     }
     os.write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
   }
+
+  /// Resource blobs above this many bytes are elided from printed IR.
+  static constexpr int64_t kMaxPrinted = 4096;
 
   ModuleOp module;
   const tgc::CompileOptions &options;
