@@ -610,11 +610,11 @@ LogicalResult convertDropout(NodeContext &c) {
       const HostTensor *training = c.known(2);
       if (!training || training->numElements() != 1)
         return c.error() << "training_mode (" << c.describeInput(2)
-                         << ") must be a constant false: tgc compiles "
-                            "inference";
+                         << ") computed at run time is not supported: tgc "
+                            "compiles inference (make it a constant false)";
       if (training->ints[0])
-        return c.error() << "training_mode is true; tgc compiles inference "
-                            "(random dropout is not supported)";
+        return c.error() << "training_mode true is not supported: tgc "
+                            "compiles inference (random dropout)";
     }
   }
   OnnxValue v = c.get(0);
@@ -692,7 +692,14 @@ enum class Reduction { Sum, Mean, Max, Min, SumSquare, L1, L2 };
 
 LogicalResult reduce(NodeContext &c, Reduction kind, int axesInputOpset) {
   FailureOr<Value> x = c.value(0);
-  if (failed(x) || failed(requireNumeric(c, *x, 0)))
+  if (failed(x))
+    return failure();
+  // The maximum of bools is "any", the minimum "all": reduced as i8.
+  bool boolean =
+      c.type(0) == kBool && (kind == Reduction::Max || kind == Reduction::Min);
+  if (boolean)
+    x = castTo(c, *x, c.b.getI8Type());
+  else if (failed(requireNumeric(c, *x, 0)))
     return failure();
   int64_t rank = typeOf(*x).getRank();
   bool keep = c.attrInt("keepdims", 1) != 0;
@@ -716,7 +723,7 @@ LogicalResult reduce(NodeContext &c, Reduction kind, int axesInputOpset) {
   if (kind == Reduction::L1)
     r = tg::AbsOp::create(c.b, c.loc, r.getType(), r);
   if (axes.empty() && noop) {
-    c.setOutput(0, r, c.type(0));
+    c.setOutput(0, boolean ? castTo(c, r, c.b.getI1Type()) : r, c.type(0));
     return success();
   }
   if (axes.empty())
@@ -733,7 +740,7 @@ LogicalResult reduce(NodeContext &c, Reduction kind, int axesInputOpset) {
     a = *n;
   }
   if (rank == 0) { // a scalar reduces to itself
-    c.setOutput(0, r, c.type(0));
+    c.setOutput(0, boolean ? castTo(c, r, c.b.getI1Type()) : r, c.type(0));
     return success();
   }
   switch (kind) {
@@ -755,6 +762,8 @@ LogicalResult reduce(NodeContext &c, Reduction kind, int axesInputOpset) {
       return c.error() << "ReduceL2 of integers is not supported";
     r = tg::SqrtOp::create(c.b, c.loc, r.getType(), r);
   }
+  if (boolean)
+    r = castTo(c, r, c.b.getI1Type());
   c.setOutput(0, r, c.type(0));
   return success();
 }
@@ -1621,6 +1630,49 @@ LogicalResult convertGather(NodeContext &c) {
   return success();
 }
 
+/// out[i...] = data[i... with i[axis] replaced by indices[i...]]. Folded
+/// when data and indices are known (BERT's token-type buffer gathered by
+/// position ids); at run time it would need a gather tg does not have.
+LogicalResult convertGatherElements(NodeContext &c) {
+  int64_t rank = c.rank(0);
+  FailureOr<int64_t> axis = c.axis(c.attrInt("axis", 0), rank, "axis");
+  if (failed(axis))
+    return failure();
+  auto in = allKnown(c, 2);
+  if (in.empty())
+    return c.unsupported("GatherElements of values computed at run time is "
+                         "not supported (only of constants)");
+  const HostTensor &data = *in[0], &ids = *in[1];
+  if (int64_t(ids.shape.size()) != rank)
+    return c.error() << "indices " << shapeStr(ids.shape) << " and data "
+                     << shapeStr(data.shape) << " differ in rank";
+  HostTensor out(data.type, ids.shape);
+  std::vector<int64_t> strides = stridesOf(data.shape);
+  SmallVector<int64_t> index;
+  int64_t dim = data.shape[*axis];
+  for (int64_t i = 0; i < out.numElements(); ++i) {
+    unravel(i, ids.shape, index);
+    int64_t k = ids.ints[i];
+    if (k < -dim || k >= dim)
+      return c.error() << "index " << k << " is out of range [" << -dim << ", "
+                       << dim << ")";
+    index[*axis] = k < 0 ? k + dim : k;
+    int64_t offset = 0;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (index[d] >= data.shape[d])
+        return c.error() << "indices " << shapeStr(ids.shape) << " exceed data "
+                         << shapeStr(data.shape);
+      offset += index[d] * strides[d];
+    }
+    if (out.isFloat())
+      out.floats[i] = data.floats[offset];
+    else
+      out.ints[i] = data.ints[offset];
+  }
+  c.setOutput(0, std::move(out));
+  return success();
+}
+
 LogicalResult convertShape(NodeContext &c) {
   ArrayRef<int64_t> in = c.shape(0);
   int64_t rank = in.size();
@@ -1891,6 +1943,7 @@ const OpConverter kConverters[] = {
     {"Flatten", 11, convertFlatten},
     {"Floor", 6, convertFloor},
     {"Gather", 11, convertGather},
+    {"GatherElements", 11, convertGatherElements},
     {"Gelu", 20, convertGelu},
     {"Gemm", 11, convertGemm},
     {"GlobalAveragePool", 1,
