@@ -77,7 +77,8 @@ def storage(a, elem_type):
     """An array as tg-run reads it: bf16 as its bits ('<u2'), int64 as is
     (tg-run narrows it; a value beyond i32 is an unsupported input, not a
     failure). None if tg-run cannot take it."""
-    if not isinstance(a, np.ndarray):
+    a = as_array(a)
+    if a is None:
         return None  # sequences, optionals
     if elem_type == BFLOAT16:
         f = np.asarray(a.astype(np.float32), dtype=np.float32)
@@ -96,6 +97,18 @@ def storage(a, elem_type):
     return a
 
 
+def as_array(x):
+    """Test data as an array: numpy scalars and TensorProtos converted;
+    None for sequences and optionals."""
+    import onnx
+    from onnx import numpy_helper
+    if isinstance(x, onnx.TensorProto):
+        return numpy_helper.to_array(x)
+    if isinstance(x, (np.ndarray, np.generic)):
+        return np.asarray(x)
+    return None
+
+
 def loaded(path, elem_type):
     """A tg-run output as float64 or int64 (bf16 bits decoded)."""
     a = np.load(path)
@@ -104,8 +117,9 @@ def loaded(path, elem_type):
     return a
 
 
-def freeze(model, inputs):
-    """The model with its integer and bool inputs made initializers."""
+def freeze(model, inputs, everything):
+    """The model with its integer and bool inputs (all with `everything`)
+    made initializers."""
     import onnx
     from onnx import numpy_helper
     m = onnx.ModelProto()
@@ -113,9 +127,9 @@ def freeze(model, inputs):
     kept, values = [], []
     for info, x in zip(m.graph.input, inputs):
         t = info.type.tensor_type.elem_type
-        if t in (6, 7, 9, 3):
-            m.graph.initializer.append(numpy_helper.from_array(
-                np.asarray(x).astype(NUMPY[t]), info.name))
+        x = as_array(x)
+        if x is not None and (t in (6, 7, 9, 3) or everything):
+            m.graph.initializer.append(numpy_helper.from_array(x, info.name))
         else:
             kept.append(info)
             values.append(x)
@@ -143,7 +157,8 @@ def run_test(test, tools, work, index):
     if r.returncode == 1 and re.search(
             r"needs it at compile time|must be known at compile time|"
             r"graph input '[^']*' has shape \[([0-9]+,)*0[],]", r.stderr):
-        model, inputs = freeze(model, inputs)
+        everything = "must be known at compile time" in r.stderr
+        model, inputs = freeze(model, inputs, everything)
         r = compile_model(tools, model, d)
     if r.returncode:
         msg = (r.stderr.strip().splitlines() or ["(no message)"])[0]
@@ -168,7 +183,7 @@ def run_test(test, tools, work, index):
     for i, (o, want) in enumerate(zip(outs, expected)):
         elem_type = model.graph.output[i].type.tensor_type.elem_type
         got = loaded(o, elem_type)
-        want = np.asarray(want)
+        want = as_array(want)
         if elem_type == BFLOAT16:
             want = want.astype(np.float32)
         if got.shape != want.shape:

@@ -152,6 +152,24 @@ LogicalResult requireSameType(NodeContext &c, int a, int b) {
                    << "; ONNX requires the same element type";
 }
 
+/// The operands of an elementwise op broadcast together (NumPy rules);
+/// checked before the op is built, whose type inference would otherwise
+/// abort on a malformed model.
+LogicalResult requireBroadcast(NodeContext &c, ArrayRef<Value> values) {
+  std::vector<int64_t> shape;
+  for (Value v : values) {
+    auto s = broadcastShape(shape, typeOf(v).getShape());
+    if (!s) {
+      auto diag = c.error() << "the input shapes";
+      for (Value w : values)
+        diag << " " << shapeStr(typeOf(w).getShape());
+      return diag << " do not broadcast together";
+    }
+    shape = *s;
+  }
+  return success();
+}
+
 Value reshape(NodeContext &c, Value v, ArrayRef<int64_t> shape) {
   auto type = typeOf(v);
   if (type.getShape() == shape)
@@ -231,7 +249,8 @@ template <typename OpTy> LogicalResult binaryArith(NodeContext &c, Arith fold) {
     }
   }
   FailureOr<Value> x = c.value(0), y = c.value(1);
-  if (failed(x) || failed(y) || failed(requireNumeric(c, *x, 0)))
+  if (failed(x) || failed(y) || failed(requireNumeric(c, *x, 0)) ||
+      failed(requireBroadcast(c, {*x, *y})))
     return failure();
   c.setOutput(0, OpTy::create(c.b, c.loc, *x, *y), c.type(0));
   return success();
@@ -274,7 +293,7 @@ template <typename OpTy> LogicalResult variadic(NodeContext &c, bool mean) {
     if (failed(requireSameType(c, 0, i)))
       return failure();
     FailureOr<Value> x = c.value(i);
-    if (failed(x))
+    if (failed(x) || failed(requireBroadcast(c, {*acc, *x})))
       return failure();
     acc = Value(OpTy::create(c.b, c.loc, *acc, *x));
   }
@@ -292,7 +311,7 @@ template <typename OpTy> LogicalResult variadic(NodeContext &c, bool mean) {
 LogicalResult convertPow(NodeContext &c) {
   FailureOr<Value> x = c.value(0), y = c.value(1);
   if (failed(x) || failed(y) || failed(requireNumeric(c, *x, 0)) ||
-      failed(requireNumeric(c, *y, 1)))
+      failed(requireNumeric(c, *y, 1)) || failed(requireBroadcast(c, {*x, *y})))
     return failure();
   Type element = typeOf(*x).getElementType();
   // tg.pow is a float op: integer bases are computed in f32 (exact for the
@@ -342,7 +361,7 @@ LogicalResult compare(NodeContext &c, tg::ComparePredicate p) {
     }
   }
   FailureOr<Value> x = c.value(0), y = c.value(1);
-  if (failed(x) || failed(y))
+  if (failed(x) || failed(y) || failed(requireBroadcast(c, {*x, *y})))
     return failure();
   c.setOutput(0, tg::CompareOp::create(c.b, c.loc, p, *x, *y), kBool);
   return success();
@@ -371,7 +390,7 @@ LogicalResult logical(NodeContext &c, int kind /*0 and, 1 or, 2 xor*/) {
     }
   }
   FailureOr<Value> x = c.value(0), y = c.value(1);
-  if (failed(x) || failed(y))
+  if (failed(x) || failed(y) || failed(requireBroadcast(c, {*x, *y})))
     return failure();
   Type i1 = c.b.getI1Type();
   Value r;
@@ -424,7 +443,8 @@ LogicalResult convertWhere(NodeContext &c) {
     }
   }
   FailureOr<Value> cond = c.value(0), x = c.value(1), y = c.value(2);
-  if (failed(cond) || failed(x) || failed(y))
+  if (failed(cond) || failed(x) || failed(y) ||
+      failed(requireBroadcast(c, {*cond, *x, *y})))
     return failure();
   c.setOutput(0, tg::SelectOp::create(c.b, c.loc, *cond, *x, *y), c.type(1));
   return success();
@@ -1479,6 +1499,16 @@ LogicalResult convertConcat(NodeContext &c) {
   for (int i = 1; i < n; ++i)
     if (failed(requireSameType(c, 0, i)))
       return failure();
+  for (int i = 1; i < n; ++i) {
+    ArrayRef<int64_t> first = c.shape(0), other = c.shape(i);
+    bool fits = first.size() == other.size();
+    for (int64_t d = 0; fits && d < rank; ++d)
+      fits = d == *axis || first[d] == other[d];
+    if (!fits)
+      return c.error() << "inputs " << shapeStr(first) << " and "
+                       << shapeStr(other) << " differ outside the axis "
+                       << *axis;
+  }
   // Known inputs concatenate at import time.
   if (auto in = allKnown(c, n); !in.empty()) {
     std::vector<int64_t> shape = in[0]->shape;
@@ -1522,6 +1552,16 @@ LogicalResult convertConcat(NodeContext &c) {
   }
   if (parts.empty())
     return c.error() << "every input is empty";
+  for (Value p : parts) {
+    auto t = typeOf(p), first = typeOf(parts[0]);
+    bool fits = t.getRank() == first.getRank();
+    for (int64_t d = 0; fits && d < t.getRank(); ++d)
+      fits = d == *axis || t.getDimSize(d) == first.getDimSize(d);
+    if (!fits)
+      return c.error() << "inputs " << shapeStr(first.getShape()) << " and "
+                       << shapeStr(t.getShape()) << " differ outside the axis "
+                       << *axis;
+  }
   Value r = parts.size() == 1
                 ? parts[0]
                 : Value(tg::ConcatOp::create(c.b, c.loc, parts, *axis));
@@ -1719,7 +1759,10 @@ LogicalResult convertConstantOfShape(NodeContext &c) {
                        << (error.empty() ? "" : ": " + error);
     fill = *v;
   }
-  int64_t n = product(*shape);
+  std::optional<int64_t> count = elementCount(*shape);
+  if (!count)
+    return c.error() << "shape " << shapeStr(*shape) << " is too large";
+  int64_t n = *count;
   if (n <= kMaxFolded) {
     HostTensor out(fill.type, *shape);
     for (int64_t i = 0; i < n; ++i) {
@@ -1803,8 +1846,11 @@ LogicalResult convertRange(NodeContext &c) {
     if (t->numElements() != 1)
       return c.error() << "start, limit and delta must be scalars";
   double start = in[0]->at(0), limit = in[1]->at(0), delta = in[2]->at(0);
-  if (delta == 0)
-    return c.error() << "delta is 0";
+  if (delta == 0 || !std::isfinite(start) || !std::isfinite(limit) ||
+      !std::isfinite(delta) || std::fabs((limit - start) / delta) > 1e12)
+    return c.error() << "start " << start << ", limit " << limit
+                     << " and delta " << delta
+                     << " do not make a range tgc can build";
   int64_t n = std::max<int64_t>(int64_t(std::ceil((limit - start) / delta)), 0);
   if (n > kMaxFolded) {
     FailureOr<Type> element = resultElement(c, in[0]->type);
