@@ -1041,6 +1041,11 @@ LogicalResult convertLayerNormalization(NodeContext &c) {
   return success();
 }
 
+/// SimplifiedLayerNormalization is ONNX Runtime's RMS norm (registered in
+/// the default domain, from opset 1), which its transformer optimizer and
+/// many exported decoders use; RMSNormalization is ONNX's own (opset 23).
+/// Both are tg.rms_norm; the former's optional inv_std_var output is not
+/// computed.
 LogicalResult convertRMSNormalization(NodeContext &c) {
   FailureOr<Value> x = c.value(0);
   if (failed(x) || failed(requireFloat(c, *x, 0)))
@@ -2044,6 +2049,7 @@ const OpConverter kConverters[] = {
     {"Shape", 1, convertShape},
     {"Sigmoid", 6, convertSigmoid},
     {"Sign", 9, convertSign},
+    {"SimplifiedLayerNormalization", 1, convertRMSNormalization},
     {"Sin", 7, convertSin},
     {"Size", 1, convertSize},
     {"Slice", 10, convertSlice},

@@ -102,3 +102,21 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+def more():
+    # Import paths checked by import.test.
+    x = vi("x", shape=(2, 8))
+    w = nh.from_array(np.linspace(0.5, 1.5, 8).astype(np.float32), "scale")
+    save("simplified-layernorm.onnx", model(
+        [h.make_node("SimplifiedLayerNormalization", ["x", "scale"], ["y"],
+                     name="rms", axis=-1, epsilon=1e-6)], [x],
+        [vi("y", shape=(2, 8))], [w], opset=17))
+    big = nh.from_array(np.ones((64, 64), np.float32), "big_weight")
+    save("weights.onnx", model(
+        [h.make_node("MatMul", ["x", "big_weight"], ["y"], name="mm")],
+        [vi("x", shape=(2, 64))], [vi("y", shape=(2, 64))], [big]))
+
+
+if __name__ == "__main__":
+    more()
