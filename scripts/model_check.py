@@ -49,6 +49,8 @@ def export(module, args, names, path, opset=18, dynamic=None,
     if external:
         import onnx
         m = onnx.load(path)
+        if os.path.exists(path + ".weights"):  # onnx.save appends to it
+            os.remove(path + ".weights")
         onnx.save(m, path, save_as_external_data=True,
                   location=os.path.basename(path) + ".weights",
                   size_threshold=1024)

@@ -79,6 +79,9 @@ def main():
     w = nh.from_array(np.arange(6, dtype=np.float32).reshape(2, 3), "w")
     ext = model([h.make_node("Add", ["x", "w"], ["y"], name="add")], [x],
                 [y], [w])
+    # onnx.save appends to an existing data file.
+    if os.path.exists(os.path.join(HERE, "external.weights")):
+        os.remove(os.path.join(HERE, "external.weights"))
     onnx.save(ext, os.path.join(HERE, "external.onnx"),
               save_as_external_data=True, location="external.weights",
               size_threshold=0)
