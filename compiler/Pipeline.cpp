@@ -237,8 +237,8 @@ private:
     FailureOr<tgc::Schedule> schedule = tgc::buildSchedule(module);
     if (failed(schedule))
       return failure();
-    FailureOr<std::vector<uint8_t>> bundle =
-        tgc::writeBundle(*schedule, code, tgc::producerString());
+    FailureOr<std::vector<uint8_t>> bundle = tgc::writeBundle(
+        std::move(*schedule), std::move(code), tgc::producerString());
     if (failed(bundle))
       return failure();
     dumpBytes("model.bin", *bundle);
