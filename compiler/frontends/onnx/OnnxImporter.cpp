@@ -220,7 +220,10 @@ FailureOr<Value> Importer::materialize(OnnxValue &v, Location loc,
   // file): no copy, and never printed as text. Everything else (int64 to
   // narrow, typed fields, bools) is small in practice and decoded.
   size_t width = dataTypeSize(v.type);
-  if (raw && v.type != kInt64 && v.type != kBool) {
+  // Scalars and other tiny weights become dense constants, which fold.
+  constexpr int64_t kInlineElements = 16;
+  if (raw && v.type != kInt64 && v.type != kBool &&
+      *count > kInlineElements) {
     if (raw->size() != uint64_t(*count) * width)
       return emitError(loc) << what << " (initializer '" << tensor.name()
                             << "') holds " << raw->size() << " bytes but "
