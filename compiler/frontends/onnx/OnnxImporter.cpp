@@ -222,8 +222,7 @@ FailureOr<Value> Importer::materialize(OnnxValue &v, Location loc,
   size_t width = dataTypeSize(v.type);
   // Scalars and other tiny weights become dense constants, which fold.
   constexpr int64_t kInlineElements = 16;
-  if (raw && v.type != kInt64 && v.type != kBool &&
-      *count > kInlineElements) {
+  if (raw && v.type != kInt64 && v.type != kBool && *count > kInlineElements) {
     if (raw->size() != uint64_t(*count) * width)
       return emitError(loc) << what << " (initializer '" << tensor.name()
                             << "') holds " << raw->size() << " bytes but "
