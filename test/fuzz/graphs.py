@@ -17,7 +17,8 @@ from tgtest import (ALL, FLOATS, INTS, NUMERIC, Case, storage,  # noqa: E402
                     tensor_type)
 
 UNARY_FLOAT = ["exp", "log", "sqrt", "rsqrt", "reciprocal", "tanh",
-               "sigmoid", "silu", "sin", "cos", "gelu", "gelu tanh"]
+               "sigmoid", "silu", "sin", "cos", "gelu", "gelu tanh", "erf",
+               "floor", "ceil", "round"]
 UNARY_NUMERIC = ["neg", "abs", "relu"]
 BINARY = ["add", "sub", "mul", "div", "max", "min"]
 PREDICATES = ["eq", "ne", "lt", "le", "gt", "ge"]
@@ -227,6 +228,40 @@ class Gen:
                        f"{' keep_dims' if keep else ''} : {v.type} -> "
                        f"{tensor_type(out, v.dtype)}", out, v.dtype, v)
 
+    def scan(self):
+        """cumsum, argmax/argmin, clamp and iota."""
+        v = self.pick(lambda u: u.dtype in NUMERIC and len(u.shape) > 0)
+        if v is None:
+            return None
+        axis = int(self.rng.integers(0, len(v.shape)))
+        kind = self.choice(["cumsum", "argmax", "argmin", "clamp", "iota"])
+        if kind == "cumsum":
+            flags = "".join(f for f in [" exclusive", " reverse"]
+                            if self.chance(0.5))
+            return self.op(f"tg.cumsum {v} axis = {axis}{flags} : {v.type}",
+                           v.shape, v.dtype, v)
+        if kind == "clamp":
+            lo = self.operand_like(v)
+            hi = self.operand_like(v)
+            if not (_broadcastable(lo.shape, v.shape) and
+                    _broadcast(lo.shape, v.shape) == tuple(v.shape) and
+                    _broadcastable(hi.shape, v.shape) and
+                    _broadcast(hi.shape, v.shape) == tuple(v.shape)):
+                return None
+            return self.op(f"tg.clamp {v}, {lo}, {hi} : {v.type}, "
+                           f"{lo.type}, {hi.type}", v.shape, v.dtype, v, lo,
+                           hi)
+        if kind == "iota":
+            return self.op(f"tg.iota dimension = {axis} : {v.type}", v.shape,
+                           v.dtype)
+        keep = self.chance(0.5)
+        flags = (" keep_dims" if keep else "") + \
+            (" select_last_index" if self.chance(0.5) else "")
+        out = tuple(1 if d == axis else n for d, n in enumerate(v.shape)
+                    if keep or d != axis)
+        return self.op(f"tg.{kind} {v} axis = {axis}{flags} : {v.type} -> "
+                       f"{tensor_type(out, 'i32')}", out, "i32", v)
+
     def matmul(self):
         v = self.pick(lambda u: u.dtype in ("f32", "f16", "bf16", "i32")
                       and len(u.shape) >= 2)
@@ -363,7 +398,7 @@ class Gen:
     OPS = [("unary", 6), ("binary", 7), ("compare", 1), ("select", 1),
            ("cast", 2), ("reduce", 3), ("matmul", 2), ("reshape", 2),
            ("transpose", 2), ("broadcast_to", 1), ("slice", 2), ("concat", 1),
-           ("gather", 1), ("composite", 2)]
+           ("gather", 1), ("composite", 2), ("scan", 1)]
 
     def build(self, max_ops=20):
         n_ops = int(self.rng.integers(1, max_ops + 1))
