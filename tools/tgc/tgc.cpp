@@ -116,6 +116,12 @@ static cl::list<std::string> inputShapes(
     "input-shape",
     cl::desc("ONNX: the shape of a graph input, NAME=DxDx... (repeatable)"),
     cl::value_desc("name=dims"));
+static cl::list<std::string> safetensors(
+    "safetensors",
+    cl::desc("ONNX: take the weights named in this safetensors file from it "
+             "(initializers of the same name, or graph inputs of a model "
+             "exported without its parameters; repeatable)"),
+    cl::value_desc("file"));
 static cl::opt<bool>
     onnxOps("onnx-ops",
             cl::desc("List the ONNX ops the importer converts (with the "
@@ -201,6 +207,7 @@ static bool parseOnnxOptions(tgc::OnnxImportOptions &options) {
     }
     options.inputShapes[name] = shape;
   }
+  options.weightFiles.assign(safetensors.begin(), safetensors.end());
   return true;
 }
 
@@ -277,9 +284,9 @@ int main(int argc, char **argv) {
     onnxDiagnostics.emplace(&context, printOnnxDiagnostic);
     module = tgc::importOnnxModel(inputFile, &context, onnxOptions);
   } else {
-    if (!dims.empty() || !inputShapes.empty()) {
-      llvm::errs() << "tgc: error: --dim and --input-shape apply to ONNX "
-                      "models only\n";
+    if (!dims.empty() || !inputShapes.empty() || !safetensors.empty()) {
+      llvm::errs() << "tgc: error: --dim, --input-shape and --safetensors "
+                      "apply to ONNX models only\n";
       return 1;
     }
     sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());

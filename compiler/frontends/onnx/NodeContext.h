@@ -33,6 +33,10 @@ struct OnnxValue {
   mlir::Value value;
   std::optional<HostTensor> host;
   const onnx::TensorProto *initializer = nullptr;
+  /// A weight from a safetensors file: its bytes, kept alive by `owner`.
+  llvm::ArrayRef<char> weightBytes;
+  std::string weightName;
+  std::shared_ptr<const void> owner;
   int32_t type = kUndefined;
   std::vector<int64_t> shape;
   /// Set for an optional output the importer does not compute: the node.

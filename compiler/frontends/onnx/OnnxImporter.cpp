@@ -13,6 +13,7 @@
 
 #include "compiler/frontends/TgFrontend.h"
 #include "compiler/frontends/onnx/NodeContext.h"
+#include "compiler/frontends/onnx/Safetensors.h"
 #include "ir/TgDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -73,13 +74,23 @@ public:
                             const std::string &what);
 
   std::shared_ptr<OnnxModel> model;
+  std::vector<std::shared_ptr<SafetensorsFile>> weightFiles;
   MLIRContext *context;
   const OnnxImportOptions &options;
   OpBuilder builder;
   std::map<std::string, OnnxValue> values;
   int nodeIndex = 0;
+  int weightsUsed = 0;
 
 private:
+  /// The tensor named `name` in the --safetensors files, if any.
+  std::pair<const SafetensorsFile::Tensor *, std::shared_ptr<SafetensorsFile>>
+  findWeight(const std::string &name) {
+    for (const auto &file : weightFiles)
+      if (const SafetensorsFile::Tensor *t = file->find(name))
+        return {t, file};
+    return {nullptr, nullptr};
+  }
   LogicalResult importInputs(const onnx::GraphProto &graph,
                              SmallVectorImpl<Type> &argTypes,
                              std::vector<std::string> &argNames);
@@ -196,6 +207,40 @@ FailureOr<Value> Importer::materialize(OnnxValue &v, Location loc,
     v.value = *c;
     return v.value;
   }
+  if (v.owner) {
+    // A weight from a safetensors file: a blob over the mapped bytes.
+    std::optional<Type> element = tgElementType(context, v.type);
+    if (!element)
+      return emitError(loc)
+             << what << " (a safetensors tensor) has element "
+             << "type " << dataTypeName(v.type)
+             << ", which tg does not compute with" << typeHint(v.type);
+    auto type = RankedTensorType::get(v.shape, *element);
+    if (v.type == kInt64 || v.type == kBool) {
+      std::string error;
+      std::optional<HostTensor> decoded =
+          decodeRaw(v.type, v.shape, v.weightBytes, error);
+      if (!decoded)
+        return emitError(loc) << what << ": " << error;
+      FailureOr<Value> c = constant(*decoded, loc, what);
+      if (failed(c))
+        return failure();
+      v.value = *c;
+      return v.value;
+    }
+    size_t width = dataTypeSize(v.type);
+    bool aligned =
+        reinterpret_cast<uintptr_t>(v.weightBytes.data()) % width == 0;
+    std::shared_ptr<const void> keepAlive = v.owner;
+    AsmResourceBlob blob = UnmanagedAsmResourceBlob::allocateWithAlign(
+        v.weightBytes, aligned ? width : 1,
+        [keepAlive](void *, size_t, size_t) mutable { keepAlive.reset(); });
+    v.value = tg::ConstantOp::create(
+        builder, loc,
+        DenseResourceElementsAttr::get(type, blobName(v.weightName),
+                                       std::move(blob)));
+    return v.value;
+  }
   assert(v.initializer && "a value without a definition");
   const onnx::TensorProto &tensor = *v.initializer;
   std::optional<Type> element = tgElementType(context, v.type);
@@ -251,6 +296,18 @@ FailureOr<Value> Importer::materialize(OnnxValue &v, Location loc,
 const HostTensor *Importer::known(OnnxValue &v) {
   if (v.host)
     return &*v.host;
+  if (v.owner) {
+    std::optional<int64_t> count = elementCount(v.shape);
+    std::string error;
+    if (!count || *count > 4096)
+      return nullptr;
+    std::optional<HostTensor> decoded =
+        decodeRaw(v.type, v.shape, v.weightBytes, error);
+    if (!decoded)
+      return nullptr;
+    v.host = std::move(*decoded);
+    return &*v.host;
+  }
   if (!v.initializer)
     return nullptr;
   // Small initializers (shapes, axes, scalars) are read when an op needs
@@ -291,6 +348,19 @@ LogicalResult Importer::importInputs(const onnx::GraphProto &graph,
       return emitError(modelLoc())
              << "initializer '" << t.name() << "' has invalid dimensions "
              << shapeString(v.shape);
+    if (auto [w, file] = findWeight(t.name()); w) {
+      if (w->type != v.type || w->shape != v.shape)
+        return emitError(modelLoc())
+               << "safetensors tensor '" << t.name() << "' in " << file->path()
+               << " is " << dataTypeName(w->type) << shapeString(w->shape)
+               << " but the model's initializer is " << dataTypeName(v.type)
+               << shapeString(v.shape);
+      v.initializer = nullptr;
+      v.weightName = t.name();
+      v.weightBytes = w->data;
+      v.owner = file;
+      ++weightsUsed;
+    }
     initializers.insert(t.name());
     define(t.name(), std::move(v));
   }
@@ -311,6 +381,30 @@ LogicalResult Importer::importInputs(const onnx::GraphProto &graph,
                        "not supported)";
     const auto &tensorType = input.type().tensor_type();
     int32_t type = tensorType.elem_type();
+    if (auto [w, file] = findWeight(input.name()); w) {
+      // A model exported without its parameters: the input is a weight.
+      bool fits = w->type == type;
+      if (tensorType.has_shape()) {
+        fits &= tensorType.shape().dim_size() == int(w->shape.size());
+        for (int i = 0; fits && i < tensorType.shape().dim_size(); ++i) {
+          const auto &d = tensorType.shape().dim(i);
+          fits = !d.has_dim_value() || d.dim_value() == w->shape[i];
+        }
+      }
+      if (!fits)
+        return fail() << " does not match safetensors tensor '" << input.name()
+                      << "' in " << file->path() << " ("
+                      << dataTypeName(w->type) << shapeString(w->shape) << ")";
+      OnnxValue v;
+      v.type = w->type;
+      v.shape = w->shape;
+      v.weightName = input.name();
+      v.weightBytes = w->data;
+      v.owner = file;
+      ++weightsUsed;
+      define(input.name(), std::move(v));
+      continue;
+    }
     std::optional<Type> element = tgElementType(context, type);
     if (!element)
       return fail() << " has element type " << dataTypeName(type)
@@ -437,10 +531,24 @@ OwningOpRef<ModuleOp> Importer::run() {
   const onnx::GraphProto &graph = model->proto().graph();
   context->loadDialect<tg::TgDialect, func::FuncDialect>();
   OwningOpRef<ModuleOp> module = ModuleOp::create(modelLoc());
+  for (const std::string &path : options.weightFiles) {
+    std::string error;
+    std::shared_ptr<SafetensorsFile> file = SafetensorsFile::open(path, error);
+    if (!file)
+      return emitError(modelLoc()) << "--safetensors: " << error, nullptr;
+    weightFiles.push_back(std::move(file));
+  }
   SmallVector<Type> argTypes;
   std::vector<std::string> argNames;
   if (failed(importInputs(graph, argTypes, argNames)))
     return nullptr;
+  // A file none of whose names the model uses is a mistake (a prefix that
+  // differs between the checkpoint and the export, say), not a no-op.
+  if (!weightFiles.empty() && weightsUsed == 0)
+    return emitError(modelLoc())
+               << "no tensor of the --safetensors files names an initializer "
+                  "or graph input of the model",
+           nullptr;
   builder.setInsertionPointToEnd(module->getBody());
   auto func = func::FuncOp::create(builder, modelLoc(), "main",
                                    builder.getFunctionType(argTypes, {}));

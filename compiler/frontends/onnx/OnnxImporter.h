@@ -32,6 +32,10 @@ struct OnnxImportOptions {
   llvm::StringMap<int64_t> dims;
   /// Whole shapes of graph inputs, by input name (override the model's).
   llvm::StringMap<std::vector<int64_t>> inputShapes;
+  /// safetensors files whose tensors replace the initializers of the same
+  /// name, or become weights in place of graph inputs of that name (models
+  /// exported without their parameters).
+  std::vector<std::string> weightFiles;
 };
 
 /// Whether a model file is ONNX rather than MLIR: by its extension, else by

@@ -335,49 +335,26 @@ OnnxModel::rawData(const onnx::TensorProto &tensor, std::string &error) {
   return llvm::ArrayRef<char>(file->getBufferStart() + offset, n);
 }
 
-static double decodeHalf(uint16_t bits, bool bf16) {
-  APFloat f(bf16 ? APFloat::BFloat() : APFloat::IEEEhalf(),
-            llvm::APInt(16, bits));
-  bool lost;
-  f.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &lost);
-  return f.convertToDouble();
-}
+static double decodeHalf(uint16_t bits, bool bf16);
 
-std::optional<HostTensor> OnnxModel::decode(const onnx::TensorProto &tensor,
-                                            std::string &error,
-                                            int64_t maxElements) {
-  int32_t type = tensor.data_type();
-  std::vector<int64_t> dims(tensor.dims().begin(), tensor.dims().end());
-  std::optional<int64_t> count = elementCount(dims);
-  if (!count) {
-    error = "tensor '" + tensor.name() + "' has invalid dimensions";
-    return std::nullopt;
-  }
-  if (*count > maxElements) {
-    error = "tensor '" + tensor.name() + "' has " + std::to_string(*count) +
-            " elements, more than tgc evaluates at import time (" +
-            std::to_string(maxElements) + ")";
-    return std::nullopt;
-  }
+std::optional<HostTensor>
+tgc::onnx_import::decodeRaw(int32_t type, std::vector<int64_t> shape,
+                            llvm::ArrayRef<char> raw, std::string &error) {
+  std::optional<int64_t> count = elementCount(shape);
   size_t width = dataTypeSize(type);
-  if (!width) {
-    error = "tensor '" + tensor.name() + "' has element type " +
-            dataTypeName(type) + ", which tgc does not read";
+  if (!count || !width) {
+    error = "has an invalid shape or element type";
     return std::nullopt;
   }
-  HostTensor out(type, dims);
-  std::optional<llvm::ArrayRef<char>> raw = rawData(tensor, error);
-  if (!error.empty())
+  if (raw.size() != uint64_t(*count) * width) {
+    error = "holds " + std::to_string(raw.size()) + " bytes but " +
+            dataTypeName(type) + " x " + std::to_string(*count) + " needs " +
+            std::to_string(uint64_t(*count) * width);
     return std::nullopt;
-  if (raw) {
-    if (raw->size() != uint64_t(*count) * width) {
-      error = "tensor '" + tensor.name() + "' holds " +
-              std::to_string(raw->size()) + " bytes but " + dataTypeName(type) +
-              " x " + std::to_string(*count) + " needs " +
-              std::to_string(uint64_t(*count) * width);
-      return std::nullopt;
-    }
-    const char *p = raw->data();
+  }
+  HostTensor out(type, std::move(shape));
+  {
+    const char *p = raw.data();
     for (int64_t i = 0; i < *count; ++i, p += width) {
       uint64_t bits = 0;
       std::memcpy(&bits, p, width); // little-endian hosts only
@@ -416,6 +393,48 @@ std::optional<HostTensor> OnnxModel::decode(const onnx::TensorProto &tensor,
       }
     }
     return out;
+  }
+}
+
+static double decodeHalf(uint16_t bits, bool bf16) {
+  APFloat f(bf16 ? APFloat::BFloat() : APFloat::IEEEhalf(),
+            llvm::APInt(16, bits));
+  bool lost;
+  f.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &lost);
+  return f.convertToDouble();
+}
+
+std::optional<HostTensor> OnnxModel::decode(const onnx::TensorProto &tensor,
+                                            std::string &error,
+                                            int64_t maxElements) {
+  int32_t type = tensor.data_type();
+  std::vector<int64_t> dims(tensor.dims().begin(), tensor.dims().end());
+  std::optional<int64_t> count = elementCount(dims);
+  if (!count) {
+    error = "tensor '" + tensor.name() + "' has invalid dimensions";
+    return std::nullopt;
+  }
+  if (*count > maxElements) {
+    error = "tensor '" + tensor.name() + "' has " + std::to_string(*count) +
+            " elements, more than tgc evaluates at import time (" +
+            std::to_string(maxElements) + ")";
+    return std::nullopt;
+  }
+  size_t width = dataTypeSize(type);
+  if (!width) {
+    error = "tensor '" + tensor.name() + "' has element type " +
+            dataTypeName(type) + ", which tgc does not read";
+    return std::nullopt;
+  }
+  HostTensor out(type, dims);
+  std::optional<llvm::ArrayRef<char>> raw = rawData(tensor, error);
+  if (!error.empty())
+    return std::nullopt;
+  if (raw) {
+    std::optional<HostTensor> decoded = decodeRaw(type, dims, *raw, error);
+    if (!decoded)
+      error = "tensor '" + tensor.name() + "' " + error;
+    return decoded;
   }
   auto mismatch = [&](int64_t have) {
     error = "tensor '" + tensor.name() + "' holds " + std::to_string(have) +

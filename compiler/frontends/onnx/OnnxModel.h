@@ -113,6 +113,11 @@ private:
   llvm::StringMap<std::unique_ptr<llvm::MemoryBuffer>> externalFiles;
 };
 
+/// Decodes little-endian bytes of `type` into a HostTensor of `shape`.
+std::optional<HostTensor> decodeRaw(int32_t type, std::vector<int64_t> shape,
+                                    llvm::ArrayRef<char> raw,
+                                    std::string &error);
+
 /// Element count of a tensor's dims, or nullopt on a negative dimension or
 /// overflow.
 std::optional<int64_t> elementCount(llvm::ArrayRef<int64_t> dims);

@@ -123,3 +123,44 @@ def more():
 
 if __name__ == "__main__":
     more()
+
+
+def safetensors(path, tensors, header_size=None, offsets=None):
+    """Writes a safetensors file (8-byte header length, JSON, data) by
+    hand: the format is that simple, and the venv has no safetensors."""
+    import json
+    import struct
+    header, data = {}, b""
+    for name, (dtype, array) in tensors.items():
+        raw = array.tobytes()
+        header[name] = {"dtype": dtype, "shape": list(array.shape),
+                        "data_offsets": offsets or [len(data),
+                                                    len(data) + len(raw)]}
+        data += raw
+    text = json.dumps(header).encode()
+    with open(os.path.join(HERE, path), "wb") as f:
+        f.write(struct.pack("<Q", header_size or len(text)) + text + data)
+
+
+def weights_from_files():
+    x = vi("x")
+    w = np.arange(6, dtype=np.float32).reshape(2, 3)
+    add = [h.make_node("Add", ["x", "w"], ["y"], name="add")]
+    # A model exported without its parameters (w is a graph input) and one
+    # whose initializer the file replaces.
+    save("st-input.onnx", model(add, [x, vi("w")], [vi("y")]))
+    save("st-init.onnx", model(add, [x], [vi("y")],
+                               [nh.from_array(np.zeros((2, 3), np.float32),
+                                              "w")]))
+    safetensors("w.safetensors", {"w": ("F32", w)})
+    safetensors("w-f16.safetensors", {"w": ("F16", w.astype(np.float16))})
+    safetensors("other.safetensors", {"v": ("F32", w)})
+    safetensors("bad-header.safetensors", {"w": ("F32", w)},
+                header_size=1 << 40)
+    safetensors("bad-offsets.safetensors", {"w": ("F32", w)},
+                offsets=[0, 4096])
+    safetensors("bad-dtype.safetensors", {"w": ("C64", w)})
+
+
+if __name__ == "__main__":
+    weights_from_files()
