@@ -1675,9 +1675,80 @@ LogicalResult convertGather(NodeContext &c) {
   return success();
 }
 
+/// GatherElements on values computed at run time, as a one-hot sum:
+/// with n = data's size along the axis and the indices' shape I,
+/// out[i] = sum over k < n of (k == indices[i] ? data'[i, k] : 0), where
+/// data' is data cut to I outside the axis with the axis moved last and
+/// broadcast over I's axis. Exact (one nonzero term); O(|I| n) work.
+LogicalResult gatherElementsAtRunTime(NodeContext &c, int64_t axis) {
+  FailureOr<Value> data = c.value(0), ids = c.value(1);
+  if (failed(data) || failed(ids))
+    return failure();
+  auto dataType = typeOf(*data), idsType = typeOf(*ids);
+  int64_t rank = dataType.getRank(), n = dataType.getDimSize(axis);
+  if (idsType.getRank() != rank)
+    return c.error() << "indices " << shapeStr(idsType.getShape())
+                     << " and data " << shapeStr(dataType.getShape())
+                     << " differ in rank";
+  SmallVector<int64_t> cut(dataType.getShape());
+  for (int64_t d = 0; d < rank; ++d) {
+    if (d == axis)
+      continue;
+    if (idsType.getDimSize(d) > dataType.getDimSize(d))
+      return c.error() << "indices " << shapeStr(idsType.getShape())
+                       << " exceed data " << shapeStr(dataType.getShape());
+    cut[d] = idsType.getDimSize(d);
+  }
+  Value x = *data;
+  Type element = dataType.getElementType();
+  bool boolean = element.isSignlessInteger(1);
+  if (boolean)
+    x = castTo(c, x, c.b.getI8Type());
+  if (ArrayRef<int64_t>(cut) != dataType.getShape())
+    x = tg::SliceOp::create(c.b, c.loc, x, SmallVector<int64_t>(rank, 0), cut,
+                            SmallVector<int64_t>(rank, 1));
+  // [.., n at axis, ..] -> [.., 1 at axis, .., n] -> [I..., n].
+  SmallVector<int64_t> perm;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis)
+      perm.push_back(d);
+  perm.push_back(axis);
+  x = tg::TransposeOp::create(c.b, c.loc, x, perm);
+  SmallVector<int64_t> withUnit(cut);
+  withUnit[axis] = 1;
+  withUnit.push_back(n);
+  x = reshape(c, x, withUnit);
+  SmallVector<int64_t> full(idsType.getShape());
+  full.push_back(n);
+  x = tg::BroadcastToOp::create(c.b, c.loc, typeOf(x).clone(full), x);
+  // Negative indices count from the end.
+  Type i32 = c.b.getI32Type();
+  Value idx = *ids;
+  Value isNeg = tg::CompareOp::create(c.b, c.loc, tg::ComparePredicate::lt, idx,
+                                      c.scalar(i32, 0));
+  idx = tg::SelectOp::create(
+      c.b, c.loc, isNeg,
+      tg::AddOp::create(c.b, c.loc, idx, c.scalar(i32, double(n))), idx);
+  SmallVector<int64_t> idxShape(idsType.getShape());
+  idxShape.push_back(1);
+  idx = reshape(c, idx, idxShape);
+  Value k =
+      tg::IotaOp::create(c.b, c.loc, RankedTensorType::get(full, i32), rank);
+  Value hit =
+      tg::CompareOp::create(c.b, c.loc, tg::ComparePredicate::eq, k, idx);
+  Type xe = typeOf(x).getElementType();
+  Value picked = tg::SelectOp::create(c.b, c.loc, hit, x, c.scalar(xe, 0));
+  Value r = tg::ReduceSumOp::create(c.b, c.loc, picked, ArrayRef<int64_t>{rank},
+                                    false);
+  if (boolean)
+    r = castTo(c, r, element);
+  c.setOutput(0, r, c.type(0));
+  return success();
+}
+
 /// out[i...] = data[i... with i[axis] replaced by indices[i...]]. Folded
 /// when data and indices are known (BERT's token-type buffer gathered by
-/// position ids); at run time it would need a gather tg does not have.
+/// position ids), else a one-hot sum.
 LogicalResult convertGatherElements(NodeContext &c) {
   int64_t rank = c.rank(0);
   FailureOr<int64_t> axis = c.axis(c.attrInt("axis", 0), rank, "axis");
@@ -1685,8 +1756,7 @@ LogicalResult convertGatherElements(NodeContext &c) {
     return failure();
   auto in = allKnown(c, 2);
   if (in.empty())
-    return c.unsupported("GatherElements of values computed at run time is "
-                         "not supported (only of constants)");
+    return gatherElementsAtRunTime(c, *axis);
   const HostTensor &data = *in[0], &ids = *in[1];
   if (int64_t(ids.shape.size()) != rank)
     return c.error() << "indices " << shapeStr(ids.shape) << " and data "
