@@ -84,9 +84,7 @@ def tgc_run(tools, model, inputs, work, name, dims=()):
     args = []
     for i, x in enumerate(inputs):
         p = os.path.join(work, f"{name}.in{i}.npy")
-        if x.dtype == np.int64:
-            x = x.astype(np.int32)
-        np.save(p, x)
+        np.save(p, x)  # int64 token ids as they are: tg-run narrows them
         args.append(f"--input=@{p}")
     out = os.path.join(work, f"{name}.out0.npy")
     run([os.path.join(tools, "tg-run"), bundle, *args,
