@@ -444,6 +444,10 @@ LogicalResult Importer::importInputs(const onnx::GraphProto &graph,
       if (d <= 0)
         return fail() << " has shape " << shapeString(shape)
                       << "; tg tensors have no size-0 dimensions";
+    std::optional<int64_t> count = elementCount(shape);
+    if (!count || *count > (int64_t(1) << 46))
+      return fail() << " has shape " << shapeString(shape)
+                    << ", too large for a tensor";
     argTypes.push_back(RankedTensorType::get(shape, *element));
     argNames.push_back(input.name());
     OnnxValue v;

@@ -1112,6 +1112,8 @@ LogicalResult convertReshape(NodeContext &c) {
       return c.error() << "shape " << shapeStr(*spec) << " has " << d;
     }
     shape.push_back(d);
+    if (d && known > INT64_MAX / d)
+      return c.error() << "shape " << shapeStr(*spec) << " is too large";
     known *= d;
   }
   int64_t total = product(in);
@@ -1263,7 +1265,10 @@ LogicalResult convertExpand(NodeContext &c) {
   if (!shape)
     return c.error() << "cannot expand " << shapeStr(c.shape(0)) << " to "
                      << shapeStr(*spec);
-  if (const HostTensor *t = c.known(0); t && product(*shape) <= kMaxFolded) {
+  std::optional<int64_t> count = elementCount(*shape);
+  if (!count)
+    return c.error() << "shape " << shapeStr(*shape) << " is too large";
+  if (const HostTensor *t = c.known(0); t && *count <= kMaxFolded) {
     HostTensor one(t->type, *shape);
     auto out =
         foldElementwise({t, &one}, t->type,
@@ -1384,26 +1389,25 @@ LogicalResult convertSlice(NodeContext &c) {
     int64_t dim = in[*axis], step = steps[i];
     if (step == 0)
       return c.error() << "step 0 on axis " << axes[i];
-    auto clampIndex = [&](int64_t v, int64_t lo, int64_t hi) {
-      if (v < 0)
-        v = v < -dim ? -1 - dim + dim : v + dim; // below 0 -> clamp below
-      return std::min(std::max(v, lo), hi);
-    };
+    // Negative positions count from the end; then both are clamped into
+    // [0, dim] (positive steps) or [-1, dim - 1] (negative steps).
     int64_t st = starts[i], en = ends[i];
     if (st < 0)
       st = st < -dim ? (step > 0 ? 0 : -1) : st + dim;
     if (en < 0)
       en = en < -dim ? (step > 0 ? 0 : -1) : en + dim;
-    (void)clampIndex;
     if (step > 0) {
-      st = std::min(std::max<int64_t>(st, 0), dim);
-      en = std::min(std::max<int64_t>(en, 0), dim);
+      st = std::min<int64_t>(std::max<int64_t>(st, 0), dim);
+      en = std::min<int64_t>(std::max<int64_t>(en, 0), dim);
     } else {
-      st = std::min(std::max<int64_t>(st, -1), dim - 1);
-      en = std::min(std::max<int64_t>(en, -1), dim - 1);
+      st = std::min<int64_t>(std::max<int64_t>(st, -1), dim - 1);
+      en = std::min<int64_t>(std::max<int64_t>(en, -1), dim - 1);
     }
-    int64_t count = step > 0 ? (en > st ? (en - st + step - 1) / step : 0)
-                             : (st > en ? (st - en - step - 1) / -step : 0);
+    // Written so that no step, however large, overflows.
+    uint64_t stride = step > 0 ? uint64_t(step) : 0 - uint64_t(step);
+    int64_t count =
+        step > 0 ? (en > st ? int64_t(uint64_t(en - st - 1) / stride) + 1 : 0)
+                 : (st > en ? int64_t(uint64_t(st - en - 1) / stride) + 1 : 0);
     cuts[*axis] = {st, step, count};
   }
   if (const HostTensor *t = c.known(0); t && t->numElements() <= kMaxFolded) {
@@ -1464,6 +1468,10 @@ LogicalResult convertSplit(NodeContext &c) {
   if (int64_t(sizes.size()) != outputs)
     return c.error() << "split " << shapeStr(sizes) << " has " << sizes.size()
                      << " parts for " << outputs << " outputs";
+  for (int64_t size : sizes)
+    if (size < 0 || size > dim)
+      return c.error() << "split " << shapeStr(sizes)
+                       << " has a part outside [0, " << dim << "]";
   if (std::accumulate(sizes.begin(), sizes.end(), int64_t(0)) != dim)
     return c.error() << "split " << shapeStr(sizes)
                      << " does not add up to the axis size " << dim;
@@ -1969,6 +1977,9 @@ LogicalResult convertTile(NodeContext &c) {
                        << " would make an empty tensor";
     interleaved.insert(interleaved.end(), {1, in[d]});
     spread.insert(spread.end(), {(*repeats)[d], in[d]});
+    if (in[d] && (*repeats)[d] > INT64_MAX / in[d])
+      return c.error() << "repeats " << shapeStr(*repeats)
+                       << " make a tensor too large";
     result.push_back((*repeats)[d] * in[d]);
   }
   FailureOr<Value> x = c.value(0);
