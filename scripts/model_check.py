@@ -7,7 +7,8 @@ runs them with tg-run and compares:
            offline): tgc's pooled, normalized embeddings against
            sentence-transformers' (max abs diff <= 1e-5, cosine >= 0.99999)
   bert, gpt2, llama   small randomly initialised transformers configs
-  mlp, cnn            a small MLP and a CNN head
+  mlp, cnn            a small MLP and a small CNN (convolutions, batch
+                      norm, pooling, a classifier head)
            (each against ONNX Runtime on the same inputs)
 
 Prints one line per model and exits non-zero if any fails.
@@ -214,12 +215,21 @@ def check_small(tools, work, kind):
                                   torch.nn.Softmax(-1))
         x = torch.randn(8, 32)
     else:
-        # A CNN head: pooled features -> flatten -> linear -> log-softmax.
-        net = torch.nn.Sequential(torch.nn.AdaptiveAvgPool2d(1),
-                                  torch.nn.Flatten(), torch.nn.Linear(16, 32),
-                                  torch.nn.Hardswish(), torch.nn.Linear(32, 5),
-                                  torch.nn.LogSoftmax(-1))
-        x = torch.randn(4, 16, 7, 7)
+        # A small CNN: strided and grouped convolutions, batch norm, max and
+        # average pooling, then a head (pool, flatten, linear, log-softmax).
+        net = torch.nn.Sequential(
+            torch.nn.Conv2d(3, 16, 3, stride=2, padding=1),
+            torch.nn.BatchNorm2d(16), torch.nn.ReLU(),
+            torch.nn.MaxPool2d(2),
+            torch.nn.Conv2d(16, 16, 3, padding=1, groups=4),
+            torch.nn.AvgPool2d(2, ceil_mode=True),
+            torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(),
+            torch.nn.Linear(16, 32), torch.nn.Hardswish(),
+            torch.nn.Linear(32, 5), torch.nn.LogSoftmax(-1))
+        with torch.no_grad():  # running statistics a trained net would have
+            net[1].running_mean.uniform_(-0.5, 0.5)
+            net[1].running_var.uniform_(0.5, 2.0)
+        x = torch.randn(2, 3, 28, 28)
     model = os.path.join(work, kind + ".onnx")
     export(net, (x,), ["x"], model)
     save_fixture(kind, model, [x.numpy()])

@@ -1069,6 +1069,300 @@ LogicalResult convertRMSNormalization(NodeContext &c) {
 }
 
 //===----------------------------------------------------------------------===//
+// Convolutions and pooling
+//===----------------------------------------------------------------------===//
+
+/// The geometry of a sliding window over the spatial dimensions of an
+/// [N, C, D1, ...] tensor: kernel, strides, dilations and padding resolved
+/// from the attributes (auto_pad included), and the output sizes.
+struct Window {
+  std::vector<int64_t> kernel, strides, dilations, padBegin, padEnd, out;
+};
+
+FailureOr<Window> window(NodeContext &c, ArrayRef<int64_t> spatial,
+                         ArrayRef<int64_t> kernel, bool ceilMode) {
+  size_t k = spatial.size();
+  Window w;
+  w.kernel.assign(kernel.begin(), kernel.end());
+  w.strides = c.attrInts("strides").value_or(std::vector<int64_t>(k, 1));
+  w.dilations = c.attrInts("dilations").value_or(std::vector<int64_t>(k, 1));
+  std::vector<int64_t> pads =
+      c.attrInts("pads").value_or(std::vector<int64_t>(2 * k, 0));
+  std::string autoPad = c.attrString("auto_pad").value_or("NOTSET");
+  if (w.kernel.size() != k || w.strides.size() != k ||
+      w.dilations.size() != k || pads.size() != 2 * k)
+    return c.error() << "kernel_shape, strides, dilations and pads do not "
+                        "match the "
+                     << k << " spatial dimensions";
+  for (size_t i = 0; i < k; ++i) {
+    if (w.kernel[i] < 1 || w.strides[i] < 1 || w.dilations[i] < 1 ||
+        pads[i] < 0 || pads[k + i] < 0 || w.kernel[i] > (1 << 20) ||
+        w.strides[i] > (1 << 20) || w.dilations[i] > (1 << 20) ||
+        pads[i] > (1 << 20) || pads[k + i] > (1 << 20))
+      return c.error() << "kernel, strides, dilations and pads must be "
+                          "positive (pads non-negative) and sensible";
+    int64_t extent = (w.kernel[i] - 1) * w.dilations[i] + 1;
+    if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+      int64_t o = (spatial[i] + w.strides[i] - 1) / w.strides[i];
+      int64_t total =
+          std::max<int64_t>((o - 1) * w.strides[i] + extent - spatial[i], 0);
+      int64_t small = total / 2;
+      w.padBegin.push_back(autoPad == "SAME_UPPER" ? small : total - small);
+      w.padEnd.push_back(total - w.padBegin.back());
+    } else if (autoPad == "VALID" || autoPad == "NOTSET") {
+      w.padBegin.push_back(autoPad == "VALID" ? 0 : pads[i]);
+      w.padEnd.push_back(autoPad == "VALID" ? 0 : pads[k + i]);
+    } else {
+      return c.error() << "auto_pad '" << autoPad << "' is not supported";
+    }
+    int64_t span = spatial[i] + w.padBegin[i] + w.padEnd[i] - extent;
+    if (span < 0)
+      return c.error() << "the window (" << extent
+                       << " wide) is larger than the padded input ("
+                       << spatial[i] + w.padBegin[i] + w.padEnd[i] << ")";
+    int64_t o = (ceilMode ? (span + w.strides[i] - 1) / w.strides[i]
+                          : span / w.strides[i]) +
+                1;
+    // With ceil_mode, a window must start inside the input or left pad.
+    if (ceilMode && (o - 1) * w.strides[i] >= spatial[i] + w.padBegin[i])
+      --o;
+    w.out.push_back(o);
+  }
+  return w;
+}
+
+/// x padded with `value` along the spatial dimensions (concats of splats).
+Value padSpatial(NodeContext &c, Value x, const Window &w, double value) {
+  for (size_t i = 0; i < w.padBegin.size(); ++i) {
+    int64_t axis = 2 + i;
+    SmallVector<Value> parts;
+    auto splat = [&](int64_t n) {
+      SmallVector<int64_t> shape(typeOf(x).getShape());
+      shape[axis] = n;
+      Value s = c.scalar(typeOf(x).getElementType(), value);
+      return Value(
+          tg::BroadcastToOp::create(c.b, c.loc, typeOf(x).clone(shape), s));
+    };
+    if (w.padBegin[i])
+      parts.push_back(splat(w.padBegin[i]));
+    parts.push_back(x);
+    if (w.padEnd[i])
+      parts.push_back(splat(w.padEnd[i]));
+    if (parts.size() > 1)
+      x = tg::ConcatOp::create(c.b, c.loc, parts, axis);
+  }
+  return x;
+}
+
+/// The windows of a padded [N, C, P1, ...] tensor as [O, K, N, C] (O output
+/// positions, K kernel positions): a row gather of constant indices into
+/// the flattened spatial dimensions (im2col).
+FailureOr<Value> windows(NodeContext &c, Value padded, const Window &w) {
+  auto type = typeOf(padded);
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t n = shape[0], ch = shape[1];
+  ArrayRef<int64_t> spatial = shape.drop_front(2);
+  int64_t positions = product(w.out), taps = product(w.kernel);
+  if (positions * taps > (int64_t(1) << 24))
+    return c.error() << "the convolution's " << positions << " x " << taps
+                     << " windows are too many for tgc's im2col";
+  std::vector<int64_t> strides = stridesOf(spatial);
+  HostTensor idx(kInt32, {positions, taps});
+  SmallVector<int64_t> o, kk;
+  for (int64_t p = 0; p < positions; ++p) {
+    unravel(p, w.out, o);
+    for (int64_t t = 0; t < taps; ++t) {
+      unravel(t, w.kernel, kk);
+      int64_t at = 0;
+      for (size_t i = 0; i < spatial.size(); ++i)
+        at += (o[i] * w.strides[i] + kk[i] * w.dilations[i]) * strides[i];
+      idx.ints[p * taps + t] = at;
+    }
+  }
+  FailureOr<Value> ids = c.constant(idx);
+  if (failed(ids))
+    return failure();
+  Value flat = reshape(c, padded, {n, ch, product(spatial)});
+  Value rows =
+      tg::TransposeOp::create(c.b, c.loc, flat, ArrayRef<int64_t>{2, 0, 1});
+  return Value(tg::GatherOp::create(c.b, c.loc, rows, *ids));
+}
+
+/// Conv as im2col and one batched matmul per group: the windows [O, K, N,
+/// C] are arranged as [G, N*O, C/G*K] and multiplied by the weights
+/// [G, M/G, C/G*K].
+LogicalResult convertConv(NodeContext &c) {
+  FailureOr<Value> x = c.value(0), wv = c.value(1);
+  if (failed(x) || failed(wv) || failed(requireFloat(c, *x, 0)) ||
+      failed(requireSameType(c, 0, 1)))
+    return failure();
+  auto xt = typeOf(*x), wt = typeOf(*wv);
+  int64_t rank = xt.getRank();
+  if (rank < 3 || wt.getRank() != rank)
+    return c.error() << "Conv takes [N, C, D...] and [M, C/group, k...], got "
+                     << xt << " and " << wt;
+  int64_t n = xt.getDimSize(0), ch = xt.getDimSize(1);
+  int64_t m = wt.getDimSize(0), groups = c.attrInt("group", 1);
+  if (groups < 1 || ch % groups || m % groups ||
+      wt.getDimSize(1) != ch / groups)
+    return c.error() << "group " << groups << " does not fit " << ch
+                     << " input and " << m << " output channels (weight " << wt
+                     << ")";
+  std::vector<int64_t> kernel(wt.getShape().begin() + 2, wt.getShape().end());
+  if (auto ks = c.attrInts("kernel_shape"); ks && *ks != kernel)
+    return c.error() << "kernel_shape " << shapeStr(*ks)
+                     << " differs from the weight's " << shapeStr(kernel);
+  FailureOr<Window> w =
+      window(c, xt.getShape().drop_front(2), kernel, /*ceilMode=*/false);
+  if (failed(w))
+    return failure();
+  FailureOr<Value> cols = windows(c, padSpatial(c, *x, *w, 0.0), *w);
+  if (failed(cols))
+    return failure();
+  int64_t positions = product(w->out), taps = product(kernel);
+  int64_t cg = ch / groups, mg = m / groups;
+  Value v = reshape(c, *cols, {positions, taps, n, groups, cg});
+  v = tg::TransposeOp::create(c.b, c.loc, v, ArrayRef<int64_t>{3, 2, 0, 4, 1});
+  v = reshape(c, v, {groups, n * positions, cg * taps});
+  Value weights = reshape(c, *wv, {groups, mg, cg * taps});
+  Value y = tg::MatmulOp::create(c.b, c.loc, v, weights, false, true);
+  y = reshape(c, y, {groups, n, positions, mg});
+  y = tg::TransposeOp::create(c.b, c.loc, y, ArrayRef<int64_t>{1, 0, 3, 2});
+  SmallVector<int64_t> outShape = {n, m};
+  llvm::append_range(outShape, w->out);
+  y = reshape(c, y, outShape);
+  if (c.has(2)) {
+    FailureOr<Value> bias = c.value(2);
+    if (failed(bias) || failed(requireSameType(c, 0, 2)))
+      return failure();
+    if (typeOf(*bias).getShape() != ArrayRef<int64_t>{m})
+      return c.error() << "the bias " << bias->getType() << " is not [" << m
+                       << "]";
+    SmallVector<int64_t> bshape(rank - 1, 1);
+    bshape[0] = m;
+    y = tg::AddOp::create(c.b, c.loc, y, reshape(c, *bias, bshape));
+  }
+  c.setOutput(0, y, c.type(0));
+  return success();
+}
+
+/// BatchNormalization in inference: per channel (dimension 1),
+/// (x - mean) / sqrt(var + epsilon) * scale + bias.
+LogicalResult convertBatchNormalization(NodeContext &c) {
+  if (c.attrInt("training_mode", 0) != 0 || c.wants(1) || c.wants(2))
+    return c.unsupported("BatchNormalization in training mode (or its "
+                         "running mean/var outputs) is not supported: tgc "
+                         "compiles inference");
+  c.attrFloat("momentum");
+  float epsilon = c.attrFloat("epsilon", 1e-5f);
+  FailureOr<Value> x = c.value(0);
+  if (failed(x) || failed(requireFloat(c, *x, 0)))
+    return failure();
+  auto xt = typeOf(*x);
+  if (xt.getRank() < 2)
+    return c.error() << "the input " << xt << " has no channel dimension";
+  int64_t ch = xt.getDimSize(1);
+  SmallVector<int64_t> perChannel(xt.getRank() - 1, 1);
+  perChannel[0] = ch;
+  SmallVector<Value> params;
+  for (int i = 1; i <= 4; ++i) {
+    FailureOr<Value> p = c.value(i);
+    if (failed(p))
+      return failure();
+    if (typeOf(*p).getShape() != ArrayRef<int64_t>{ch})
+      return c.error() << c.describeInput(i) << " " << p->getType()
+                       << " is not one value per channel (" << ch << ")";
+    params.push_back(
+        reshape(c, castTo(c, *p, xt.getElementType()), perChannel));
+  }
+  Type e = xt.getElementType();
+  Value inv = tg::RsqrtOp::create(
+      c.b, c.loc, params[3].getType(),
+      tg::AddOp::create(c.b, c.loc, params[3], c.scalar(e, epsilon)));
+  Value y = tg::MulOp::create(c.b, c.loc,
+                              tg::SubOp::create(c.b, c.loc, *x, params[2]),
+                              tg::MulOp::create(c.b, c.loc, inv, params[0]));
+  c.setOutput(0, tg::AddOp::create(c.b, c.loc, y, params[1]), c.type(0));
+  return success();
+}
+
+/// MaxPool and AveragePool over the same windows: a reduction over the
+/// kernel positions. Averages divide by the window's size, or with
+/// count_include_pad = 0 (the default) by the number of its elements
+/// inside the input, counted at import time.
+LogicalResult pool(NodeContext &c, bool max) {
+  FailureOr<Value> x = c.value(0);
+  if (failed(x) || failed(requireFloat(c, *x, 0)))
+    return failure();
+  auto xt = typeOf(*x);
+  if (xt.getRank() < 3)
+    return c.error() << "the input " << xt << " has no spatial dimensions";
+  std::optional<std::vector<int64_t>> kernel = c.attrInts("kernel_shape");
+  if (!kernel)
+    return c.error() << "kernel_shape is required";
+  bool ceilMode = c.attrInt("ceil_mode", 0) != 0;
+  if (max && c.attrInt("storage_order", 0) != 0)
+    return c.unsupported("storage_order = 1 is not supported");
+  if (max && c.wants(1))
+    return c.unsupported("MaxPool's Indices output is not supported");
+  bool includePad = !max && c.attrInt("count_include_pad", 0) != 0;
+  ArrayRef<int64_t> spatial = xt.getShape().drop_front(2);
+  FailureOr<Window> w = window(c, spatial, *kernel, ceilMode);
+  if (failed(w))
+    return failure();
+  // Windows that run past the padded input (ceil_mode) read more padding.
+  Window padded = *w;
+  for (size_t i = 0; i < spatial.size(); ++i) {
+    int64_t need = (w->out[i] - 1) * w->strides[i] +
+                   (w->kernel[i] - 1) * w->dilations[i] + 1;
+    int64_t have = spatial[i] + w->padBegin[i] + w->padEnd[i];
+    padded.padEnd[i] += std::max<int64_t>(need - have, 0);
+  }
+  FailureOr<Value> cols =
+      windows(c, padSpatial(c, *x, padded, max ? -INFINITY : 0.0), *w);
+  if (failed(cols))
+    return failure();
+  int64_t n = xt.getDimSize(0), ch = xt.getDimSize(1);
+  int64_t positions = product(w->out), taps = product(*kernel);
+  Value r = max ? Value(tg::ReduceMaxOp::create(c.b, c.loc, *cols,
+                                                ArrayRef<int64_t>{1}, false))
+                : Value(tg::ReduceSumOp::create(c.b, c.loc, *cols,
+                                                ArrayRef<int64_t>{1}, false));
+  if (!max) {
+    // The divisor of each output position.
+    HostTensor count(kFloat, {positions, 1, 1});
+    SmallVector<int64_t> o, kk;
+    for (int64_t p = 0; p < positions; ++p) {
+      unravel(p, w->out, o);
+      int64_t inside = 0;
+      for (int64_t t = 0; t < taps; ++t) {
+        unravel(t, *kernel, kk);
+        bool in = true;
+        for (size_t i = 0; i < spatial.size(); ++i) {
+          int64_t at =
+              o[i] * w->strides[i] + kk[i] * w->dilations[i] - w->padBegin[i];
+          int64_t limit = includePad ? spatial[i] + w->padEnd[i] : spatial[i];
+          int64_t low = includePad ? -w->padBegin[i] : 0;
+          in &= at >= low && at < limit;
+        }
+        inside += in;
+      }
+      count.floats[p] = 1.0 / double(std::max<int64_t>(inside, 1));
+    }
+    FailureOr<Value> scale = c.constant(count);
+    if (failed(scale))
+      return failure();
+    r = tg::MulOp::create(c.b, c.loc, r,
+                          castTo(c, *scale, xt.getElementType()));
+  }
+  r = tg::TransposeOp::create(c.b, c.loc, r, ArrayRef<int64_t>{1, 2, 0});
+  SmallVector<int64_t> outShape = {n, ch};
+  llvm::append_range(outShape, w->out);
+  c.setOutput(0, reshape(c, r, outShape), c.type(0));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Shapes
 //===----------------------------------------------------------------------===//
 
@@ -2055,6 +2349,8 @@ const OpConverter kConverters[] = {
     {"And", 7, [](NodeContext &c) { return logical(c, 0); }},
     {"ArgMax", 11, argReduce<true>},
     {"ArgMin", 11, argReduce<false>},
+    {"AveragePool", 11, [](NodeContext &c) { return pool(c, false); }},
+    {"BatchNormalization", 9, convertBatchNormalization},
     {"Cast", 6, convertCast},
     {"CastLike", 15, convertCastLike},
     {"Ceil", 6, convertCeil},
@@ -2062,6 +2358,7 @@ const OpConverter kConverters[] = {
     {"Concat", 4, convertConcat},
     {"Constant", 9, convertConstant},
     {"ConstantOfShape", 9, convertConstantOfShape},
+    {"Conv", 11, convertConv},
     {"Cos", 7, convertCos},
     {"CumSum", 11, convertCumSum},
     {"Div", 7, convertDiv},
@@ -2099,6 +2396,7 @@ const OpConverter kConverters[] = {
     {"LogSoftmax", 13, [](NodeContext &c) { return softmax(c, true); }},
     {"MatMul", 9, convertMatMul},
     {"Max", 8, [](NodeContext &c) { return variadic<tg::MaxOp>(c, false); }},
+    {"MaxPool", 11, [](NodeContext &c) { return pool(c, true); }},
     {"Mean", 8, [](NodeContext &c) { return variadic<tg::AddOp>(c, true); }},
     {"Min", 8, [](NodeContext &c) { return variadic<tg::MinOp>(c, false); }},
     {"Mul", 7, convertMul},
