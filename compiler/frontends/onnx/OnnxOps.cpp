@@ -1794,6 +1794,120 @@ LogicalResult convertSplit(NodeContext &c) {
   return success();
 }
 
+/// Pad: per axis, `constant` mode concatenates splats of the value;
+/// `edge`, `reflect` and `wrap` gather constant source indices along the
+/// axis. Negative pads crop (a slice).
+LogicalResult convertPad(NodeContext &c) {
+  std::string mode = c.attrString("mode").value_or("constant");
+  if (mode != "constant" && mode != "edge" && mode != "reflect" &&
+      mode != "wrap")
+    return c.unsupported("Pad mode '" + mode + "' is not supported");
+  FailureOr<Value> x = c.value(0);
+  if (failed(x))
+    return failure();
+  int64_t rank = typeOf(*x).getRank();
+  FailureOr<std::vector<int64_t>> pads = c.ints(1, "pads");
+  if (failed(pads))
+    return failure();
+  std::vector<int64_t> axes;
+  if (c.has(3)) {
+    FailureOr<std::vector<int64_t>> a = c.ints(3, "axes");
+    if (failed(a))
+      return failure();
+    for (int64_t v : *a) {
+      FailureOr<int64_t> n = c.axis(v, rank, "axis");
+      if (failed(n))
+        return failure();
+      axes.push_back(*n);
+    }
+  } else {
+    for (int64_t d = 0; d < rank; ++d)
+      axes.push_back(d);
+  }
+  size_t k = axes.size();
+  if (pads->size() != 2 * k)
+    return c.error() << "pads " << shapeStr(*pads) << " need " << 2 * k
+                     << " entries";
+  Type e = typeOf(*x).getElementType();
+  // The fill value: 0, or constant_value (a scalar, possibly computed).
+  Value fill = c.scalar(e, 0);
+  if (c.has(2)) {
+    if (failed(requireSameType(c, 0, 2)))
+      return failure();
+    FailureOr<Value> v = c.value(2);
+    if (failed(v))
+      return failure();
+    if (product(typeOf(*v).getShape()) != 1)
+      return c.error() << "constant_value " << v->getType()
+                       << " is not a scalar";
+    fill = reshape(c, *v, {});
+  }
+  Value r = *x;
+  for (size_t i = 0; i < k; ++i) {
+    int64_t axis = axes[i], before = (*pads)[i], after = (*pads)[k + i];
+    int64_t dim = typeOf(r).getDimSize(axis);
+    if (before < -dim || after < -dim || before + after + dim <= 0 ||
+        before > (1 << 24) || after > (1 << 24))
+      return c.error() << "pads " << shapeStr(*pads)
+                       << " leave nothing (or too much) of axis " << axis;
+    // Cropping first.
+    int64_t start = std::max<int64_t>(-before, 0);
+    int64_t keep = dim - start - std::max<int64_t>(-after, 0);
+    if (start || keep != dim) {
+      FailureOr<Value> cut = sliceValue(c, r, axis, start, 1, keep);
+      if (failed(cut))
+        return failure();
+      r = *cut;
+      dim = keep;
+    }
+    before = std::max<int64_t>(before, 0);
+    after = std::max<int64_t>(after, 0);
+    if (!before && !after)
+      continue;
+    if (mode == "constant") {
+      SmallVector<Value> parts;
+      auto splat = [&](int64_t n) {
+        SmallVector<int64_t> shape(typeOf(r).getShape());
+        shape[axis] = n;
+        return Value(tg::BroadcastToOp::create(c.b, c.loc,
+                                               typeOf(r).clone(shape), fill));
+      };
+      if (before)
+        parts.push_back(splat(before));
+      parts.push_back(r);
+      if (after)
+        parts.push_back(splat(after));
+      r = tg::ConcatOp::create(c.b, c.loc, parts, axis);
+      continue;
+    }
+    if (mode == "reflect" && dim < 2)
+      return c.error() << "reflect padding needs at least 2 elements along "
+                          "axis "
+                       << axis;
+    HostTensor idx(kInt32, {before + dim + after});
+    for (int64_t j = 0; j < before + dim + after; ++j) {
+      int64_t src = j - before;
+      if (mode == "edge") {
+        src = std::min<int64_t>(std::max<int64_t>(src, 0), dim - 1);
+      } else if (mode == "wrap") {
+        src = ((src % dim) + dim) % dim;
+      } else { // reflect: ... 2 1 | 0 1 2 ... n-1 | n-2 ...
+        int64_t period = 2 * (dim - 1);
+        src = ((src % period) + period) % period;
+        if (src >= dim)
+          src = period - src;
+      }
+      idx.ints[j] = src;
+    }
+    FailureOr<Value> ids = c.constant(idx);
+    if (failed(ids))
+      return failure();
+    r = gatherAxis(c, r, *ids, axis);
+  }
+  c.setOutput(0, r, c.type(0));
+  return success();
+}
+
 LogicalResult convertConcat(NodeContext &c) {
   std::optional<int64_t> a = c.attrInt("axis");
   if (!a)
@@ -2404,6 +2518,7 @@ const OpConverter kConverters[] = {
      [](NodeContext &c) { return numericUnary<tg::NegOp>(c, negate); }},
     {"Not", 1, convertNot},
     {"Or", 7, [](NodeContext &c) { return logical(c, 1); }},
+    {"Pad", 11, convertPad},
     {"Pow", 7, convertPow},
     {"RMSNormalization", 23, convertRMSNormalization},
     {"Range", 11, convertRange},
