@@ -281,6 +281,86 @@ LogicalResult convertDiv(NodeContext &c) {
                                     }});
 }
 
+/// Mod: with fmod = 1, C's fmod (the sign of the dividend),
+/// x - y trunc(x / y); with fmod = 0, NumPy's mod (the sign of the
+/// divisor): that remainder plus y where the two signs differ. An infinite
+/// divisor leaves x (fmod) as C does; integer x mod 0 is 0 (tg's division
+/// by zero), which ONNX leaves undefined.
+LogicalResult convertMod(NodeContext &c) {
+  bool fmod = c.attrInt("fmod", 0) != 0;
+  if (failed(requireSameType(c, 0, 1)))
+    return failure();
+  FailureOr<Value> x = c.value(0), y = c.value(1);
+  if (failed(x) || failed(y) || failed(requireNumeric(c, *x, 0)) ||
+      failed(requireBroadcast(c, {*x, *y})))
+    return failure();
+  Type e = typeOf(*x).getElementType();
+  bool fl = isa<FloatType>(e);
+  Value zero = c.scalar(e, 0);
+  auto cmp = [&](tg::ComparePredicate p, Value a, Value b) {
+    return Value(tg::CompareOp::create(c.b, c.loc, p, a, b));
+  };
+  Value q = tg::DivOp::create(c.b, c.loc, *x, *y);
+  Value product;
+  if (fl) {
+    // trunc(q) = q < 0 ? ceil(q) : floor(q); y * trunc(q) is 0 for an
+    // infinite y (where it would be inf * 0).
+    Value neg = cmp(tg::ComparePredicate::lt, q, zero);
+    q = tg::SelectOp::create(c.b, c.loc, neg,
+                             tg::CeilOp::create(c.b, c.loc, q.getType(), q),
+                             tg::FloorOp::create(c.b, c.loc, q.getType(), q));
+    product = tg::MulOp::create(c.b, c.loc, *y, q);
+    Value infinite = cmp(tg::ComparePredicate::eq,
+                         tg::AbsOp::create(c.b, c.loc, y->getType(), *y),
+                         c.scalar(e, INFINITY));
+    product = tg::SelectOp::create(c.b, c.loc, infinite, zero, product);
+  } else {
+    product = tg::MulOp::create(c.b, c.loc, *y, q);
+  }
+  Value r = tg::SubOp::create(c.b, c.loc, *x, product);
+  if (!fmod) {
+    Value differ =
+        cmp(tg::ComparePredicate::ne, cmp(tg::ComparePredicate::lt, r, zero),
+            cmp(tg::ComparePredicate::lt, *y, zero));
+    Value adjust =
+        tg::SelectOp::create(c.b, c.loc, cmp(tg::ComparePredicate::ne, r, zero),
+                             differ, c.scalar(c.b.getI1Type(), 0));
+    r = tg::SelectOp::create(c.b, c.loc, adjust,
+                             tg::AddOp::create(c.b, c.loc, r, *y), r);
+  }
+  c.setOutput(0, r, c.type(0));
+  return success();
+}
+
+/// InstanceNormalization: per sample and channel over the spatial
+/// dimensions, (x - mean) / sqrt(var + epsilon) * scale[c] + bias[c]: a
+/// layer_norm over the trailing dimensions without its own parameters.
+LogicalResult convertInstanceNormalization(NodeContext &c) {
+  float epsilon = c.attrFloat("epsilon", 1e-5f);
+  FailureOr<Value> x = c.value(0), scale = c.value(1), bias = c.value(2);
+  if (failed(x) || failed(scale) || failed(bias) ||
+      failed(requireFloat(c, *x, 0)) || failed(requireSameType(c, 0, 1)) ||
+      failed(requireSameType(c, 0, 2)))
+    return failure();
+  auto xt = typeOf(*x);
+  if (xt.getRank() < 3)
+    return c.error() << "the input " << xt << " has no spatial dimensions";
+  int64_t ch = xt.getDimSize(1);
+  for (Value p : {*scale, *bias})
+    if (typeOf(p).getShape() != ArrayRef<int64_t>{ch})
+      return c.error() << "scale and bias must have one value per channel ("
+                       << ch << "), got " << p.getType();
+  Value y = tg::LayerNormOp::create(c.b, c.loc, xt, *x, Value(), Value(),
+                                    c.b.getI64IntegerAttr(2),
+                                    c.b.getF32FloatAttr(epsilon));
+  SmallVector<int64_t> perChannel(xt.getRank() - 1, 1);
+  perChannel[0] = ch;
+  y = tg::MulOp::create(c.b, c.loc, y, reshape(c, *scale, perChannel));
+  y = tg::AddOp::create(c.b, c.loc, y, reshape(c, *bias, perChannel));
+  c.setOutput(0, y, c.type(0));
+  return success();
+}
+
 /// Max, Min, Sum, Mean: one or more inputs, folded pairwise.
 template <typename OpTy> LogicalResult variadic(NodeContext &c, bool mean) {
   int n = c.numInputs();
@@ -2499,6 +2579,7 @@ const OpConverter kConverters[] = {
     {"HardSigmoid", 6, [](NodeContext &c) { return hardSigmoid(c, false); }},
     {"HardSwish", 14, [](NodeContext &c) { return hardSigmoid(c, true); }},
     {"Identity", 1, convertIdentity},
+    {"InstanceNormalization", 6, convertInstanceNormalization},
     {"IsNaN", 9, convertIsNaN},
     {"LayerNormalization", 17, convertLayerNormalization},
     {"LeakyRelu", 6, convertLeakyRelu},
@@ -2513,6 +2594,7 @@ const OpConverter kConverters[] = {
     {"MaxPool", 11, [](NodeContext &c) { return pool(c, true); }},
     {"Mean", 8, [](NodeContext &c) { return variadic<tg::AddOp>(c, true); }},
     {"Min", 8, [](NodeContext &c) { return variadic<tg::MinOp>(c, false); }},
+    {"Mod", 10, convertMod},
     {"Mul", 7, convertMul},
     {"Neg", 6,
      [](NodeContext &c) { return numericUnary<tg::NegOp>(c, negate); }},
