@@ -290,6 +290,30 @@ LogicalResult convertMod(NodeContext &c) {
   bool fmod = c.attrInt("fmod", 0) != 0;
   if (failed(requireSameType(c, 0, 1)))
     return failure();
+  if (auto in = allKnown(c, 2); !in.empty()) {
+    // Shape arithmetic (head counts, in exported attention).
+    bool fl = in[0]->isFloat();
+    auto out = foldElementwise(
+        in, in[0]->type, [&](HostTensor &o, int64_t i, ArrayRef<int64_t> at) {
+          if (fl) {
+            double a = in[0]->floats[at[0]], b = in[1]->floats[at[1]];
+            double r = std::fmod(a, b);
+            if (!fmod && r != 0 && (r < 0) != (b < 0))
+              r += b;
+            o.set(i, r);
+            return;
+          }
+          int64_t a = in[0]->ints[at[0]], b = in[1]->ints[at[1]];
+          int64_t r = b == 0 || (a == INT64_MIN && b == -1) ? 0 : a % b;
+          if (!fmod && r != 0 && (r < 0) != (b < 0))
+            r += b;
+          o.setInt(i, r);
+        });
+    if (out) {
+      c.setOutput(0, std::move(*out));
+      return success();
+    }
+  }
   FailureOr<Value> x = c.value(0), y = c.value(1);
   if (failed(x) || failed(y) || failed(requireNumeric(c, *x, 0)) ||
       failed(requireBroadcast(c, {*x, *y})))
@@ -366,6 +390,27 @@ template <typename OpTy> LogicalResult variadic(NodeContext &c, bool mean) {
   int n = c.numInputs();
   if (n < 1)
     return c.error() << c.node.op_type() << " needs at least one input";
+  // Max, Min and Sum of known integers (shape arithmetic) fold.
+  if (auto in = allKnown(c, n); !in.empty() && !mean && !in[0]->isFloat()) {
+    bool sameType = llvm::all_of(
+        in, [&](const HostTensor *t) { return t->type == in[0]->type; });
+    std::optional<HostTensor> acc = *in[0];
+    for (int i = 1; sameType && acc && i < n; ++i) {
+      const HostTensor *a = &*acc, *b = in[i];
+      acc = foldElementwise(
+          {a, b}, a->type, [&](HostTensor &o, int64_t k, ArrayRef<int64_t> at) {
+            int64_t x = a->ints[at[0]], y = b->ints[at[1]];
+            o.setInt(k, std::is_same_v<OpTy, tg::MaxOp> ? std::max(x, y)
+                        : std::is_same_v<OpTy, tg::MinOp>
+                            ? std::min(x, y)
+                            : int64_t(uint64_t(x) + y));
+          });
+    }
+    if (sameType && acc) {
+      c.setOutput(0, std::move(*acc));
+      return success();
+    }
+  }
   FailureOr<Value> acc = c.value(0);
   if (failed(acc) || failed(requireNumeric(c, *acc, 0)))
     return failure();
