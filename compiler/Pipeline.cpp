@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Threading.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Config/llvm-config.h"
@@ -237,6 +238,7 @@ private:
     FailureOr<tgc::Schedule> schedule = tgc::buildSchedule(module);
     if (failed(schedule))
       return failure();
+    releaseWeights();
     FailureOr<std::vector<uint8_t>> bundle = tgc::writeBundle(
         std::move(*schedule), std::move(code), tgc::producerString());
     if (failed(bundle))
@@ -244,6 +246,21 @@ private:
     dumpBytes("model.bin", *bundle);
     result.bytes = std::move(*bundle);
     return success();
+  }
+
+  /// The schedule holds a copy of every constant now, and compiling
+  /// consumes the module, so the blobs of its dense_resource constants are
+  /// released: an imported model's weights (held by the parsed model file)
+  /// are then freed before the bundle's bytes are assembled, and a model is
+  /// held twice at most rather than three times.
+  void releaseWeights() {
+    module.walk([](Operation *op) {
+      for (NamedAttribute attr : op->getAttrs())
+        if (auto weights = dyn_cast<DenseResourceElementsAttr>(attr.getValue()))
+          if (DialectResourceBlobManager::BlobEntry *entry =
+                  weights.getRawHandle().getResource())
+            entry->setBlob(AsmResourceBlob());
+    });
   }
 
   LogicalResult runPasses(StringRef stage,
