@@ -7,7 +7,9 @@
 #   ./build.sh test   install what is missing, build everything and run the
 #                     whole test suite (lit + unit tests), printing lit's
 #                     summary, then build examples/embed against an
-#                     installed tgc and run it
+#                     installed tgc and run it. The ONNX tests need onnx and
+#                     onnxruntime from PyPI: scripts/onnx-venv.sh puts them
+#                     in $BUILD_DIR/onnx-venv first
 #
 # BUILD_DIR (default: build) and JOBS (default: all cores) can be set.
 set -euo pipefail
@@ -19,7 +21,8 @@ packages=(
   cmake ninja-build g++ pkg-config
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools lld-22
   libzstd-dev libxxhash-dev libflatbuffers-dev flatbuffers-compiler
-  libgtest-dev libcli11-dev python3 python3-numpy clang-format
+  libgtest-dev libcli11-dev python3 python3-numpy python3-venv clang-format
+  libonnx-dev libprotobuf-dev
 )
 
 install_missing() {
@@ -55,6 +58,7 @@ test)
   install_missing
   configure
   ninja -C "$build" -j "$jobs"
+  PYTHON=/usr/bin/python3 "$repo/scripts/onnx-venv.sh" "$build/onnx-venv" >/dev/null
   ninja -C "$build" -j "$jobs" check-tgc
   # The embedding example, built against an installed copy of tgc.
   "$repo/scripts/test-embed.sh" "$build"

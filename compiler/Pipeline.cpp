@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Threading.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Config/llvm-config.h"
@@ -258,13 +259,29 @@ private:
     FailureOr<tgc::Schedule> schedule = tgc::buildSchedule(module);
     if (failed(schedule))
       return failure();
-    FailureOr<std::vector<uint8_t>> bundle =
-        tgc::writeBundle(*schedule, code, tgc::producerString());
+    releaseWeights();
+    FailureOr<std::vector<uint8_t>> bundle = tgc::writeBundle(
+        std::move(*schedule), std::move(code), tgc::producerString());
     if (failed(bundle))
       return failure();
     dumpBytes("model.bin", *bundle);
     result.bytes = std::move(*bundle);
     return success();
+  }
+
+  /// The schedule holds a copy of every constant now, and compiling
+  /// consumes the module, so the blobs of its dense_resource constants are
+  /// released: an imported model's weights (held by the parsed model file)
+  /// are then freed before the bundle's bytes are assembled, and a model is
+  /// held twice at most rather than three times.
+  void releaseWeights() {
+    module.walk([](Operation *op) {
+      for (NamedAttribute attr : op->getAttrs())
+        if (auto weights = dyn_cast<DenseResourceElementsAttr>(attr.getValue()))
+          if (DialectResourceBlobManager::BlobEntry *entry =
+                  weights.getRawHandle().getResource())
+            entry->setBlob(AsmResourceBlob());
+    });
   }
 
   LogicalResult runPasses(StringRef stage,
@@ -291,7 +308,9 @@ private:
 
   LogicalResult printModule() {
     llvm::raw_string_ostream os(result.text);
-    module.print(os);
+    // Weights (dense_resource blobs of imported models) are referenced by
+    // name, not printed: a model's IR stays readable and small.
+    module.print(os, OpPrintingFlags().elideLargeResourceString(kMaxPrinted));
     return success();
   }
 
@@ -318,6 +337,9 @@ private:
     }
     os.write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
   }
+
+  /// Resource blobs above this many bytes are elided from printed IR.
+  static constexpr int64_t kMaxPrinted = 4096;
 
   ModuleOp module;
   const tgc::CompileOptions &options;

@@ -41,6 +41,21 @@ def Tg_Element : AnyTypeOf<[F32, F16, BF16, I32, I8, I1]>;
 // `TgTensorTypes` trait so the diagnostic can name the offending dimension.
 def Tg_Tensor : RankedTensorOf<[Tg_Element]>;
 
+// What each operand and result accepts, as the generated docs show it. The
+// predicate is Tg_Tensor's for all of them: an element type tg does not have
+// at all (f64, i64) fails here, while the kind an op needs (floats, numbers)
+// is checked by the TgFloatElements / TgNumericElements traits, whose
+// messages say what to do instead.
+class Tg_TensorOf<string kinds>
+    : Type<Tg_Tensor.predicate, "ranked tensor of " # kinds # " values",
+           Tg_Tensor.cppType>;
+def Tg_AnyTensor : Tg_TensorOf<"f32, f16, bf16, i32, i8 or i1">;
+def Tg_NumericTensor : Tg_TensorOf<"f32, f16, bf16, i32 or i8">;
+def Tg_FloatTensor : Tg_TensorOf<"f32, f16 or bf16">;
+def Tg_I32Tensor : Tg_TensorOf<"i32">;
+def Tg_I1Tensor : Tg_TensorOf<"i1">;
+def Tg_MatmulTensor : Tg_TensorOf<"f32, f16, bf16 or i32">;
+
 def Tg_TensorTypesTrait : NativeOpTrait<"TgTensorTypes"> {
   let cppNamespace = "::mlir::tg";
 }

@@ -180,6 +180,24 @@ LogicalResult SelectOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
+LogicalResult ClampOp::verify() {
+  auto type = getInput().getType();
+  for (auto [name, bound] : {std::pair<StringRef, Value>("min", getMin()),
+                             std::pair<StringRef, Value>("max", getMax())}) {
+    auto boundType = cast<RankedTensorType>(bound.getType());
+    if (boundType.getElementType() != type.getElementType())
+      return emitOpError() << name << " has element type "
+                           << boundType.getElementType() << " but the input "
+                           << type << " has " << type.getElementType();
+    auto shape = broadcastShapes(boundType.getShape(), type.getShape());
+    if (boundType.getRank() > type.getRank() || !shape ||
+        ArrayRef<int64_t>(*shape) != type.getShape())
+      return emitOpError() << name << " " << boundType
+                           << " does not broadcast to the input " << type;
+  }
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // MatmulOp
 //===----------------------------------------------------------------------===//
@@ -231,6 +249,18 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
 //===----------------------------------------------------------------------===//
 // Shape ops
 //===----------------------------------------------------------------------===//
+
+LogicalResult IotaOp::verify() {
+  auto type = getResult().getType();
+  if (getDimension() < 0 || getDimension() >= type.getRank())
+    return emitOpError() << "dimension " << getDimension()
+                         << " is out of range [0, " << type.getRank()
+                         << ") for " << type;
+  if (type.getElementType().isSignlessInteger(1))
+    return emitOpError() << "result has element type i1; requires a numeric "
+                            "type (compare two iotas for a mask)";
+  return success();
+}
 
 LogicalResult ReshapeOp::verify() {
   auto in = getInput().getType(), out = getResult().getType();
@@ -482,6 +512,10 @@ static void printNormTypes(OpAsmPrinter &printer, Operation *, Type inputType,
     printer << ", " << weightType;
   if (bias)
     printer << ", " << biasType;
+}
+
+LogicalResult CumsumOp::verify() {
+  return verifyAxis(*this, getAxis(), getInput().getType());
 }
 
 LogicalResult SoftmaxOp::verify() {

@@ -31,7 +31,7 @@ def Tg_ConstantOp : Tg_Op<"constant", [ConstantLike, Pure,
     ```
   }];
   let arguments = (ins ElementsAttr:$value);
-  let results = (outs Tg_Tensor:$result);
+  let results = (outs Tg_AnyTensor:$result);
   let assemblyFormat = "$value attr-dict";
   let hasFolder = 1;
 }
@@ -40,26 +40,37 @@ def Tg_ConstantOp : Tg_Op<"constant", [ConstantLike, Pure,
 // Elementwise unary
 //===----------------------------------------------------------------------===//
 
-class Tg_UnaryOp<string mnemonic, string summaryText, list<Trait> traits = []>
+class Tg_UnaryOp<string mnemonic, string summaryText, Type tensor,
+                 list<Trait> traits = []>
     : Tg_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType])> {
   let summary = summaryText;
   let description = [{
     Applies the function to every element; the result has the operand's type.
     f16 and bf16 are computed in f32 and rounded once.
+
+    ```mlir
+    %y = tg.}] # mnemonic # [{ %x : tensor<4xf32>
+    ```
   }];
-  let arguments = (ins Tg_Tensor:$input);
-  let results = (outs Tg_Tensor:$result);
+  let arguments = (ins tensor:$input);
+  let results = (outs tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
 class Tg_FloatUnaryOp<string mnemonic, string summaryText>
-    : Tg_UnaryOp<mnemonic, summaryText, [Tg_FloatElementsTrait]>;
+    : Tg_UnaryOp<mnemonic, summaryText, Tg_FloatTensor,
+                 [Tg_FloatElementsTrait]>;
 class Tg_NumericUnaryOp<string mnemonic, string summaryText>
-    : Tg_UnaryOp<mnemonic, summaryText, [Tg_NumericElementsTrait]> {
+    : Tg_UnaryOp<mnemonic, summaryText, Tg_NumericTensor,
+                 [Tg_NumericElementsTrait]> {
   let description = [{
     Applies the function to every element; the result has the operand's type.
     Integers wrap: the negation and the absolute value of the most negative
     value are that value itself.
+
+    ```mlir
+    %y = tg.}] # mnemonic # [{ %x : tensor<4xi32>
+    ```
   }];
 }
 
@@ -76,6 +87,35 @@ def Tg_SigmoidOp : Tg_FloatUnaryOp<"sigmoid", "Logistic sigmoid, 1/(1+e^-x)">;
 def Tg_SiluOp : Tg_FloatUnaryOp<"silu", "Sigmoid linear unit, x*sigmoid(x)">;
 def Tg_SinOp : Tg_FloatUnaryOp<"sin", "Sine">;
 def Tg_CosOp : Tg_FloatUnaryOp<"cos", "Cosine">;
+def Tg_ErfOp : Tg_FloatUnaryOp<"erf", "Error function"> {
+  let description = [{
+    `erf(x) = 2/sqrt(pi) * integral from 0 to x of e^(-t^2) dt`, computed in
+    f32 for f16 and bf16 and rounded once.
+
+    ```mlir
+    %y = tg.erf %x : tensor<4xf32>
+    ```
+  }];
+}
+
+class Tg_RoundingOp<string mnemonic, string summaryText, string rule>
+    : Tg_FloatUnaryOp<mnemonic, summaryText> {
+  let description = rule # [{ The result is exact; NaN, infinities and
+    signed zeros are kept.
+
+    ```mlir
+    %y = tg.}] # mnemonic # [{ %x : tensor<4xf32>
+    ```
+  }];
+}
+def Tg_FloorOp : Tg_RoundingOp<"floor", "Round down to an integer",
+    "The largest integer not greater than `x`.">;
+def Tg_CeilOp : Tg_RoundingOp<"ceil", "Round up to an integer",
+    "The smallest integer not less than `x`.">;
+def Tg_RoundOp : Tg_RoundingOp<"round",
+    "Round to the nearest integer, ties to even",
+    "The integer nearest to `x`; halfway cases go to the even one "
+    "(`round(2.5) = 2`, `round(-0.5) = -0`), as in ONNX and NumPy.">;
 
 def Tg_GeluOp : Tg_Op<"gelu", [Pure, SameOperandsAndResultType,
     Tg_FloatElementsTrait]> {
@@ -88,8 +128,8 @@ def Tg_GeluOp : Tg_Op<"gelu", [Pure, SameOperandsAndResultType,
     %y = tg.gelu %x tanh : tensor<4xf32>
     ```
   }];
-  let arguments = (ins Tg_Tensor:$input, UnitAttr:$tanh);
-  let results = (outs Tg_Tensor:$result);
+  let arguments = (ins Tg_FloatTensor:$input, UnitAttr:$tanh);
+  let results = (outs Tg_FloatTensor:$result);
   let assemblyFormat = "$input (`tanh` $tanh^)? attr-dict `:` type($input)";
 }
 
@@ -97,7 +137,8 @@ def Tg_GeluOp : Tg_Op<"gelu", [Pure, SameOperandsAndResultType,
 // Elementwise binary (NumPy broadcasting)
 //===----------------------------------------------------------------------===//
 
-class Tg_BinaryOp<string mnemonic, string summaryText, list<Trait> traits = []>
+class Tg_BinaryOp<string mnemonic, string summaryText, list<Trait> traits = [],
+                  Type tensor = Tg_NumericTensor>
     : Tg_Op<mnemonic, !listconcat(traits, [Pure, InferTypeOpAdaptor,
                                            Tg_NumericElementsTrait])> {
   let summary = summaryText;
@@ -108,11 +149,11 @@ class Tg_BinaryOp<string mnemonic, string summaryText, list<Trait> traits = []>
     complement).
 
     ```mlir
-    %z = tg.add %x, %b : tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xf32>
+    %z = tg.}] # mnemonic # [{ %x, %b : tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xf32>
     ```
   }];
-  let arguments = (ins Tg_Tensor:$lhs, Tg_Tensor:$rhs);
-  let results = (outs Tg_Tensor:$result);
+  let arguments = (ins tensor:$lhs, tensor:$rhs);
+  let results = (outs tensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
   }];
@@ -171,7 +212,7 @@ def Tg_MinOp : Tg_BinaryOp<"min", "Elementwise minimum (NaN-propagating)",
   }];
 }
 def Tg_PowOp : Tg_BinaryOp<"pow", "Power, x^y (floating point)",
-    [Tg_FloatElementsTrait]> {
+    [Tg_FloatElementsTrait], Tg_FloatTensor> {
   let description = [{
     Elementwise on two float operands, broadcast like NumPy, with the special
     cases of C's `pow`: a negative base with an integer exponent gives a real
@@ -197,9 +238,9 @@ def Tg_CompareOp : Tg_Op<"compare", [Pure, InferTypeOpAdaptor]> {
     %m = tg.compare lt, %x, %y : tensor<4xf32>, tensor<4xf32> -> tensor<4xi1>
     ```
   }];
-  let arguments = (ins Tg_ComparePredicate:$predicate, Tg_Tensor:$lhs,
-                       Tg_Tensor:$rhs);
-  let results = (outs Tg_Tensor:$result);
+  let arguments = (ins Tg_ComparePredicate:$predicate, Tg_AnyTensor:$lhs,
+                       Tg_AnyTensor:$rhs);
+  let results = (outs Tg_I1Tensor:$result);
   let assemblyFormat = [{
     $predicate `,` $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->`
     type($result)
@@ -216,13 +257,36 @@ def Tg_SelectOp : Tg_Op<"select", [Pure, InferTypeOpAdaptor]> {
     %r = tg.select %m, %x, %y : tensor<4xi1>, tensor<4xf32>, tensor<f32> -> tensor<4xf32>
     ```
   }];
-  let arguments = (ins Tg_Tensor:$cond, Tg_Tensor:$true_value,
-                       Tg_Tensor:$false_value);
-  let results = (outs Tg_Tensor:$result);
+  let arguments = (ins Tg_I1Tensor:$cond, Tg_AnyTensor:$true_value,
+                       Tg_AnyTensor:$false_value);
+  let results = (outs Tg_AnyTensor:$result);
   let assemblyFormat = [{
     $cond `,` $true_value `,` $false_value attr-dict `:` type($cond) `,`
     type($true_value) `,` type($false_value) `->` type($result)
   }];
+}
+
+def Tg_ClampOp : Tg_Op<"clamp", [Pure, Tg_NumericElementsTrait,
+    AllTypesMatch<["input", "result"]>]> {
+  let summary = "Elementwise clamp into [min, max]";
+  let description = [{
+    `min(max(x, min), max)` with `tg.max` and `tg.min`'s rules: a NaN in any
+    operand gives NaN, and where `min > max` the result is `max`. `min` and
+    `max` have the input's element type and broadcast to its shape (a
+    rank-0 tensor for a scalar bound); the result has the input's type.
+
+    ```mlir
+    %y = tg.clamp %x, %lo, %hi : tensor<4x8xf32>, tensor<f32>, tensor<f32>
+    ```
+  }];
+  let arguments = (ins Tg_NumericTensor:$input, Tg_NumericTensor:$min,
+                       Tg_NumericTensor:$max);
+  let results = (outs Tg_NumericTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $min `,` $max attr-dict `:` type($input) `,` type($min) `,`
+    type($max)
+  }];
+  let hasVerifier = 1;
 }
 
 def Tg_CastOp : Tg_Op<"cast", [Pure]> {
@@ -239,8 +303,8 @@ def Tg_CastOp : Tg_Op<"cast", [Pure]> {
     %h = tg.cast %x : tensor<4xf32> to tensor<4xf16>
     ```
   }];
-  let arguments = (ins Tg_Tensor:$input);
-  let results = (outs Tg_Tensor:$result);
+  let arguments = (ins Tg_AnyTensor:$input);
+  let results = (outs Tg_AnyTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
   let hasVerifier = 1;
   let hasFolder = 1;
@@ -262,12 +326,12 @@ class Tg_ReduceOp<string mnemonic, string summaryText>
     truncating toward zero.
 
     ```mlir
-    %s = tg.reduce_sum %x axes = [1] keep_dims : tensor<2x3xf32> -> tensor<2x1xf32>
+    %s = tg.}] # mnemonic # [{ %x axes = [1] keep_dims : tensor<2x3xf32> -> tensor<2x1xf32>
     ```
   }];
-  let arguments = (ins Tg_Tensor:$input, DenseI64ArrayAttr:$axes,
+  let arguments = (ins Tg_NumericTensor:$input, DenseI64ArrayAttr:$axes,
                        UnitAttr:$keep_dims);
-  let results = (outs Tg_Tensor:$result);
+  let results = (outs Tg_NumericTensor:$result);
   let assemblyFormat = [{
     $input `axes` `=` $axes (`keep_dims` $keep_dims^)? attr-dict `:`
     type($input) `->` type($result)
@@ -287,6 +351,31 @@ def Tg_ReduceMaxOp : Tg_ReduceOp<"reduce_max", "Maximum over axes">;
 def Tg_ReduceMinOp : Tg_ReduceOp<"reduce_min", "Minimum over axes">;
 def Tg_ReduceMeanOp : Tg_ReduceOp<"reduce_mean", "Arithmetic mean over axes">;
 
+def Tg_CumsumOp : Tg_Op<"cumsum", [Pure, SameOperandsAndResultType,
+    Tg_NumericElementsTrait]> {
+  let summary = "Cumulative sum along an axis";
+  let description = [{
+    `result[..., i, ...] = sum of input[..., j, ...]` over `j <= i` along
+    `axis`; with `exclusive` over `j < i` (the first element is 0), with
+    `reverse` over `j >= i` (`j > i` with both). Floating-point sums
+    accumulate in f32 or wider and f16/bf16 results are rounded once;
+    integer sums wrap.
+
+    ```mlir
+    %c = tg.cumsum %x axis = 1 : tensor<2x5xf32>
+    %d = tg.cumsum %x axis = 1 exclusive reverse : tensor<2x5xf32>
+    ```
+  }];
+  let arguments = (ins Tg_NumericTensor:$input, I64Attr:$axis,
+                       UnitAttr:$exclusive, UnitAttr:$reverse);
+  let results = (outs Tg_NumericTensor:$result);
+  let assemblyFormat = [{
+    $input `axis` `=` $axis (`exclusive` $exclusive^)? (`reverse` $reverse^)?
+    attr-dict `:` type($input)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Matmul
 //===----------------------------------------------------------------------===//
@@ -304,9 +393,9 @@ def Tg_MatmulOp : Tg_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
     %c = tg.matmul %a, %b transpose_b : tensor<8x64xf32>, tensor<32x64xf32> -> tensor<8x32xf32>
     ```
   }];
-  let arguments = (ins Tg_Tensor:$lhs, Tg_Tensor:$rhs, UnitAttr:$transpose_a,
+  let arguments = (ins Tg_MatmulTensor:$lhs, Tg_MatmulTensor:$rhs, UnitAttr:$transpose_a,
                        UnitAttr:$transpose_b);
-  let results = (outs Tg_Tensor:$result);
+  let results = (outs Tg_MatmulTensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs (`transpose_a` $transpose_a^)? (`transpose_b` $transpose_b^)?
     attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
@@ -317,6 +406,25 @@ def Tg_MatmulOp : Tg_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
 // Shape ops
 //===----------------------------------------------------------------------===//
 
+def Tg_IotaOp : Tg_Op<"iota", [Pure]> {
+  let summary = "Indices along a dimension";
+  let description = [{
+    Element `[i0, ..., ik]` of the result is `i<dimension>`, converted to the
+    result's element type (rounded to nearest for f16 and bf16 beyond their
+    exact integers; wrapping for i8 beyond 127). With the arithmetic ops it
+    expresses ranges, `start + iota * step`, and masks such as a causal
+    (lower-triangular) one from comparing two iotas.
+
+    ```mlir
+    %rows = tg.iota dimension = 0 : tensor<4x4xi32>
+    ```
+  }];
+  let arguments = (ins I64Attr:$dimension);
+  let results = (outs Tg_NumericTensor:$result);
+  let assemblyFormat = "`dimension` `=` $dimension attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
 def Tg_ReshapeOp : Tg_Op<"reshape", [Pure]> {
   let summary = "Reinterpret the elements (row-major) with a new shape";
   let description = [{
@@ -326,8 +434,8 @@ def Tg_ReshapeOp : Tg_Op<"reshape", [Pure]> {
     %y = tg.reshape %x : tensor<2x3xf32> -> tensor<6xf32>
     ```
   }];
-  let arguments = (ins Tg_Tensor:$input);
-  let results = (outs Tg_Tensor:$result);
+  let arguments = (ins Tg_AnyTensor:$input);
+  let results = (outs Tg_AnyTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
   let hasFolder = 1;
@@ -342,8 +450,8 @@ def Tg_TransposeOp : Tg_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
     %y = tg.transpose %x permutation = [1, 0] : tensor<2x3xf32> -> tensor<3x2xf32>
     ```
   }];
-  let arguments = (ins Tg_Tensor:$input, DenseI64ArrayAttr:$permutation);
-  let results = (outs Tg_Tensor:$result);
+  let arguments = (ins Tg_AnyTensor:$input, DenseI64ArrayAttr:$permutation);
+  let results = (outs Tg_AnyTensor:$result);
   let assemblyFormat = [{
     $input `permutation` `=` $permutation attr-dict `:` type($input) `->`
     type($result)
@@ -359,8 +467,8 @@ def Tg_BroadcastToOp : Tg_Op<"broadcast_to", [Pure]> {
     %y = tg.broadcast_to %x : tensor<3xf32> -> tensor<2x3xf32>
     ```
   }];
-  let arguments = (ins Tg_Tensor:$input);
-  let results = (outs Tg_Tensor:$result);
+  let arguments = (ins Tg_AnyTensor:$input);
+  let results = (outs Tg_AnyTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
   let hasFolder = 1;
@@ -377,9 +485,9 @@ def Tg_SliceOp : Tg_Op<"slice", [Pure, InferTypeOpAdaptor]> {
     %y = tg.slice %x start = [0, 1] size = [2, 2] stride = [1, 1] : tensor<2x4xf32> -> tensor<2x2xf32>
     ```
   }];
-  let arguments = (ins Tg_Tensor:$input, DenseI64ArrayAttr:$start,
+  let arguments = (ins Tg_AnyTensor:$input, DenseI64ArrayAttr:$start,
                        DenseI64ArrayAttr:$size, DenseI64ArrayAttr:$stride);
-  let results = (outs Tg_Tensor:$result);
+  let results = (outs Tg_AnyTensor:$result);
   let assemblyFormat = [{
     $input `start` `=` $start `size` `=` $size `stride` `=` $stride attr-dict
     `:` type($input) `->` type($result)
@@ -396,8 +504,8 @@ def Tg_ConcatOp : Tg_Op<"concat", [Pure, InferTypeOpAdaptor]> {
     %y = tg.concat %a, %b axis = 0 : tensor<1x3xf32>, tensor<2x3xf32> -> tensor<3x3xf32>
     ```
   }];
-  let arguments = (ins Variadic<Tg_Tensor>:$inputs, I64Attr:$axis);
-  let results = (outs Tg_Tensor:$result);
+  let arguments = (ins Variadic<Tg_AnyTensor>:$inputs, I64Attr:$axis);
+  let results = (outs Tg_AnyTensor:$result);
   let assemblyFormat = [{
     $inputs `axis` `=` $axis attr-dict `:` type($inputs) `->` type($result)
   }];
@@ -416,8 +524,8 @@ def Tg_GatherOp : Tg_Op<"gather", [Pure, InferTypeOpAdaptor]> {
     %e = tg.gather %table[%ids] : tensor<1000x64xf32>, tensor<8xi32> -> tensor<8x64xf32>
     ```
   }];
-  let arguments = (ins Tg_Tensor:$table, Tg_Tensor:$indices);
-  let results = (outs Tg_Tensor:$result);
+  let arguments = (ins Tg_AnyTensor:$table, Tg_I32Tensor:$indices);
+  let results = (outs Tg_AnyTensor:$result);
   let assemblyFormat = [{
     $table `[` $indices `]` attr-dict `:` type($table) `,` type($indices) `->`
     type($result)
@@ -439,11 +547,54 @@ def Tg_SoftmaxOp : Tg_Op<"softmax", [Pure, SameOperandsAndResultType,
     %p = tg.softmax %x axis = 1 : tensor<4x128xf32>
     ```
   }];
-  let arguments = (ins Tg_Tensor:$input, I64Attr:$axis);
-  let results = (outs Tg_Tensor:$result);
+  let arguments = (ins Tg_FloatTensor:$input, I64Attr:$axis);
+  let results = (outs Tg_FloatTensor:$result);
   let assemblyFormat = "$input `axis` `=` $axis attr-dict `:` type($input)";
   let hasVerifier = 1;
 }
+
+class Tg_ArgReduceOp<string mnemonic, string summaryText, string extremum,
+                     string nan>
+    : Tg_Op<mnemonic, [Pure, InferTypeOpAdaptor, Tg_NumericElementsTrait]> {
+  let summary = summaryText;
+  let description = [{
+    The index (i32) of the }] # extremum # [{ along `axis`: the first one, or
+    the last with `select_last_index`. }] # nan # [{ With `keep_dims` the axis
+    stays as size 1, else it is removed.
+
+    ```mlir
+    %i = tg.}] # mnemonic # [{ %x axis = 1 : tensor<2x5xf32> -> tensor<2xi32>
+    ```
+  }];
+  let arguments = (ins Tg_NumericTensor:$input, I64Attr:$axis,
+                       UnitAttr:$keep_dims, UnitAttr:$select_last_index);
+  let results = (outs Tg_I32Tensor:$result);
+  let assemblyFormat = [{
+    $input `axis` `=` $axis (`keep_dims` $keep_dims^)?
+    (`select_last_index` $select_last_index^)? attr-dict `:` type($input)
+    `->` type($result)
+  }];
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *context, ::std::optional<::mlir::Location> loc,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+      if (failed(inferReduction(getOperationName(), loc, adaptor.getInput(),
+                                {adaptor.getAxis()}, adaptor.getKeepDims(),
+                                types)))
+        return ::mlir::failure();
+      types[0] = ::llvm::cast<::mlir::RankedTensorType>(types[0]).clone(
+          ::mlir::IntegerType::get(context, 32));
+      return ::mlir::success();
+    }
+  }];
+}
+
+def Tg_ArgmaxOp : Tg_ArgReduceOp<"argmax", "Index of the maximum along an axis",
+    "maximum", "A NaN counts as larger than any number (so the first NaN's "
+    "index is the result, as in NumPy).">;
+def Tg_ArgminOp : Tg_ArgReduceOp<"argmin", "Index of the minimum along an axis",
+    "minimum", "A NaN counts as smaller than any number (so the first NaN's "
+    "index is the result, as in NumPy).">;
 
 def Tg_LayerNormOp : Tg_Op<"layer_norm", [Pure, AttrSizedOperandSegments,
     Tg_FloatElementsTrait, AllTypesMatch<["input", "result"]>]> {
@@ -460,10 +611,10 @@ def Tg_LayerNormOp : Tg_Op<"layer_norm", [Pure, AttrSizedOperandSegments,
     %y = tg.layer_norm %x weight %g bias %b axis = 1 epsilon = 1.0e-05 : tensor<4x64xf32>, tensor<64xf32>, tensor<64xf32>
     ```
   }];
-  let arguments = (ins Tg_Tensor:$input, Optional<Tg_Tensor>:$weight,
-                       Optional<Tg_Tensor>:$bias, I64Attr:$axis,
+  let arguments = (ins Tg_FloatTensor:$input, Optional<Tg_FloatTensor>:$weight,
+                       Optional<Tg_FloatTensor>:$bias, I64Attr:$axis,
                        F32Attr:$epsilon);
-  let results = (outs Tg_Tensor:$result);
+  let results = (outs Tg_FloatTensor:$result);
   // The trailing types are matched to the operands that are present, so a
   // bias without a weight parses back (two optional `, type` groups cannot
   // tell which operand a lone type belongs to).
@@ -488,9 +639,9 @@ def Tg_RmsNormOp : Tg_Op<"rms_norm", [Pure, Tg_FloatElementsTrait,
     %y = tg.rms_norm %x weight %g axis = 1 epsilon = 1.0e-06 : tensor<4x64xf32>, tensor<64xf32>
     ```
   }];
-  let arguments = (ins Tg_Tensor:$input, Optional<Tg_Tensor>:$weight,
+  let arguments = (ins Tg_FloatTensor:$input, Optional<Tg_FloatTensor>:$weight,
                        I64Attr:$axis, F32Attr:$epsilon);
-  let results = (outs Tg_Tensor:$result);
+  let results = (outs Tg_FloatTensor:$result);
   let assemblyFormat = [{
     $input (`weight` $weight^)? `axis` `=` $axis `epsilon` `=` $epsilon
     attr-dict `:` type($input) (`,` type($weight)^)?

@@ -186,6 +186,11 @@ std::function<double(double)> floatUnary(Operation *op) {
       .Case([](SiluOp) { return [](double x) { return x * sigmoid(x); }; })
       .Case([](SinOp) { return [](double x) { return std::sin(x); }; })
       .Case([](CosOp) { return [](double x) { return std::cos(x); }; })
+      .Case([](ErfOp) { return [](double x) { return std::erf(x); }; })
+      .Case([](FloorOp) { return [](double x) { return std::floor(x); }; })
+      .Case([](CeilOp) { return [](double x) { return std::ceil(x); }; })
+      // Ties to even: the default rounding mode, which tests never change.
+      .Case([](RoundOp) { return [](double x) { return std::nearbyint(x); }; })
       .Case([](GeluOp g) {
         bool t = g.getTanh();
         return [t](double x) { return gelu(x, t); };
@@ -368,6 +373,8 @@ private:
   Tensor concat(ConcatOp op);
   Tensor transpose(TransposeOp op);
   Tensor softmax(SoftmaxOp op);
+  Tensor cumsum(CumsumOp op);
+  Tensor argReduce(Operation *op, int64_t axis, bool lastIndex, bool isMax);
   Tensor normalize(Operation *op, Value input, Value weight, Value bias,
                    int64_t axis, double epsilon, bool rms);
 
@@ -720,6 +727,67 @@ Tensor Interpreter::softmax(SoftmaxOp op) {
   return out;
 }
 
+/// Running sums along the axis in double (integers wrap), each rounded once.
+Tensor Interpreter::cumsum(CumsumOp op) {
+  const Tensor &in = get(op.getInput());
+  Tensor out = resultTensor(op);
+  bool fl = isFloat(in.dtype);
+  bool exclusive = op.getExclusive(), reverse = op.getReverse();
+  forEachLane(
+      in.shape, op.getAxis(), [&](int64_t base, int64_t stride, int64_t n) {
+        double sum = 0, magnitude = 0;
+        uint64_t isum = 0;
+        for (int64_t k = 0; k < n; ++k) {
+          int64_t at = base + (reverse ? n - 1 - k : k) * stride;
+          double x = in.values[at];
+          if (!exclusive) {
+            sum += x;
+            magnitude += std::fabs(x);
+            isum += uint64_t(int64_t(x));
+          }
+          out.values[at] =
+              fl ? roundTo(out.dtype, noise(f32Sum(sum), magnitude, out.dtype))
+                 : double(wrapInt(in.dtype, isum));
+          if (exclusive) {
+            sum += x;
+            magnitude += std::fabs(x);
+            isum += uint64_t(int64_t(x));
+          }
+        }
+      });
+  return out;
+}
+
+/// The first (or last) index of the maximum (minimum); a NaN beats any
+/// number, so the first (last) NaN wins.
+Tensor Interpreter::argReduce(Operation *op, int64_t axis, bool lastIndex,
+                              bool isMax) {
+  const Tensor &in = get(op->getOperand(0));
+  Tensor out = resultTensor(op);
+  int64_t lane = 0;
+  forEachLane(in.shape, axis, [&](int64_t base, int64_t stride, int64_t n) {
+    int64_t best = 0;
+    for (int64_t k = 1; k < n; ++k) {
+      double x = in.values[base + k * stride];
+      double b = in.values[base + best * stride];
+      bool better;
+      if (std::isnan(b))
+        better = lastIndex && std::isnan(x);
+      else if (std::isnan(x))
+        better = true;
+      else
+        better = isMax ? (x > b || (lastIndex && x == b))
+                       : (x < b || (lastIndex && x == b));
+      if (better)
+        best = k;
+    }
+    // forEachLane visits lanes in row-major order of the other
+    // dimensions, which is the result's order with or without keep_dims.
+    out.values[lane++] = double(best);
+  });
+  return out;
+}
+
 /// layer_norm and rms_norm over the trailing dimensions [axis, rank), in
 /// double with the biased variance.
 Tensor Interpreter::normalize(Operation *op, Value input, Value weight,
@@ -771,7 +839,7 @@ void Interpreter::run(Operation *op) {
     // sqrt and 1/x are correctly rounded in tgc too; the others are
     // polynomial approximations, accurate relative to the result (sin, cos
     // and log: absolutely near zero; silu and gelu: relative to x).
-    bool exact = isa<SqrtOp, ReciprocalOp>(op);
+    bool exact = isa<SqrtOp, ReciprocalOp, FloorOp, CeilOp, RoundOp>(op);
     bool absolute = isa<SinOp, CosOp, LogOp>(op);
     bool ofInput = isa<SiluOp, GeluOp>(op);
     DType t = resultTensor(op).dtype;
@@ -819,6 +887,30 @@ void Interpreter::run(Operation *op) {
     return set(result, elementwise(op, [](ArrayRef<double> a) {
                  return a[0] != 0 ? a[1] : a[2];
                }));
+  if (isa<ClampOp>(op)) {
+    bool fl = isFloat(get(op->getOperand(0)).dtype);
+    return set(result, elementwise(op, [&](ArrayRef<double> a) {
+                 return fl ? fminimum(fmaximum(a[0], a[1]), a[2])
+                           : std::min(std::max(a[0], a[1]), a[2]);
+               }));
+  }
+  if (auto iota = dyn_cast<IotaOp>(op)) {
+    Tensor out = resultTensor(op);
+    SmallVector<int64_t> index;
+    for (int64_t i = 0; i < out.numElements(); ++i) {
+      unravel(i, out.shape, index);
+      out.values[i] = roundTo(out.dtype, double(index[iota.getDimension()]));
+    }
+    return set(result, std::move(out));
+  }
+  if (auto c = dyn_cast<CumsumOp>(op))
+    return set(result, cumsum(c));
+  if (auto a = dyn_cast<ArgmaxOp>(op))
+    return set(result, argReduce(op, a.getAxis(), a.getSelectLastIndex(),
+                                 /*isMax=*/true));
+  if (auto a = dyn_cast<ArgminOp>(op))
+    return set(result, argReduce(op, a.getAxis(), a.getSelectLastIndex(),
+                                 /*isMax=*/false));
   if (isa<CastOp>(op)) {
     DType from = get(op->getOperand(0)).dtype;
     DType to = resultTensor(op).dtype;

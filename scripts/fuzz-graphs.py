@@ -140,7 +140,8 @@ class Fuzzer:
     def reduce(self, seed, kind, message, work):
         """Greedily shrinks graph `seed` while it fails the same way: keep one
         result, then cut ops off (their results become inputs)."""
-        g = graphs.generator(seed, self.args.max_ops)
+        g = graphs.generator(seed, self.args.max_ops,
+                             self.args.new_ops)
         signature = failure_signature(kind, message)
         tries = [0]
 
@@ -178,7 +179,7 @@ class Fuzzer:
         os.makedirs(out, exist_ok=True)
         with open(os.path.join(out, "graph.mlir"), "w") as f:
             f.write(f"// fuzz-graphs.py seed {seed} ({kind}), reduced from "
-                    f"{len(graphs.graph(seed, self.args.max_ops).lines)} to "
+                    f"{len(graphs.graph(seed, self.args.max_ops, self.args.new_ops).lines)} to "
                     f"{len(case.lines)} ops:\n")
             for line in message.splitlines()[:6]:
                 f.write(f"// {line}\n")
@@ -214,6 +215,9 @@ def main():
     ap.add_argument("--count", type=int, default=100)
     ap.add_argument("--per-module", type=int, default=25)
     ap.add_argument("--max-ops", type=int, default=20)
+    ap.add_argument("--new-ops", action="store_true",
+                    help="also erf, floor, ceil, round, cumsum, argmax, "
+                         "argmin, clamp and iota (other graphs per seed)")
     ap.add_argument("--work", default=None, help="scratch directory")
     ap.add_argument("--keep", default=None,
                     help="write reproducers of failures here")
@@ -232,7 +236,7 @@ def main():
     start = time.time()
     failures = []
     def check_chunk(chunk):
-        cases = [graphs.graph(s, args.max_ops) for s in chunk]
+        cases = [graphs.graph(s, args.max_ops, args.new_ops) for s in chunk]
         return fuzzer.check(cases, os.path.join(work, f"m{chunk[0]}"))
 
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
@@ -242,7 +246,7 @@ def main():
                 print(f"FAIL seed {name[1:]} ({kind}): " +
                       msg.replace("\n", "\n    "), flush=True)
                 failures.append((int(name[1:]), kind, msg))
-    ops = sum(len(graphs.graph(s, args.max_ops).lines) for s in seeds)
+    ops = sum(len(graphs.graph(s, args.max_ops, args.new_ops).lines) for s in seeds)
     for seed, kind, message in sorted(failures):
         if args.keep:
             out = fuzzer.keep(seed, kind, message,

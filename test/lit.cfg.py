@@ -5,6 +5,7 @@
 #   tg-opt, tgc, tg-run, tg-eval   the tool has been built
 #   ptxas         ptxas on PATH, in $CUDA_HOME/bin or /usr/local/cuda/bin
 #   numpy         %python can import numpy
+#   onnx-venv     build/onnx-venv exists (scripts/onnx-venv.sh): %onnx_python
 #   cuda-driver   never detected: opt in with `lit -Dcuda-driver=1` or
 #                 TGC_TEST_CUDA_DRIVER=1 on a machine with an NVIDIA GPU
 #   ldd, nm       the binutils the link checks use
@@ -124,6 +125,13 @@ numpy_python = python_with_numpy()
 if numpy_python:
     config.available_features.add("numpy")
 config.substitutions.append(("%python", numpy_python or config.python_executable))
+
+# The ONNX tests run in the venv scripts/onnx-venv.sh makes (onnx,
+# onnxruntime from PyPI; ./build.sh test creates it first).
+onnx_python = os.path.join(config.tgc_obj_root, "onnx-venv", "bin", "python3")
+if os.access(onnx_python, os.X_OK):
+    config.available_features.add("onnx-venv")
+    config.substitutions.append(("%onnx_python", onnx_python))
 
 # The host architecture, for tests of host code specifics.
 import platform

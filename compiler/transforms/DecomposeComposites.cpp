@@ -195,6 +195,44 @@ struct DecomposeReduceMean : OpRewritePattern<ReduceMeanOp> {
   }
 };
 
+/// argmax(x) = the least index i with x[i] == max(x) (the greatest with
+/// select_last_index), where NaN counts as the maximum: reduce_max already
+/// propagates it, so the NaNs are then the hits. argmin likewise with
+/// reduce_min. Both reductions run over the same rows, so dispatch formation
+/// makes one row kernel of them.
+template <typename OpTy, typename ExtremumOp>
+struct DecomposeArgReduce : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    Builder b{rewriter, op.getLoc()};
+    Location loc = op.getLoc();
+    Value x = op.getInput();
+    auto type = cast<RankedTensorType>(x.getType());
+    int64_t axis = op.getAxis();
+    Value extremum = ExtremumOp::create(rewriter, loc, x, axis,
+                                        /*keep_dims=*/true);
+    Value hit =
+        CompareOp::create(rewriter, loc, ComparePredicate::eq, x, extremum);
+    if (isa<FloatType>(type.getElementType())) {
+      Value isNan =
+          CompareOp::create(rewriter, loc, ComparePredicate::ne, x, x);
+      hit = SelectOp::create(rewriter, loc, isNan, isNan, hit);
+    }
+    Type i32 = rewriter.getI32Type();
+    Value index = IotaOp::create(rewriter, loc, type.clone(i32), axis);
+    bool last = op.getSelectLastIndex();
+    Value miss = b.scalar(i32, last ? -1 : type.getDimSize(axis));
+    Value candidates = SelectOp::create(rewriter, loc, hit, index, miss);
+    Value result = last ? Value(ReduceMaxOp::create(rewriter, loc, candidates,
+                                                    axis, op.getKeepDims()))
+                        : Value(ReduceMinOp::create(rewriter, loc, candidates,
+                                                    axis, op.getKeepDims()));
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 struct TgcDecomposeComposites
     : tgc::impl::TgcDecomposeCompositesBase<TgcDecomposeComposites> {
   void runOnOperation() override {
@@ -209,6 +247,8 @@ struct TgcDecomposeComposites
 
 void tgc::populateDecomposeCompositesPatterns(RewritePatternSet &patterns) {
   patterns.add<DecomposeSoftmax, DecomposeLayerNorm, DecomposeRmsNorm,
-               DecomposeSilu, DecomposeGeluTanh, DecomposeReduceMean>(
+               DecomposeSilu, DecomposeGeluTanh, DecomposeReduceMean,
+               DecomposeArgReduce<ArgmaxOp, ReduceMaxOp>,
+               DecomposeArgReduce<ArgminOp, ReduceMinOp>>(
       patterns.getContext());
 }

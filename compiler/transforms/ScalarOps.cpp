@@ -255,6 +255,23 @@ Value tgc::buildScalarOp(OpBuilder &b, Location loc, Operation *op,
                 b, loc, arith::MulFOp::create(b, loc, x, fc(-M_SQRT1_2)));
             return arith::MulFOp::create(b, loc, half, erfc);
           })
+          .Case([&](ErfOp) -> Value { return math::ErfOp::create(b, loc, x); })
+          .Case([&](FloorOp) -> Value {
+            return math::FloorOp::create(b, loc, x);
+          })
+          .Case(
+              [&](CeilOp) -> Value { return math::CeilOp::create(b, loc, x); })
+          .Case([&](RoundOp) -> Value {
+            return math::RoundEvenOp::create(b, loc, x);
+          })
+          .Case([&](ClampOp) -> Value {
+            Value lo = xs[1], hi = xs[2];
+            if (isFloat)
+              return arith::MinimumFOp::create(
+                  b, loc, arith::MaximumFOp::create(b, loc, x, lo), hi);
+            return arith::MinSIOp::create(
+                b, loc, arith::MaxSIOp::create(b, loc, x, lo), hi);
+          })
           .Case([&](SinOp) -> Value { return math::SinOp::create(b, loc, x); })
           .Case([&](CosOp) -> Value { return math::CosOp::create(b, loc, x); })
           .Case([&](AddOp) -> Value {

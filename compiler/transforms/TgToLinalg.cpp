@@ -470,6 +470,89 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
   }
 };
 
+/// result[i...] = i[dimension], converted to the element type.
+struct IotaLowering : OpConversionPattern<IotaOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(IotaOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    int64_t dimension = op.getDimension();
+    Type element = type.getElementType();
+    rewriter.replaceOp(
+        op,
+        buildElementwise(rewriter, op.getLoc(), type, ValueRange{},
+                         [&](OpBuilder &b, Location loc, ValueRange) -> Value {
+                           Value i = linalg::IndexOp::create(b, loc, dimension);
+                           // Through i32 (exact: dimensions are far below
+                           // 2^31), then tg.cast's conversion to the element
+                           // type.
+                           Value i32 = arith::IndexCastOp::create(
+                               b, loc, b.getI32Type(), i);
+                           return tgc::convertScalar(b, loc, i32, element);
+                         }));
+    return success();
+  }
+};
+
+/// result[.., i, ..] = sum over j of (j in range(i) ? input[.., j, ..] : 0),
+/// a reduction over a new innermost loop j, accumulated like reduce_sum.
+/// Quadratic in the axis length, but one kernel of the kinds codegen has;
+/// the cumulative sums models take (positions, masks) are short.
+struct CumsumLowering : OpConversionPattern<CumsumOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(CumsumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    Type element = type.getElementType();
+    Type acc = tgc::computeType(element);
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    SmallVector<AffineExpr> inExprs;
+    for (int64_t d = 0; d < rank; ++d)
+      inExprs.push_back(getAffineDimExpr(d == axis ? rank : d, ctx));
+    AffineMap inMap = AffineMap::get(rank + 1, 0, inExprs, ctx);
+    AffineMap outMap = AffineMap::get(
+        rank + 1, 0, AffineMap::getMultiDimIdentityMap(rank, ctx).getResults(),
+        ctx);
+    SmallVector<IteratorType> iterators(rank, IteratorType::parallel);
+    iterators.push_back(IteratorType::reduction);
+    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), acc);
+    Value zero =
+        arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(acc));
+    Value filled =
+        linalg::FillOp::create(rewriter, loc, zero, init).getResult(0);
+    // j is summed into element i when j <= i (inclusive), j < i
+    // (exclusive), and the mirror images of those with `reverse`.
+    arith::CmpIPredicate predicate =
+        op.getReverse() ? (op.getExclusive() ? arith::CmpIPredicate::ugt
+                                             : arith::CmpIPredicate::uge)
+                        : (op.getExclusive() ? arith::CmpIPredicate::ult
+                                             : arith::CmpIPredicate::ule);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, filled.getType(), adaptor.getInput(), filled,
+        ArrayRef<AffineMap>{inMap, outMap}, iterators,
+        [&](OpBuilder &b, Location nloc, ValueRange args) {
+          Value i = linalg::IndexOp::create(b, nloc, axis);
+          Value j = linalg::IndexOp::create(b, nloc, rank);
+          Value inRange = arith::CmpIOp::create(b, nloc, predicate, j, i);
+          Value x = tgc::convertScalar(b, nloc, args[0], acc);
+          Value zero = arith::ConstantOp::create(b, nloc, b.getZeroAttr(acc));
+          Value term = arith::SelectOp::create(b, nloc, inRange, x, zero);
+          Value sum =
+              isa<FloatType>(acc)
+                  ? Value(arith::AddFOp::create(b, nloc, args[1], term))
+                  : Value(arith::AddIOp::create(b, nloc, args[1], term));
+          linalg::YieldOp::create(b, nloc, sum);
+        });
+    rewriter.replaceOp(
+        op, castTensor(rewriter, loc, generic.getResult(0), element));
+    return success();
+  }
+};
+
 struct TgcConvertTgToLinalg
     : tgc::impl::TgcConvertTgToLinalgBase<TgcConvertTgToLinalg> {
   void runOnOperation() override {
@@ -497,6 +580,9 @@ void tgc::populateTgToLinalgConversionPatterns(RewritePatternSet &patterns) {
                ElementwiseLowering<TanhOp>, ElementwiseLowering<SigmoidOp>,
                ElementwiseLowering<SiluOp>, ElementwiseLowering<SinOp>,
                ElementwiseLowering<CosOp>, ElementwiseLowering<GeluOp>,
+               ElementwiseLowering<ErfOp>, ElementwiseLowering<FloorOp>,
+               ElementwiseLowering<CeilOp>, ElementwiseLowering<RoundOp>,
+               ElementwiseLowering<ClampOp>, IotaLowering, CumsumLowering,
                ElementwiseLowering<AddOp>, ElementwiseLowering<SubOp>,
                ElementwiseLowering<MulOp>, ElementwiseLowering<DivOp>,
                ElementwiseLowering<MaxOp>, ElementwiseLowering<MinOp>,

@@ -25,7 +25,8 @@ UNARY_FLOAT = {
     "exp": (-5, 5), "log": (0.05, 20), "sqrt": (0, 20), "rsqrt": (0.05, 20),
     "reciprocal": "nonzero", "tanh": (-6, 6), "sigmoid": (-12, 12),
     "silu": (-12, 12), "sin": (-10, 10), "cos": (-10, 10), "gelu": (-6, 6),
-    "gelu tanh": (-6, 6),
+    "gelu tanh": (-6, 6), "erf": (-4, 4), "floor": (-10, 10),
+    "ceil": (-10, 10), "round": (-10, 10),
 }
 UNARY_NUMERIC = ["neg", "abs", "relu"]
 BINARY = ["add", "sub", "mul", "div", "max", "min"]
@@ -220,6 +221,27 @@ def select_groups():
             cases.append(c.ret(c.op(
                 f"tg.select {m}, {t}, {f} : {m.type}, {t.type}, {f.type} -> "
                 f"{tensor_type(shape, dtype)}", shape, dtype)))
+    for dtype in NUMERIC:
+        for xs, bs in [((2, 3), ()), ((4, 5), (5,)), ((3, 67), (1, 67))]:
+            c = Case(name_of("clamp", dtype, shape_name(xs), shape_name(bs)))
+            rng = Rng(c.name)
+            x = c.arg(xs, dtype, rng.values(xs, dtype))
+            lo = c.arg(bs, dtype, rng.values(bs, dtype) - (0 if dtype in
+                                                           FLOATS else 5))
+            hi = c.arg(bs, dtype, rng.values(bs, dtype))
+            cases.append(c.ret(c.op(
+                f"tg.clamp {x}, {lo}, {hi} : {x.type}, {lo.type}, {hi.type}",
+                xs, dtype)))
+        # NaN in the input or a bound gives NaN.
+        if dtype in FLOATS:
+            c = Case(name_of("clamp", dtype, "special"))
+            n = len(SPECIAL_FLOATS)
+            x = c.arg((n,), dtype, SPECIAL_FLOATS)
+            lo = c.arg((n,), dtype, list(reversed(SPECIAL_FLOATS)))
+            hi = c.arg((), dtype, 2.0)
+            cases.append(c.ret(c.op(
+                f"tg.clamp {x}, {lo}, {hi} : {x.type}, {lo.type}, {hi.type}",
+                (n,), dtype)))
     return [Group("select", cases)]
 
 
@@ -323,6 +345,52 @@ def matmul_groups():
                 f"tg.matmul {x}, {y}{attrs} : {x.type}, {y.type} -> "
                 f"{tensor_type(shape, dtype)}", shape, dtype)))
     return [Group("matmul", cases)]
+
+
+def scan_groups():
+    """cumsum, argmax and argmin along each axis, with their flags."""
+    cases = []
+    for dtype in NUMERIC:
+        for shape, axis in [((4, 6, 5), 0), ((4, 6, 5), 1), ((3, 70), 1),
+                            ((9,), 0)]:
+            for flags in ["", " exclusive", " reverse", " exclusive reverse"]:
+                c = Case(name_of("cumsum", dtype, shape_name(shape), axis,
+                                 flags.replace(" ", "_")))
+                rng = Rng(c.name)
+                x = c.arg(shape, dtype, rng.values(shape, dtype, "small"))
+                cases.append(c.ret(c.op(
+                    f"tg.cumsum {x} axis = {axis}{flags} : {x.type}", shape,
+                    dtype)))
+            for op in ["argmax", "argmin"]:
+                for flags in ["", " keep_dims select_last_index"]:
+                    c = Case(name_of(op, dtype, shape_name(shape), axis,
+                                     flags.replace(" ", "_")))
+                    rng = Rng(c.name)
+                    # Few distinct values, so ties (first/last) happen.
+                    x = c.arg(shape, dtype, rng.g.integers(-3, 4, shape))
+                    keep = "keep_dims" in flags
+                    out = tuple(1 if d == axis else s for d, s in
+                                enumerate(shape) if keep or d != axis)
+                    cases.append(c.ret(c.op(
+                        f"tg.{op} {x} axis = {axis}{flags} : {x.type} -> "
+                        f"{tensor_type(out, 'i32')}", out, "i32")))
+        if dtype in FLOATS:
+            for op in ["argmax", "argmin"]:
+                c = Case(name_of(op, dtype, "nan"))
+                x = c.arg((2, 4), dtype, np.reshape(
+                    [1, NAN, 3, NAN, -INF, INF, 0, -0.0], (2, 4)))
+                cases.append(c.ret(c.op(
+                    f"tg.{op} {x} axis = 1 : {x.type} -> tensor<2xi32>", (2,),
+                    "i32")))
+    for dtype in NUMERIC:
+        for shape, dim in [((5,), 0), ((3, 4), 0), ((3, 4), 1),
+                           ((2, 3, 70), 2)]:
+            c = Case(name_of("iota", dtype, shape_name(shape), dim))
+            x = c.arg((1,), dtype, [0])
+            cases.append(c.ret(c.op(
+                f"tg.iota dimension = {dim} : {tensor_type(shape, dtype)}",
+                shape, dtype)))
+    return [Group("scan", cases)]
 
 
 #===------------------------------------------------------------------------===#
@@ -526,7 +594,7 @@ class ExampleGroup(Group):
 FAMILIES = {
     "unary": unary_groups, "binary": binary_groups, "compare": compare_groups,
     "select": select_groups, "cast": cast_groups, "reduce": reduce_groups,
-    "matmul": matmul_groups, "shape": shape_groups,
+    "matmul": matmul_groups, "shape": shape_groups, "scan": scan_groups,
     "constant": constant_groups, "composite": composite_groups,
 }
 

@@ -18,6 +18,11 @@ from tgtest import (ALL, FLOATS, INTS, NUMERIC, Case, storage,  # noqa: E402
 
 UNARY_FLOAT = ["exp", "log", "sqrt", "rsqrt", "reciprocal", "tanh",
                "sigmoid", "silu", "sin", "cos", "gelu", "gelu tanh"]
+# The ops added for ONNX models are generated only with `new_ops` (fuzz-
+# graphs.py --new-ops): in the default mix they would change every seed's
+# graph, and the fixed seeds of test/fuzz/differential-*.test are regression
+# tests.
+NEW_UNARY_FLOAT = ["erf", "floor", "ceil", "round"]
 UNARY_NUMERIC = ["neg", "abs", "relu"]
 BINARY = ["add", "sub", "mul", "div", "max", "min"]
 PREDICATES = ["eq", "ne", "lt", "le", "gt", "ge"]
@@ -34,7 +39,8 @@ def prod(shape):
 
 
 class Gen:
-    def __init__(self, seed, name=None):
+    def __init__(self, seed, name=None, new_ops=False):
+        self.new_ops = new_ops
         self.rng = np.random.default_rng(seed)
         self.case = Case(name or f"g{seed}")
         self.pool = []  # values ops may use, in creation order
@@ -158,6 +164,8 @@ class Gen:
         if v is None:
             return None
         ops = UNARY_NUMERIC + (UNARY_FLOAT if v.dtype in FLOATS else [])
+        if self.new_ops and v.dtype in FLOATS:
+            ops = ops + NEW_UNARY_FLOAT
         op = self.choice(ops)
         if op in ("log", "sqrt", "rsqrt") and self.chance(0.7):
             v = self.op(f"tg.abs {v} : {v.type}", v.shape, v.dtype, v)
@@ -226,6 +234,40 @@ class Gen:
         return self.op(f"tg.{op} {v} axes = {axes}"
                        f"{' keep_dims' if keep else ''} : {v.type} -> "
                        f"{tensor_type(out, v.dtype)}", out, v.dtype, v)
+
+    def scan(self):
+        """cumsum, argmax/argmin, clamp and iota."""
+        v = self.pick(lambda u: u.dtype in NUMERIC and len(u.shape) > 0)
+        if v is None:
+            return None
+        axis = int(self.rng.integers(0, len(v.shape)))
+        kind = self.choice(["cumsum", "argmax", "argmin", "clamp", "iota"])
+        if kind == "cumsum":
+            flags = "".join(f for f in [" exclusive", " reverse"]
+                            if self.chance(0.5))
+            return self.op(f"tg.cumsum {v} axis = {axis}{flags} : {v.type}",
+                           v.shape, v.dtype, v)
+        if kind == "clamp":
+            lo = self.operand_like(v)
+            hi = self.operand_like(v)
+            if not (_broadcastable(lo.shape, v.shape) and
+                    _broadcast(lo.shape, v.shape) == tuple(v.shape) and
+                    _broadcastable(hi.shape, v.shape) and
+                    _broadcast(hi.shape, v.shape) == tuple(v.shape)):
+                return None
+            return self.op(f"tg.clamp {v}, {lo}, {hi} : {v.type}, "
+                           f"{lo.type}, {hi.type}", v.shape, v.dtype, v, lo,
+                           hi)
+        if kind == "iota":
+            return self.op(f"tg.iota dimension = {axis} : {v.type}", v.shape,
+                           v.dtype)
+        keep = self.chance(0.5)
+        flags = (" keep_dims" if keep else "") + \
+            (" select_last_index" if self.chance(0.5) else "")
+        out = tuple(1 if d == axis else n for d, n in enumerate(v.shape)
+                    if keep or d != axis)
+        return self.op(f"tg.{kind} {v} axis = {axis}{flags} : {v.type} -> "
+                       f"{tensor_type(out, 'i32')}", out, "i32", v)
 
     def matmul(self):
         v = self.pick(lambda u: u.dtype in ("f32", "f16", "bf16", "i32")
@@ -364,13 +406,15 @@ class Gen:
            ("cast", 2), ("reduce", 3), ("matmul", 2), ("reshape", 2),
            ("transpose", 2), ("broadcast_to", 1), ("slice", 2), ("concat", 1),
            ("gather", 1), ("composite", 2)]
+    NEW_OPS = [("scan", 2)]
 
     def build(self, max_ops=20):
         n_ops = int(self.rng.integers(1, max_ops + 1))
         for _ in range(int(self.rng.integers(1, 3))):
             self.arg(self.shape(), self.dtype())
-        names = [n for n, _ in self.OPS]
-        w = np.array([w for _, w in self.OPS], dtype=float)
+        kinds = self.OPS + (self.NEW_OPS if self.new_ops else [])
+        names = [n for n, _ in kinds]
+        w = np.array([w for _, w in kinds], dtype=float)
         made = 0
         for _ in range(n_ops * 4):
             if made == n_ops:
@@ -425,15 +469,15 @@ def _nested(a, dtype):
     return "[" + ", ".join(_nested(x, dtype) for x in a) + "]"
 
 
-def generator(seed, max_ops=20):
+def generator(seed, max_ops=20, new_ops=False):
     """The generator after building graph `seed` (see subgraph)."""
-    g = Gen(seed)
+    g = Gen(seed, new_ops=new_ops)
     g.build(max_ops)
     return g
 
 
-def graph(seed, max_ops=20):
-    return generator(seed, max_ops).case
+def graph(seed, max_ops=20, new_ops=False):
+    return generator(seed, max_ops, new_ops).case
 
 
 def subgraph(g, results, cut=()):

@@ -143,7 +143,7 @@ constexpr NpyDType kNpyDTypes[] = {
 };
 constexpr const char *kSupportedNpy =
     "supported: <f4 (f32), <f2 (f16), <u2 (bf16 bits), <i4 (i32), |i1 (i8), "
-    "|b1 (i1)";
+    "|b1 (i1), <i8 (int64, narrowed to i32)";
 
 /// The header is a Python dict literal; this accepts exactly the subset
 /// NumPy writes: {'descr': str, 'fortran_order': bool, 'shape': tuple}.
@@ -420,8 +420,12 @@ bool tgc::io::parseNpy(const uint8_t *data, size_t size, Tensor &out,
     error = "bad .npy header: " + headerError;
     return false;
   }
-  tgc_dtype_t dtype;
-  if (!mapNpyDescr(descr, dtype, error))
+  // int64 arrays (NumPy's default for token ids, ONNX's for indices) are
+  // read as i32, which is how tgc computes int64 models; every value must
+  // fit.
+  bool int64 = descr == "<i8" || descr == "=i8";
+  tgc_dtype_t dtype = TGC_DTYPE_I32;
+  if (!int64 && !mapNpyDescr(descr, dtype, error))
     return false;
   if (fortranOrder) {
     size_t nonUnit = 0;
@@ -434,7 +438,7 @@ bool tgc::io::parseNpy(const uint8_t *data, size_t size, Tensor &out,
       return false;
     }
   }
-  size_t elementSize = tgc_dtype_size(dtype);
+  size_t elementSize = int64 ? 8 : tgc_dtype_size(dtype);
   uint64_t bytes;
   size_t available = size - headerStart - headerSize;
   if (!checkedByteSize(shape, elementSize, bytes) || bytes > available) {
@@ -449,8 +453,22 @@ bool tgc::io::parseNpy(const uint8_t *data, size_t size, Tensor &out,
     return false;
   }
   Tensor tensor(dtype, shape);
-  if (bytes)
+  if (int64) {
+    const uint8_t *p = data + headerStart + headerSize;
+    for (uint64_t i = 0; i < bytes / 8; ++i) {
+      int64_t v;
+      std::memcpy(&v, p + 8 * i, 8);
+      if (v < INT32_MIN || v > INT32_MAX) {
+        error = "int64 value " + std::to_string(v) + " at " +
+                formatIndex(shape, i) +
+                " does not fit in i32 (tgc computes int64 tensors as i32)";
+        return false;
+      }
+      tensor.dataAs<int32_t>()[i] = int32_t(v);
+    }
+  } else if (bytes) {
     std::memcpy(tensor.data(), data + headerStart + headerSize, bytes);
+  }
   if (dtype == TGC_DTYPE_I1) // NumPy writes 0/1; treat any other byte as true
     for (size_t i = 0; i < bytes; ++i)
       tensor.dataAs<uint8_t>()[i] = tensor.dataAs<uint8_t>()[i] != 0;

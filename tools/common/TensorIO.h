@@ -32,7 +32,7 @@ uint16_t floatToBfloat16(float value);
 
 /// Parses a .npy file (format 1.0, 2.0 or 3.0; little-endian; C order, or
 /// Fortran order for rank <= 1). dtypes: <f4 f32, <f2 f16, <u2 bf16, <i4
-/// i32, |i1 i8, |b1 i1.
+/// i32, |i1 i8, |b1 i1, and <i8 (int64) read as i32 when every value fits.
 bool parseNpy(const uint8_t *data, size_t size, Tensor &out,
               std::string &error);
 bool readNpyFile(const std::string &path, Tensor &out, std::string &error);

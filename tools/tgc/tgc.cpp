@@ -1,6 +1,7 @@
 //===- tgc.cpp - the tgc compiler driver ----------------------------------===//
 //
 //   tgc model.mlir -o model.bin [--targets=host,sm_90,gfx1100] [-O2]
+//   tgc model.onnx -o model.bin [--dim=batch=1 --input-shape=ids=1x128]
 //   tgc model.mlir --emit=kernels
 //   tgc --inspect model.bin
 //
@@ -11,6 +12,7 @@
 
 #include "compiler/Pipeline.h"
 #include "compiler/frontends/TgFrontend.h"
+#include "compiler/frontends/onnx/OnnxImporter.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -28,9 +30,9 @@
 using namespace mlir;
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> inputFile(cl::Positional,
-                                      cl::desc("<model.mlir | model.bin>"),
-                                      cl::init("-"));
+static cl::opt<std::string>
+    inputFile(cl::Positional, cl::desc("<model.mlir | model.onnx | model.bin>"),
+              cl::init("-"));
 static cl::opt<std::string> outputFile("o", cl::desc("Output file"),
                                        cl::value_desc("file"), cl::init(""));
 static cl::list<std::string>
@@ -107,6 +109,25 @@ static cl::opt<std::string>
                       cl::desc("Write every stage's IR and code objects to "
                                "this directory"),
                       cl::value_desc("dir"));
+static cl::list<std::string>
+    dims("dim",
+         cl::desc("ONNX: the size of a symbolic dimension, NAME=SIZE "
+                  "(repeatable)"),
+         cl::value_desc("name=size"));
+static cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("ONNX: the shape of a graph input, NAME=DxDx... (repeatable)"),
+    cl::value_desc("name=dims"));
+static cl::list<std::string> safetensors(
+    "safetensors",
+    cl::desc("ONNX: take the weights named in this safetensors file from it "
+             "(initializers of the same name, or graph inputs of a model "
+             "exported without its parameters; repeatable)"),
+    cl::value_desc("file"));
+static cl::opt<bool>
+    onnxOps("onnx-ops",
+            cl::desc("List the ONNX ops the importer converts (with the "
+                     "first opset of each) and exit"));
 static cl::opt<bool>
     inspect("inspect", cl::desc("Describe a bundle instead of compiling"));
 static cl::opt<bool> verbose("v", cl::desc("Print progress to stderr"));
@@ -143,6 +164,78 @@ static LogicalResult writeAtomically(StringRef path, StringRef bytes) {
   return success();
 }
 
+/// --dim and --input-shape into import options; false after an error.
+static bool parseOnnxOptions(tgc::OnnxImportOptions &options) {
+  auto split = [](StringRef arg, StringRef flag, StringRef &name,
+                  StringRef &value) {
+    std::tie(name, value) = arg.rsplit('=');
+    if (name.empty() || value.empty() || !arg.contains('=')) {
+      llvm::errs() << "tgc: error: --" << flag << "=" << arg
+                   << " is not NAME=VALUE\n";
+      return false;
+    }
+    return true;
+  };
+  for (StringRef arg : dims) {
+    StringRef name, value;
+    int64_t size;
+    if (!split(arg, "dim", name, value))
+      return false;
+    if (value.getAsInteger(10, size) || size < 1) {
+      llvm::errs() << "tgc: error: --dim=" << arg
+                   << ": the size must be a positive integer\n";
+      return false;
+    }
+    options.dims[name] = size;
+  }
+  for (StringRef arg : inputShapes) {
+    StringRef name, value;
+    if (!split(arg, "input-shape", name, value))
+      return false;
+    std::vector<int64_t> shape;
+    if (value != "scalar") {
+      SmallVector<StringRef> parts;
+      value.split(parts, 'x');
+      for (StringRef part : parts) {
+        int64_t d;
+        if (part.getAsInteger(10, d) || d < 1) {
+          llvm::errs() << "tgc: error: --input-shape=" << arg
+                       << ": dimensions are positive integers separated by "
+                          "'x' (or 'scalar')\n";
+          return false;
+        }
+        shape.push_back(d);
+      }
+    }
+    options.inputShapes[name] = shape;
+  }
+  options.weightFiles.assign(safetensors.begin(), safetensors.end());
+  return true;
+}
+
+/// ONNX models have no source lines: diagnostics name the model and the
+/// node, "model.onnx: node 'Add_3' (Add): error: ...".
+static LogicalResult printOnnxDiagnostic(Diagnostic &diag) {
+  auto print = [](Location loc, DiagnosticSeverity severity,
+                  const Twine &message) {
+    std::string where;
+    if (auto name = dyn_cast<NameLoc>(loc))
+      where = name.getName().str() + ": ";
+    else if (auto file = dyn_cast<FileLineColLoc>(loc))
+      where = (file.getFilename().str() + ":" + Twine(file.getLine()) + ":" +
+               Twine(file.getColumn()) + ": ")
+                  .str();
+    const char *kind = severity == DiagnosticSeverity::Error     ? "error"
+                       : severity == DiagnosticSeverity::Warning ? "warning"
+                                                                 : "note";
+    llvm::errs() << where << kind << ": " << message << "\n";
+  };
+  print(diag.getLocation(), diag.getSeverity(), diag.str());
+  for (Diagnostic &note : diag.getNotes())
+    print(note.getLocation(), note.getSeverity(), note.str());
+  return success();
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   registerAsmPrinterCLOptions();
@@ -153,6 +246,11 @@ int main(int argc, char **argv) {
 
   if (inspect)
     return tgc::inspectBundle(inputFile, llvm::outs());
+  if (onnxOps) {
+    for (const std::string &op : tgc::onnxSupportedOps())
+      llvm::outs() << op << "\n";
+    return 0;
+  }
   if (std::optional<int> status = tgc::runCacheCommands())
     return *status;
 
@@ -173,10 +271,30 @@ int main(int argc, char **argv) {
     llvm::errs() << "tgc: error: " << errorMessage << "\n";
     return 1;
   }
+  OwningOpRef<ModuleOp> module;
   llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
-  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = tgc::parseTgModule(sourceMgr, &context);
+  std::optional<SourceMgrDiagnosticHandler> sourceDiagnostics;
+  std::optional<ScopedDiagnosticHandler> onnxDiagnostics;
+  if (inputFile != "-" &&
+      tgc::looksLikeOnnx(inputFile, input->getBuffer().take_front(1))) {
+    // The importer reads the file itself (weights are mapped or parsed in
+    // place, not held twice).
+    input.reset();
+    tgc::OnnxImportOptions onnxOptions;
+    if (!parseOnnxOptions(onnxOptions))
+      return 1;
+    onnxDiagnostics.emplace(&context, printOnnxDiagnostic);
+    module = tgc::importOnnxModel(inputFile, &context, onnxOptions);
+  } else {
+    if (!dims.empty() || !inputShapes.empty() || !safetensors.empty()) {
+      llvm::errs() << "tgc: error: --dim, --input-shape and --safetensors "
+                      "apply to ONNX models only\n";
+      return 1;
+    }
+    sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
+    sourceDiagnostics.emplace(sourceMgr, &context);
+    module = tgc::parseTgModule(sourceMgr, &context);
+  }
   if (!module)
     return 1;
 

@@ -120,6 +120,12 @@ TEST(Npy, ReadsWhatNumPyWrites) {
   t = parsed(npy("{'descr': '<u2', 'fortran_order': False, 'shape': (1,), }",
                  raw<uint16_t>({0x3f80})));
   EXPECT_EQ(t.type().str(), "tensor<1xbf16>");
+  // int64 (token ids, ONNX indices) is narrowed to i32.
+  t = parsed(npy("{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }",
+                 raw<int64_t>({-2147483648ll, 0, 2147483647})));
+  EXPECT_EQ(t.type().str(), "tensor<3xi32>");
+  EXPECT_EQ(t.dataAs<int32_t>()[0], INT32_MIN);
+  EXPECT_EQ(t.dataAs<int32_t>()[2], INT32_MAX);
   // Format 2.0, other key order, double quotes, Python 2 longs.
   t = parsed(
       npy("{\"shape\": (2L, 1L), \"fortran_order\": False, \"descr\": \"<f4\"}",
@@ -178,7 +184,14 @@ TEST(Npy, RejectsMalformedFiles) {
       npyError(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }",
                    raw<double>({1}))),
       "dtype '<f8' is not supported (supported: <f4 (f32), <f2 (f16), "
-      "<u2 (bf16 bits), <i4 (i32), |i1 (i8), |b1 (i1))");
+      "<u2 (bf16 bits), <i4 (i32), |i1 (i8), |b1 (i1), <i8 (int64, narrowed "
+      "to i32))");
+  // int64 is read as i32 when every value fits, else refused by name.
+  EXPECT_EQ(
+      npyError(npy("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }",
+                   raw<int64_t>({1, int64_t(1) << 31}))),
+      "int64 value 2147483648 at [1] does not fit in i32 (tgc computes int64 "
+      "tensors as i32)");
   EXPECT_EQ(
       npyError(npy("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }",
                    raw<float>({1}))),
