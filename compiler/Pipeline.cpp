@@ -241,6 +241,11 @@ private:
         tgc::writeBundle(*schedule, code, tgc::producerString());
     if (failed(bundle))
       return failure();
+    if (options.sealBundle) {
+      std::string error = options.sealBundle(*bundle);
+      if (!error.empty())
+        return emitError(module.getLoc()) << error;
+    }
     dumpBytes("model.bin", *bundle);
     result.bytes = std::move(*bundle);
     return success();

@@ -8,6 +8,7 @@
 #include "compiler/bundle/BundleWriter.h"
 
 #include "format/BundleContainer.h"
+#include "format/SymbolNames.h"
 #include "format/bundle_generated.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -38,9 +39,18 @@ public:
                                          const std::vector<CodeObject> &code,
                                          const std::string &producer) {
     std::vector<flatbuffers::Offset<fmt::Kernel>> kernels;
-    for (const ScheduledKernel &kernel : schedule.kernels)
-      kernels.push_back(fmt::CreateKernelDirect(fbb, kernel.name.c_str(),
-                                                kernel.numBindings));
+    for (const ScheduledKernel &kernel : schedule.kernels) {
+      // Inputs are read, the last binding (the result) is written.
+      std::vector<flatbuffers::Offset<fmt::KernelBinding>> bindings;
+      for (auto [i, bytes] : llvm::enumerate(kernel.bindingBytes))
+        bindings.push_back(fmt::CreateKernelBinding(
+            fbb, bytes,
+            i + 1 == kernel.bindingBytes.size() ? fmt::BindingAccess::write
+                                                : fmt::BindingAccess::read));
+      std::string name = demangleSymbol(kernel.name);
+      kernels.push_back(fmt::CreateKernelDirect(fbb, name.c_str(),
+                                                kernel.numBindings, &bindings));
+    }
     std::vector<flatbuffers::Offset<fmt::Function>> functions;
     for (const FunctionSchedule &function : schedule.functions)
       functions.push_back(encodeFunction(function));
@@ -129,12 +139,14 @@ private:
     if (isHostFormat(object.format)) {
       if (!kernel.hostWorkgroups)
         return emitError(kernel.loc)
-               << "kernel '" << kernel.name << "' has no host workgroup count";
+               << "kernel '" << demangleSymbol(kernel.name)
+               << "' has no host workgroup count";
       grid = {*kernel.hostWorkgroups, 1, 1};
     } else {
       if (!kernel.gpuGrid || !kernel.gpuBlock)
         return emitError(kernel.loc)
-               << "kernel '" << kernel.name << "' has no GPU launch shape";
+               << "kernel '" << demangleSymbol(kernel.name)
+               << "' has no GPU launch shape";
       grid = *kernel.gpuGrid;
       block = *kernel.gpuBlock;
     }
@@ -143,7 +155,7 @@ private:
     for (int64_t v : grid)
       if (v < 1 || v > int64_t(UINT32_MAX))
         return emitError(kernel.loc)
-               << "kernel '" << kernel.name << "' needs " << v
+               << "kernel '" << demangleSymbol(kernel.name) << "' needs " << v
                << " workgroups on " << object.arch
                << ", more than a launch can have (4294967295): its tensors "
                   "are too large";
