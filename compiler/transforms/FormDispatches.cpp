@@ -17,6 +17,7 @@
 
 #include "compiler/Passes.h"
 #include "compiler/transforms/LinalgAnalysis.h"
+#include "format/SymbolNames.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
@@ -571,8 +572,15 @@ private:
       argumentTypes.push_back(v.getType());
     auto type =
         FunctionType::get(func.getContext(), argumentTypes, result.getType());
-    std::string name =
-        (func.getSymName() + "_kernel" + Twine(kernelCounter++)).str();
+    // The name becomes the kernel's symbol in PTX, HSACO and ELF code, which
+    // accept fewer characters than MLIR names (format/SymbolNames.h); a
+    // user function may already be called like a kernel.
+    std::string name;
+    auto module = func->getParentOfType<ModuleOp>();
+    do {
+      name = mangleSymbol(func.getSymName().str()) + "_kernel" +
+             std::to_string(kernelCounter++);
+    } while (SymbolTable::lookupSymbolIn(module, name));
     auto kernel =
         func::FuncOp::create(builder, region.root->getLoc(), name, type);
     kernel.setPrivate();
