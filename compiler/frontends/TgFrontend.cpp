@@ -39,9 +39,13 @@ static LogicalResult checkSourceLimits(llvm::SourceMgr &sourceMgr,
            << " bytes of text, more than tgc parses ("
            << (tgc::kMaxSourceBytes >> 20)
            << " MiB); keep large weights out of the text";
-  // MLIR bytecode is not text; its reader bounds its own recursion.
+  // MLIR bytecode nests too (attributes inside attributes), but cannot be
+  // scanned for it before parsing: only text is accepted.
   if (text.starts_with("ML\xefR"))
-    return success();
+    return emitError(locationAt(sourceMgr, context, 0))
+           << "the model is MLIR bytecode, which tgc does not read (its "
+              "nesting cannot be checked before parsing); print it as text "
+              "first: mlir-opt model.mlirbc -o model.mlir";
   unsigned depth = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];

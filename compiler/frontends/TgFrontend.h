@@ -1,7 +1,7 @@
 //===- TgFrontend.h - tg modules in: parse and check ------------*- C++ -*-===//
 //
 // The first room of the pipeline: what tgc accepts as a model. Today that is
-// MLIR text (or bytecode) of the tg dialect; the ONNX importer will sit next
+// MLIR text of the tg dialect; the ONNX importer will sit next
 // to it and produce the same: a verified module of func.func entry points
 // made of tg ops.
 //
