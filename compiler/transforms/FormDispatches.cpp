@@ -575,12 +575,20 @@ private:
     // The name becomes the kernel's symbol in PTX, HSACO and ELF code, which
     // accept fewer characters than MLIR names (format/SymbolNames.h); a
     // user function may already be called like a kernel.
-    std::string name;
+    // Compared as strings: interning candidate names is not needed.
     auto module = func->getParentOfType<ModuleOp>();
+    auto taken = [&](const std::string &candidate) {
+      for (Operation &op : module.getBody()->getOperations())
+        if (auto symbol = dyn_cast<SymbolOpInterface>(op))
+          if (symbol.getName() == candidate)
+            return true;
+      return false;
+    };
+    std::string name;
     do {
       name = mangleSymbol(func.getSymName().str()) + "_kernel" +
              std::to_string(kernelCounter++);
-    } while (SymbolTable::lookupSymbolIn(module, name));
+    } while (taken(name));
     auto kernel =
         func::FuncOp::create(builder, region.root->getLoc(), name, type);
     kernel.setPrivate();
