@@ -53,6 +53,8 @@ endif()
 
 # What the static runtime needs from the system, for the package files.
 get_filename_component(TGC_ZSTD_LIBRARY_DIR "${ZSTD_SHARED_LIBRARY}" DIRECTORY)
+get_filename_component(TGC_SODIUM_LIBRARY_DIR "${SODIUM_SHARED_LIBRARY}"
+  DIRECTORY)
 
 configure_package_config_file(
   ${CMAKE_CURRENT_LIST_DIR}/tgcConfig.cmake.in

@@ -264,6 +264,11 @@ private:
         std::move(*schedule), std::move(code), tgc::producerString());
     if (failed(bundle))
       return failure();
+    if (options.sealBundle) {
+      std::string error = options.sealBundle(*bundle);
+      if (!error.empty())
+        return emitError(module.getLoc()) << error;
+    }
     dumpBytes("model.bin", *bundle);
     result.bytes = std::move(*bundle);
     return success();

@@ -66,6 +66,10 @@ struct CompileOptions {
   std::function<void(mlir::PassManager &)> configurePassManager;
   /// When set, each stage and target back end is timed under this scope.
   mlir::TimingScope *timing = nullptr;
+  /// Applied to a bundle as soon as it is written, before anything else
+  /// sees it (dumps included): tgc and the JIT sign it here. Returns an
+  /// error message, empty on success.
+  std::function<std::string(std::vector<uint8_t> &bundle)> sealBundle;
 };
 
 struct CompileResult {

@@ -2,7 +2,10 @@
 //
 // Feeds bytes to the runtime's bundle reader through the C API: open,
 // verify every section, list the code objects. Nothing is loaded onto a
-// device (that would dlopen host code from the input).
+// device (that would dlopen host code from the input). Bundles are opened
+// as tg-run --allow-unsigned would, so that unsigned inputs reach the
+// metadata checks; signatures themselves are fuzzed by tgc-fuzz-signed-
+// bundle (signed-bundle.cpp), which signs every input.
 //
 // Two input forms, so that mutations reach past the checksums:
 //  - a whole bundle (starts with the magic "TGCBUNDL"), taken as is;
@@ -27,8 +30,12 @@ void consume(tgc_status_t status) {
 }
 
 void readBundle(const uint8_t *data, size_t size) {
+  tgc_bundle_options_t options;
+  tgc_bundle_options_init(&options);
+  options.allow_unsigned = true;
   tgc_bundle_t *bundle = nullptr;
-  tgc_status_t status = tgc_bundle_open_memory(data, size, "fuzz", &bundle);
+  tgc_status_t status = tgc_bundle_open_memory_with_options(data, size, "fuzz",
+                                                            &options, &bundle);
   if (status) {
     consume(status);
     return;

@@ -1,6 +1,7 @@
 //===- frontend.cpp - libFuzzer harness for the tgc front end -------------===//
 //
-// Parses the input as MLIR, verifies it and compiles it as tgc does: a
+// Parses the input with tgc's front end (its size and nesting limits
+// included), verifies it and compiles it as tgc does: a
 // whole host bundle, and the GPU kernels for sm_90 and gfx1100 (up to the
 // kernel stage; LLVM's NVPTX/AMDGPU code generation is not ours to fuzz and
 // is slow). Diagnostics are swallowed: rejecting bad input is the expected
@@ -9,11 +10,14 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Pipeline.h"
+#include "compiler/frontends/TgFrontend.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;
 
@@ -43,8 +47,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   context.allowUnregisteredDialects(false);
   ScopedDiagnosticHandler quiet(&context,
                                 [](Diagnostic &) { return success(); });
-  std::string text(reinterpret_cast<const char *>(data), size);
-  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &context);
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(
+          llvm::StringRef(reinterpret_cast<const char *>(data), size), "fuzz"),
+      llvm::SMLoc());
+  OwningOpRef<ModuleOp> module = tgc::parseTgModule(sourceMgr, &context);
   if (!module || failed(verify(*module)))
     return 0;
   // compile() rewrites the module in place: the GPU run gets a fresh copy.

@@ -153,7 +153,13 @@ Status LoadedDriver::deviceInfo(int ordinal, DeviceInfo &info) const {
                     {CU_DEVICE_ATTRIBUTE_WARP_SIZE, 0},
                     {CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_BLOCK, 0},
                     {CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK, 0},
-                    {CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, 0}};
+                    {CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, 0},
+                    {CU_DEVICE_ATTRIBUTE_MAX_GRID_DIM_X, 0},
+                    {CU_DEVICE_ATTRIBUTE_MAX_GRID_DIM_Y, 0},
+                    {CU_DEVICE_ATTRIBUTE_MAX_GRID_DIM_Z, 0},
+                    {CU_DEVICE_ATTRIBUTE_MAX_BLOCK_DIM_X, 0},
+                    {CU_DEVICE_ATTRIBUTE_MAX_BLOCK_DIM_Y, 0},
+                    {CU_DEVICE_ATTRIBUTE_MAX_BLOCK_DIM_Z, 0}};
   for (auto &entry : attributes)
     if (CUresult result =
             api.cuDeviceGetAttribute(&entry.value, entry.attribute, device))
@@ -173,6 +179,12 @@ Status LoadedDriver::deviceInfo(int ordinal, DeviceInfo &info) const {
   // kernel may really use is the opt-in limit.
   info.maxSharedMemoryPerBlock =
       static_cast<uint64_t>(std::max(attributes[5].value, attributes[6].value));
+  for (int d = 0; d < 3; ++d) {
+    info.maxGrid[d] =
+        static_cast<uint32_t>(std::max(attributes[7 + d].value, 1));
+    info.maxBlock[d] =
+        static_cast<uint32_t>(std::max(attributes[10 + d].value, 1));
+  }
   info.driverVersion = std::to_string(driverVersion);
   return Status();
 }

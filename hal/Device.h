@@ -56,6 +56,11 @@ struct DeviceInfo {
   int warpSize = 1;
   int maxThreadsPerBlock = 1;
   uint64_t maxSharedMemoryPerBlock = 0;
+  /// The largest launch a bundle may ask of the device, per dimension: grid
+  /// in blocks (host: workgroups, grid[0] only) and block in threads. The
+  /// runtime refuses a bundle's launches beyond them before anything runs.
+  uint32_t maxGrid[3] = {1, 1, 1};
+  uint32_t maxBlock[3] = {1, 1, 1};
   std::string driverVersion; // e.g. "12080" for CUDA 12.8; "" for the host
 };
 

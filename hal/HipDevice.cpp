@@ -16,6 +16,7 @@
 #include "hal/GpuBackend.h"
 #include "hal/HipRuntimeApi.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <type_traits>
@@ -172,7 +173,13 @@ Status LoadedRuntime::deviceInfo(int ordinal, DeviceInfo &info) const {
   } attributes[] = {{hipDeviceAttributeMultiprocessorCount, 0},
                     {hipDeviceAttributeWarpSize, 0},
                     {hipDeviceAttributeMaxThreadsPerBlock, 0},
-                    {hipDeviceAttributeMaxSharedMemoryPerBlock, 0}};
+                    {hipDeviceAttributeMaxSharedMemoryPerBlock, 0},
+                    {hipDeviceAttributeMaxGridDimX, 0},
+                    {hipDeviceAttributeMaxGridDimY, 0},
+                    {hipDeviceAttributeMaxGridDimZ, 0},
+                    {hipDeviceAttributeMaxBlockDimX, 0},
+                    {hipDeviceAttributeMaxBlockDimY, 0},
+                    {hipDeviceAttributeMaxBlockDimZ, 0}};
   for (auto &entry : attributes)
     if (hipError_t error =
             api.hipDeviceGetAttribute(&entry.value, entry.attribute, ordinal))
@@ -194,6 +201,12 @@ Status LoadedRuntime::deviceInfo(int ordinal, DeviceInfo &info) const {
   info.warpSize = attributes[1].value;
   info.maxThreadsPerBlock = attributes[2].value;
   info.maxSharedMemoryPerBlock = static_cast<uint64_t>(attributes[3].value);
+  for (int d = 0; d < 3; ++d) {
+    info.maxGrid[d] =
+        static_cast<uint32_t>(std::max(attributes[4 + d].value, 1));
+    info.maxBlock[d] =
+        static_cast<uint32_t>(std::max(attributes[7 + d].value, 1));
+  }
   info.driverVersion = std::to_string(driverVersion);
   return Status();
 }

@@ -27,6 +27,12 @@ using hipEvent_t = struct ihipEvent_t *;
 constexpr hipError_t hipSuccess = 0;
 
 // hipDeviceAttribute_t (ROCm >= 5.0 numbering)
+constexpr int hipDeviceAttributeMaxBlockDimX = 26;
+constexpr int hipDeviceAttributeMaxBlockDimY = 27;
+constexpr int hipDeviceAttributeMaxBlockDimZ = 28;
+constexpr int hipDeviceAttributeMaxGridDimX = 29;
+constexpr int hipDeviceAttributeMaxGridDimY = 30;
+constexpr int hipDeviceAttributeMaxGridDimZ = 31;
 constexpr int hipDeviceAttributeMaxThreadsPerBlock = 56;
 constexpr int hipDeviceAttributeMultiprocessorCount = 63;
 constexpr int hipDeviceAttributeMaxSharedMemoryPerBlock = 74;

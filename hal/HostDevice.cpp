@@ -128,6 +128,9 @@ Status hostDeviceInfo(DeviceInfo &info) {
   info.arch = uname(&system) == 0 ? system.machine : "unknown";
   info.memoryBytes = physicalMemoryBytes();
   info.computeUnits = threads;
+  // A bundle's host launch is grid[0] workgroups (bundle-format.md); the
+  // queue takes three dimensions, but no compiled kernel asks for them.
+  info.maxGrid[0] = UINT32_MAX;
   return Status();
 }
 

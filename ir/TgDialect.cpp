@@ -2,6 +2,8 @@
 
 #include "ir/TgDialect.h"
 
+#include "format/Limits.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
@@ -33,6 +35,39 @@ static bool isSupportedElementType(Type type) {
          type.isSignlessInteger(1);
 }
 
+std::optional<uint64_t> mlir::tg::checkedStorageBytes(RankedTensorType type) {
+  unsigned bits = type.getElementTypeBitWidth();
+  uint64_t bytes = bits == 1 ? 1 : (bits + 7) / 8;
+  for (int64_t dim : type.getShape()) {
+    if (dim < 0 || __builtin_mul_overflow(bytes, uint64_t(dim), &bytes))
+      return std::nullopt;
+  }
+  return bytes;
+}
+
+std::string mlir::tg::tensorLimitProblem(RankedTensorType type) {
+  if (!type.hasStaticShape())
+    return "";
+  std::string problem;
+  llvm::raw_string_ostream os(problem);
+  if (type.getRank() > int64_t(tgc::format::kMaxRank)) {
+    os << type << " has rank " << type.getRank() << "; tgc supports at most "
+       << tgc::format::kMaxRank << " dimensions";
+    return problem;
+  }
+  // Checked multiplication: 4611686018427387905x4 must not wrap to 4.
+  std::optional<uint64_t> bytes = checkedStorageBytes(type);
+  if (!bytes || *bytes > tgc::format::kMaxTensorBytes) {
+    os << type << " is ";
+    if (bytes)
+      os << *bytes << " bytes";
+    else
+      os << "more than 2^64 bytes";
+    os << ", more than tgc's limit of 2^48 bytes for a tensor";
+  }
+  return problem;
+}
+
 static LogicalResult checkTensorType(Operation *op, Type type, StringRef role,
                                      unsigned index) {
   auto tensor = dyn_cast<RankedTensorType>(type);
@@ -56,6 +91,9 @@ static LogicalResult checkTensorType(Operation *op, Type type, StringRef role,
            << role << " #" << index << " has unsupported element type "
            << tensor.getElementType()
            << " (tg supports f32, f16, bf16, i32, i8 and i1)";
+  std::string problem = tensorLimitProblem(tensor);
+  if (!problem.empty())
+    return op->emitOpError() << role << " #" << index << ": " << problem;
   return success();
 }
 

@@ -20,6 +20,12 @@ namespace mlir::tg {
 /// Checks that every tensor operand and result has a static shape and an
 /// element type tg supports; the diagnostic names the operand and shape.
 LogicalResult verifyTensorTypes(Operation *op);
+/// Bytes of a static tensor as tgc stores it (i1: one byte per element),
+/// computed with overflow checks; nullopt beyond 2^64.
+std::optional<uint64_t> checkedStorageBytes(RankedTensorType type);
+/// Why a static tensor type is beyond what tgc's runtime accepts (rank above
+/// 64, more than 2^48 bytes: format/Limits.h), or "" when it is not.
+std::string tensorLimitProblem(RankedTensorType type);
 /// Checks that every operand has a floating-point element type.
 LogicalResult verifyFloatElements(Operation *op);
 /// Checks that no operand has element type i1.

@@ -3,6 +3,7 @@
 #include "jit/CompileCache.h"
 
 #include "compiler/targets/Targets.h"
+#include "support/SafeFiles.h"
 
 #include "mlir/IR/OperationSupport.h"
 #include "llvm/ADT/STLExtras.h"
@@ -11,6 +12,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -37,44 +39,48 @@ static std::string hex128(XXH128_hash_t hash) {
 // Options and the stored limit
 //===----------------------------------------------------------------------===//
 
+static constexpr const char *kStoredLimitName = "max-size";
+
 std::string tgc::jit::storedLimitPath(const std::string &directory) {
-  return directory + "/max-size";
+  return directory + "/" + kStoredLimitName;
 }
 
-bool tgc::jit::readStoredLimit(const std::string &directory,
-                               uint64_t &maxBytes) {
-  std::ifstream in(storedLimitPath(directory));
-  std::string text;
-  if (!in || !std::getline(in, text))
-    return false;
-  return parseByteSize(text, maxBytes);
+Status tgc::jit::readStoredLimit(const std::string &directory,
+                                 uint64_t &maxBytes) {
+  // Read like a cache entry: from the checked directory, never through a
+  // symlink or from a FIFO, and a few bytes at most.
+  // A directory that cannot be used is the cache's to report, once.
+  PrivateDirectory dir;
+  Status opened = PrivateDirectory::open(directory, /*create=*/false,
+                                         "compile cache directory", dir);
+  if (!opened)
+    return Status::notFound(opened.message());
+  std::vector<uint8_t> bytes;
+  TGC_RETURN_IF_ERROR(
+      readFileAt(dir.fd(), kStoredLimitName, 64, bytes).withContext(directory));
+  std::string text(bytes.begin(), bytes.end());
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+    text.pop_back();
+  if (!parseByteSize(text, maxBytes))
+    return Status::invalidArgument(
+        "'" + storedLimitPath(directory) + "' does not hold a size ('" +
+        text.substr(0, 32) + "'); set one with tgc --cache-max-size=SIZE");
+  return Status::ok();
 }
 
 bool tgc::jit::writeStoredLimit(const std::string &directory, uint64_t maxBytes,
                                 std::string &error) {
-  // The same 0700 directory the cache would create.
-  std::string partial;
-  for (size_t slash = 0; slash != std::string::npos;) {
-    slash = directory.find('/', slash + 1);
-    partial = directory.substr(0, slash);
-    if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
-      error = "cannot create '" + partial + "': " + std::strerror(errno);
-      return false;
-    }
-  }
-  std::string path = storedLimitPath(directory);
-  std::string temp = path + ".XXXXXX";
-  int fd = ::mkstemp(temp.data());
-  if (fd < 0) {
-    error = "cannot write in '" + directory + "': " + std::strerror(errno);
-    return false;
-  }
+  // The same private directory the cache would create and use.
+  PrivateDirectory dir;
+  Status status = PrivateDirectory::open(directory, /*create=*/true,
+                                         "compile cache directory", dir);
   std::string text = std::to_string(maxBytes) + "\n";
-  bool ok = ::write(fd, text.data(), text.size()) == ssize_t(text.size());
-  ok = ::close(fd) == 0 && ok;
-  if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
-    error = "cannot write '" + path + "': " + std::strerror(errno);
-    ::unlink(temp.c_str());
+  if (status)
+    status =
+        writeFileAt(dir.fd(), kStoredLimitName, text.data(), text.size(), 0600)
+            .withContext(directory);
+  if (!status) {
+    error = status.message();
     return false;
   }
   return true;
@@ -107,9 +113,19 @@ CompileCacheOptions::fromEnvironment(const std::string &root) {
                    "tgc: warning: TGC_COMPILE_CACHE_MAX_BYTES='%s' is not a "
                    "size (e.g. 268435456 or 256M); ignoring it\n",
                    limit.c_str());
-    if (readStoredLimit(options.directory, bytes)) {
+    Status stored = readStoredLimit(options.directory, bytes);
+    if (stored) {
       options.maxBytes = bytes;
       options.maxBytesSource = storedLimitPath(options.directory);
+    } else if (stored.code() != TGC_STATUS_NOT_FOUND) {
+      // A damaged limit is said once per process, not silently ignored.
+      static std::atomic<bool> warned{false};
+      if (!warned.exchange(true))
+        std::fprintf(stderr,
+                     "tgc: warning: %s; using the default compile cache "
+                     "limit (%s)\n",
+                     stored.message().c_str(),
+                     formatByteSize(options.maxBytes).c_str());
     }
   }
   return options;
@@ -221,8 +237,28 @@ std::string CompileCacheKey::text() const {
 
 std::string CompileCacheKey::aliasText(const std::string &sourceHash,
                                        uint64_t sourceSize) const {
-  return "tgc compile cache alias v1\nsource=" + sourceHash + ":" +
+  return "tgc compile cache alias v2\nsource=" + sourceHash + ":" +
          std::to_string(sourceSize) + "\n" + settingsText();
+}
+
+std::string CompileCacheKey::aliasPayload() const {
+  return inputHash + ":" + std::to_string(inputSize);
+}
+
+bool CompileCacheKey::setInputFromAlias(const std::string &payload) {
+  size_t colon = payload.find(':');
+  if (colon != 32 || payload.size() > 32 + 1 + 20 ||
+      payload.find_first_not_of("0123456789abcdef") < 32 ||
+      payload.size() == 33 ||
+      payload.find_first_not_of("0123456789", 33) != std::string::npos)
+    return false;
+  errno = 0;
+  unsigned long long size = std::strtoull(payload.c_str() + 33, nullptr, 10);
+  if (errno != 0)
+    return false;
+  inputHash = payload.substr(0, 32);
+  inputSize = size;
+  return true;
 }
 
 std::string CompileCacheKey::digest() const { return digestOf(text()); }

@@ -48,7 +48,9 @@ struct CompileCacheOptions {
 
 /// The limit `tgc --cache-max-size` stores in a compile cache directory.
 std::string storedLimitPath(const std::string &directory);
-bool readStoredLimit(const std::string &directory, uint64_t &maxBytes);
+/// NOT_FOUND when there is none; an error saying what is wrong with a
+/// damaged one (or an unsafe directory).
+Status readStoredLimit(const std::string &directory, uint64_t &maxBytes);
 /// Writes the limit atomically; on failure returns false with `error` set.
 bool writeStoredLimit(const std::string &directory, uint64_t maxBytes,
                       std::string &error);
@@ -90,12 +92,20 @@ struct CompileCacheKey {
   std::string digest() const;
 
   /// The key of an alias entry: the exact source text (its XXH3-128 and
-  /// size) compiled with this key's settings. Its payload is the canonical
-  /// key's text, so a model compiled before is found without creating an
-  /// MLIR context and parsing it, most of a warm start's cost. Different
-  /// spellings of one model have different aliases but share the bundle.
+  /// size) compiled with this key's settings. Its payload names the
+  /// canonical input (aliasPayload), so a model compiled before is found
+  /// without creating an MLIR context and parsing it, most of a warm
+  /// start's cost. Different spellings of one model have different aliases
+  /// but share the bundle.
   std::string aliasText(const std::string &sourceHash,
                         uint64_t sourceSize) const;
+  /// What an alias entry holds: the input only ("<32 hex digits>:<size>").
+  /// The settings come from whoever reads it, so an alias can never point
+  /// at a bundle compiled with other settings.
+  std::string aliasPayload() const;
+  /// Sets inputHash and inputSize from an alias payload; false (and
+  /// nothing changed) if it is not one.
+  bool setInputFromAlias(const std::string &payload);
 
 private:
   std::string settingsText() const;

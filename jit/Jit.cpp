@@ -4,6 +4,8 @@
 
 #include "compiler/frontends/TgFrontend.h"
 #include "compiler/targets/Target.h"
+#include "format/BundleContainer.h"
+#include "support/LargeStack.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -75,6 +77,13 @@ Status pickDevice(std::string &spec) {
   tgc_device_list_destroy(list);
   spec = chosen.empty() ? "host" : chosen;
   return Status::ok();
+}
+
+/// A cached bundle that cannot be loaded for a reason a fresh compile
+/// cures: stored broken, or signed by a key no longer trusted.
+bool isStaleEntry(const Status &loaded) {
+  return loaded.code() == TGC_STATUS_DATA_LOSS ||
+         loaded.code() == TGC_STATUS_PERMISSION_DENIED;
 }
 
 tgc_jit_cache_result_t toCacheResult(CompileCache::Outcome outcome) {
@@ -158,6 +167,19 @@ Status Jit::create(JitConfig config, std::unique_ptr<Jit> &out) {
     options.targets = std::move(*targets);
   }
 
+  // Bundles are code: the JIT signs what it compiles, like tgc, and the
+  // runtime loads only what a trusted key signed (docs/security.md).
+  TGC_RETURN_IF_ERROR(trust::loadSigningKey("", jit->signingKey_)
+                          .withContext("the JIT cannot sign bundles"));
+  jit->signingPublicKey_ = trust::publicKeyText(jit->signingKey_.publicKey);
+  options.sealBundle =
+      [key = jit->signingKey_.secret](std::vector<uint8_t> &bundle) {
+        std::string error;
+        if (!format::signContainer(bundle, key, error))
+          return "cannot sign the bundle: " + error;
+        return std::string();
+      };
+
   jit->cacheOptions_ = CompileCacheOptions::fromEnvironment(config.cacheRoot);
   if (config.disableCache)
     jit->cacheOptions_.enabled = false;
@@ -199,9 +221,16 @@ void Jit::warn(const std::string &message) {
 
 Status Jit::load(const std::vector<uint8_t> &bundle, const std::string &name,
                  std::shared_ptr<LoadedModule> &out) {
+  // The JIT's own key is trusted for what it compiled, besides the user's
+  // keys (the same unless TGC_SIGN_KEY names another).
+  tgc_bundle_options_t bundleOptions;
+  tgc_bundle_options_init(&bundleOptions);
+  const char *keys[] = {signingPublicKey_.c_str()};
+  bundleOptions.trusted_keys = keys;
+  bundleOptions.trusted_key_count = 1;
   tgc_bundle_t *opened = nullptr;
-  TGC_RETURN_IF_ERROR(fromC(tgc_bundle_open_memory(bundle.data(), bundle.size(),
-                                                   name.c_str(), &opened)));
+  TGC_RETURN_IF_ERROR(fromC(tgc_bundle_open_memory_with_options(
+      bundle.data(), bundle.size(), name.c_str(), &bundleOptions, &opened)));
   tgc_module_options_t options = {};
   options.kernel_cache_dir =
       kernelCacheDirectory_.empty() ? nullptr : kernelCacheDirectory_.c_str();
@@ -253,9 +282,10 @@ Status Jit::parse(llvm::StringRef source, const std::string &name,
 }
 
 Status Jit::obtain(llvm::StringRef source, const std::string &name,
-                   std::string &keyText, std::unique_ptr<ParsedSource> &parsed,
+                   CompileCacheKey &key, std::unique_ptr<ParsedSource> &parsed,
                    std::shared_ptr<LoadedModule> &out,
                    tgc_jit_cache_result_t &cache) {
+  std::string keyText = key.text();
   if (!parsed) {
     // The alias named the key: the bundle is usually there.
     std::vector<uint8_t> bundle;
@@ -265,16 +295,17 @@ Status Jit::obtain(llvm::StringRef source, const std::string &name,
         cache = TGC_JIT_CACHE_DISK_HIT;
         return loaded;
       }
-      if (loaded.code() != TGC_STATUS_DATA_LOSS)
+      if (!isStaleEntry(loaded))
         return loaded;
-      // Passed its checksum but is not a valid bundle: it was stored
-      // broken. Replace it rather than failing on every start.
-      ::unlink(cache_->entryPath(keyText).c_str());
+      // Passed its MAC but is not a valid bundle (stored broken), or was
+      // signed by a key that is no longer trusted (TGC_SIGN_KEY changed).
+      // Replace it rather than failing on every start.
+      cache_->disk().remove(keyText);
     }
     // Evicted or broken since: compile after all.
     TGC_RETURN_IF_ERROR(parse(source, name, parsed));
-    keyText =
-        CompileCacheKey::forModule(*parsed->module, compileOptions_).text();
+    key = CompileCacheKey::forModule(*parsed->module, compileOptions_);
+    keyText = key.text();
   }
 
   std::vector<std::string> skipped;
@@ -299,9 +330,9 @@ Status Jit::obtain(llvm::StringRef source, const std::string &name,
     warn(trimmed(parsed->diagnostics)); // warnings of a successful compile
   Status loaded = load(bundle, name, out);
   if (loaded.isOk() || outcome != CompileCache::Outcome::Hit ||
-      loaded.code() != TGC_STATUS_DATA_LOSS)
+      !isStaleEntry(loaded))
     return loaded;
-  ::unlink(cache_->entryPath(keyText).c_str());
+  cache_->disk().remove(keyText);
   TGC_RETURN_IF_ERROR(cache_->getOrCompile(keyText, compile, bundle, &outcome));
   cache = toCacheResult(outcome);
   return load(bundle, name, out);
@@ -350,20 +381,26 @@ Status Jit::compile(llvm::StringRef source, const std::string &name,
   }
 
   // The key: from the alias entry of this exact text if there is one, else
-  // by parsing the model.
-  CompileCacheKey settings = CompileCacheKey::forSettings(compileOptions_);
-  std::string aliasText = settings.aliasText(textDigest, source.size());
+  // by parsing the model. An alias names only the input: the settings are
+  // this JIT's own, so no entry can redirect it to other code.
+  CompileCacheKey key = CompileCacheKey::forSettings(compileOptions_);
+  std::string aliasText = key.aliasText(textDigest, source.size());
   std::unique_ptr<ParsedSource> parsed;
-  std::string keyText;
   std::vector<uint8_t> alias;
-  bool aliased = cache_->lookup(aliasText, alias);
-  if (aliased) {
-    keyText.assign(alias.begin(), alias.end());
-  } else {
-    TGC_RETURN_IF_ERROR(finish(parse(source, name, parsed)));
-    keyText =
-        CompileCacheKey::forModule(*parsed->module, compileOptions_).text();
+  bool aliased = cache_->lookup(aliasText, alias) &&
+                 key.setInputFromAlias(std::string(alias.begin(), alias.end()));
+  if (!aliased) {
+    // Parsing recurses with the model's nesting: on a stack known to hold
+    // what the front end allows.
+    Status parsedStatus;
+    runOnLargeStack([&] {
+      parsedStatus = parse(source, name, parsed);
+      if (parsedStatus)
+        key = CompileCacheKey::forModule(*parsed->module, compileOptions_);
+    });
+    TGC_RETURN_IF_ERROR(finish(parsedStatus));
   }
+  std::string keyText = key.text();
   std::string digest = digestOf(keyText);
   info.key = digest;
 
@@ -394,12 +431,16 @@ Status Jit::compile(llvm::StringRef source, const std::string &name,
   }
 
   Result result;
-  std::string finalKeyText = keyText;
-  result.status =
-      obtain(source, name, finalKeyText, parsed, result.module, info.cache);
-  if (result.status.isOk() && (!aliased || finalKeyText != keyText))
-    cache_->store(aliasText, std::vector<uint8_t>(finalKeyText.begin(),
-                                                  finalKeyText.end()));
+  CompileCacheKey finalKey = key;
+  runOnLargeStack([&] {
+    result.status =
+        obtain(source, name, finalKey, parsed, result.module, info.cache);
+  });
+  if (result.status.isOk() && (!aliased || finalKey.text() != keyText)) {
+    std::string payload = finalKey.aliasPayload();
+    cache_->store(aliasText,
+                  std::vector<uint8_t>(payload.begin(), payload.end()));
+  }
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (result.status.isOk()) {

@@ -15,6 +15,8 @@
 
 #include "jit/CompileCache.h"
 
+#include "support/Trust.h"
+
 #include "tgc/jit.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -105,10 +107,10 @@ private:
   /// diagnostics.
   Status parse(llvm::StringRef source, const std::string &name,
                std::unique_ptr<ParsedSource> &out);
-  /// The bundle for `keyText` from the disk cache, or compiled from
-  /// `parsed` (parsed first if null), loaded on the device.
+  /// The bundle for `key` from the disk cache, or compiled from `parsed`
+  /// (parsed first if null, which may change `key`), loaded on the device.
   Status obtain(llvm::StringRef source, const std::string &name,
-                std::string &keyText, std::unique_ptr<ParsedSource> &parsed,
+                CompileCacheKey &key, std::unique_ptr<ParsedSource> &parsed,
                 std::shared_ptr<LoadedModule> &out,
                 tgc_jit_cache_result_t &cache);
   Status load(const std::vector<uint8_t> &bundle, const std::string &name,
@@ -120,6 +122,10 @@ private:
 
   JitConfig config_;
   tgc_device_t *device_ = nullptr;
+  /// Signs every bundle the JIT compiles; its public half is trusted when
+  /// loading them (support/Trust.h).
+  trust::KeyPair signingKey_;
+  std::string signingPublicKey_;
   CompileOptions compileOptions_;
   std::vector<std::string> targetSpellings_;
   CompileCacheOptions cacheOptions_;

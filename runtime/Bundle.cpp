@@ -109,7 +109,8 @@ public:
     TGC_RETURN_IF_ERROR(decodeKernels(module));
     TGC_RETURN_IF_ERROR(decodeConstants(module));
     TGC_RETURN_IF_ERROR(decodeCodeObjects(module));
-    return decodeFunctions(module);
+    TGC_RETURN_IF_ERROR(decodeFunctions(module));
+    return checkKernelBindings(module);
   }
 
 private:
@@ -121,13 +122,49 @@ private:
       if (desc.name.empty())
         desc.name = "kernel " + std::to_string(k);
       desc.numBindings = kernel->num_bindings();
+      std::string where =
+          "kernel " + std::to_string(k) + " (" + quoted(desc.name) + ")";
       if (desc.numBindings > kMaxBindings)
-        return Status::dataLoss("kernel " + std::to_string(k) + " (" +
-                                quoted(desc.name) + ") has " +
+        return Status::dataLoss(where + " has " +
                                 std::to_string(desc.numBindings) +
                                 " bindings, more than the limit of " +
                                 std::to_string(kMaxBindings));
+      // What the code touches through each binding: without it no dispatch
+      // could be checked against its buffers. Required, but reported after
+      // the functions (checkKernelBindings), whose tensors are checked
+      // first.
+      if (count(kernel->bindings()) != desc.numBindings) {
+        out_.kernels.push_back(std::move(desc));
+        continue;
+      }
+      for (size_t b = 0; b < desc.numBindings; ++b) {
+        const fb::KernelBinding *binding = kernel->bindings()->Get(b);
+        auto access = uint8_t(binding->access());
+        if (access > uint8_t(fb::BindingAccess::MAX))
+          return Status::dataLoss(where + " binding " + std::to_string(b) +
+                                  " has unknown access " +
+                                  std::to_string(access));
+        if (binding->extent() > kMaxByteSize)
+          return Status::dataLoss(
+              where + " binding " + std::to_string(b) + " extent " +
+              std::to_string(binding->extent()) + " is too large");
+        desc.bindings.push_back(
+            {binding->extent(), access == uint8_t(fb::BindingAccess::write)});
+      }
       out_.kernels.push_back(std::move(desc));
+    }
+    return Status::ok();
+  }
+
+  Status checkKernelBindings(const fb::Module &module) {
+    for (size_t k = 0; k < out_.kernels.size(); ++k) {
+      const KernelDesc &kernel = out_.kernels[k];
+      if (kernel.bindings.size() != kernel.numBindings)
+        return Status::dataLoss(
+            "kernel " + std::to_string(k) + " (" + quoted(kernel.name) +
+            ") records what it touches for " +
+            countOf(count(module.kernels()->Get(k)->bindings()), "binding") +
+            " but has " + std::to_string(kernel.numBindings));
     }
     return Status::ok();
   }
@@ -413,6 +450,13 @@ private:
                                   " but kernel " + std::to_string(sd.kernel) +
                                   " (" + quoted(kernel.name) + ") takes " +
                                   std::to_string(kernel.numBindings));
+        if (kernel.bindings.size() != kernel.numBindings)
+          return Status::dataLoss(where + ": kernel " +
+                                  std::to_string(sd.kernel) + " (" +
+                                  quoted(kernel.name) +
+                                  ") does not record what it touches, so "
+                                  "the dispatch cannot be checked");
+        TGC_RETURN_IF_ERROR(checkDispatch(sd, kernel, desc, where));
       } else {
         if (sd.bindings.size() != 2)
           return Status::dataLoss(where +
@@ -437,6 +481,51 @@ private:
                                   " is a constant");
       }
       desc.steps.push_back(std::move(sd));
+    }
+    return Status::ok();
+  }
+
+  /// The bytes a dispatch's kernel touches must lie inside the buffers it
+  /// is given, its output must not be a constant (shared by every session
+  /// and uploaded once), and what it writes must not overlap anything else
+  /// it reads or writes (the code assumes its pointers do not alias).
+  static Status checkDispatch(const StepDesc &step, const KernelDesc &kernel,
+                              const FunctionDesc &fn,
+                              const std::string &where) {
+    for (size_t i = 0; i < step.bindings.size(); ++i) {
+      const BindingDesc &binding = step.bindings[i];
+      const BufferDesc &buffer = fn.buffers[binding.buffer];
+      const BindingUse &use = kernel.bindings[i];
+      std::string bwhere = where + ": binding " + std::to_string(i) +
+                           " (buffer " + std::to_string(binding.buffer) + ", " +
+                           bufferKindName(buffer.kind) + ", " +
+                           std::to_string(buffer.size) + " bytes)";
+      if (use.write && buffer.kind == BufferKind::Constant)
+        return Status::dataLoss(bwhere + ": kernel " + quoted(kernel.name) +
+                                " writes a constant (constants are shared "
+                                "and read-only)");
+      // offset <= size was checked when the binding was read.
+      if (use.extent > buffer.size - binding.offset)
+        return Status::dataLoss(
+            bwhere + ": kernel " + quoted(kernel.name) +
+            (use.write ? " writes " : " reads ") + std::to_string(use.extent) +
+            " bytes at offset " + std::to_string(binding.offset) +
+            ", past the end of the buffer");
+      if (!use.write || use.extent == 0)
+        continue;
+      for (size_t j = 0; j < step.bindings.size(); ++j) {
+        const BindingDesc &other = step.bindings[j];
+        uint64_t otherExtent = kernel.bindings[j].extent;
+        if (j == i || other.buffer != binding.buffer || otherExtent == 0)
+          continue;
+        bool disjoint = binding.offset + use.extent <= other.offset ||
+                        other.offset + otherExtent <= binding.offset;
+        if (!disjoint)
+          return Status::dataLoss(bwhere + ": what kernel " +
+                                  quoted(kernel.name) +
+                                  " writes overlaps binding " +
+                                  std::to_string(j) + " in the same buffer");
+      }
     }
     return Status::ok();
   }
@@ -504,14 +593,16 @@ static Status readFile(const std::string &path, std::vector<uint8_t> &out) {
   return Status::ok();
 }
 
-Status Bundle::openFile(const std::string &path, std::shared_ptr<Bundle> &out) {
+Status Bundle::openFile(const std::string &path, std::shared_ptr<Bundle> &out,
+                        const trust::TrustPolicy *policy) {
   std::vector<uint8_t> bytes;
   TGC_RETURN_IF_ERROR(readFile(path, bytes));
-  return openMemory(std::move(bytes), path, out);
+  return openMemory(std::move(bytes), path, out, policy);
 }
 
 Status Bundle::openMemory(std::vector<uint8_t> bytes, std::string name,
-                          std::shared_ptr<Bundle> &out) {
+                          std::shared_ptr<Bundle> &out,
+                          const trust::TrustPolicy *policy) {
   std::shared_ptr<Bundle> bundle(new Bundle());
   bundle->name_ = name.empty() ? "<memory>" : std::move(name);
   bundle->bytes_ = std::move(bytes);
@@ -519,6 +610,20 @@ Status Bundle::openMemory(std::vector<uint8_t> bytes, std::string name,
   if (!bundle->container_.parse(bundle->bytes_.data(), bundle->bytes_.size(),
                                 error))
     return Status::dataLoss(bundle->name_ + ": " + error);
+
+  // The signature verified (or there is none); whether its key may sign
+  // code for this process is decided before any section is read.
+  trust::TrustPolicy environment;
+  if (!policy) {
+    environment = trust::TrustPolicy::fromEnvironment();
+    policy = &environment;
+  }
+  const format::Container &container = bundle->container_;
+  TGC_RETURN_IF_ERROR(
+      trust::checkSigner(*policy,
+                         container.isSigned() ? &container.signer() : nullptr,
+                         &bundle->trustedAs_)
+          .withContext(bundle->name_));
 
   std::vector<uint8_t> metadata;
   TGC_RETURN_IF_ERROR(bundle->readSection(0, metadata));

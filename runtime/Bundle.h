@@ -17,8 +17,10 @@
 #include "format/BundleContainer.h"
 #include "format/CodeFormat.h"
 #include "format/DType.h"
+#include "format/Limits.h"
 #include "format/ScheduleKinds.h"
 #include "support/Status.h"
+#include "support/Trust.h"
 
 #include <cstdint>
 #include <memory>
@@ -28,9 +30,10 @@
 namespace tgc::rt {
 
 /// Upper bound on a tensor or buffer size. Keeping every size below 2^48
-/// means offset + size sums can never overflow 64 bits.
-inline constexpr uint64_t kMaxByteSize = 1ull << 48;
-inline constexpr size_t kMaxRank = 64;
+/// means offset + size sums can never overflow 64 bits. The compiler's
+/// verifier enforces the same limits (format/Limits.h).
+inline constexpr uint64_t kMaxByteSize = format::kMaxTensorBytes;
+inline constexpr size_t kMaxRank = format::kMaxRank;
 
 struct TensorType {
   DType dtype = DType::F32;
@@ -80,9 +83,20 @@ struct FunctionDesc {
   std::vector<uint32_t> outputBuffers;
 };
 
+/// What a kernel touches through one binding (from the compiler).
+struct BindingUse {
+  uint64_t extent; // bytes from the binding's address
+  bool write;
+};
+
 struct KernelDesc {
   std::string name;
   uint32_t numBindings;
+  /// One per binding. Every dispatch is checked against these when the
+  /// bundle is opened: the extent fits the buffer after the binding's
+  /// offset, nothing writes a constant, and a written range overlaps no
+  /// other binding of the same dispatch.
+  std::vector<BindingUse> bindings;
 };
 
 struct LaunchDesc {
@@ -137,11 +151,16 @@ Status decodeMetadata(const uint8_t *data, size_t size,
 
 class Bundle {
 public:
-  /// Reads the file, validates it and decodes the metadata. Errors name the
-  /// file: "model.bin: function 'main' step 3: ...".
-  static Status openFile(const std::string &path, std::shared_ptr<Bundle> &out);
+  /// Reads the file, validates it, checks its signature against `policy`
+  /// (null: TrustPolicy::fromEnvironment()) and decodes the metadata.
+  /// Errors name the file: "model.bin: function 'main' step 3: ...". An
+  /// untrusted signer (or none) is PERMISSION_DENIED before the metadata is
+  /// decoded.
+  static Status openFile(const std::string &path, std::shared_ptr<Bundle> &out,
+                         const trust::TrustPolicy *policy = nullptr);
   static Status openMemory(std::vector<uint8_t> bytes, std::string name,
-                           std::shared_ptr<Bundle> &out);
+                           std::shared_ptr<Bundle> &out,
+                           const trust::TrustPolicy *policy = nullptr);
 
   const ModuleDesc &desc() const { return *desc_; }
   /// Shared so that loaded modules can keep the metadata without keeping the
@@ -159,10 +178,18 @@ public:
     return container_.section(index);
   }
 
-  /// Checksum-verifies and decompresses a section.
+  /// Whether the bundle is signed (its signature verified when opened).
+  bool isSigned() const { return container_.isSigned(); }
+  /// The signer's public key; only when isSigned().
+  const trust::PublicKey &signer() const { return container_.signer(); }
+  /// Why it was accepted: the trusted key's source ("your own key (...)"),
+  /// or why it was allowed anyway (trust::checkSigner).
+  const std::string &trustedAs() const { return trustedAs_; }
+
+  /// Checksum- and signature-verifies and decompresses a section.
   Status readSection(uint32_t index, std::vector<uint8_t> &out) const;
-  /// Checksum-verifies and decompresses every section (openFile only does
-  /// the metadata; modules read the sections they use).
+  /// Checksum- and signature-verifies and decompresses every section
+  /// (openFile only does the metadata; modules read the sections they use).
   Status verifySections() const;
 
 private:
@@ -171,6 +198,7 @@ private:
   std::vector<uint8_t> bytes_; // the container points into these
   format::Container container_;
   std::shared_ptr<const ModuleDesc> desc_;
+  std::string trustedAs_;
 };
 
 } // namespace tgc::rt

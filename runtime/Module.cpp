@@ -103,6 +103,22 @@ Status Module::loadCode(const Bundle &bundle,
     TGC_RETURN_IF_ERROR(fromHal(program_->getKernel(launch.symbol, handle),
                                 kwhere + ": symbol '" + launch.symbol + "'",
                                 TGC_STATUS_DATA_LOSS));
+    // Launch shapes come from the bundle: checked against what the device
+    // takes before anything runs (a grid of 2^40 blocks would never end).
+    auto shape = [](const uint32_t(&dims)[3]) {
+      return "[" + std::to_string(dims[0]) + ", " + std::to_string(dims[1]) +
+             ", " + std::to_string(dims[2]) + "]";
+    };
+    for (int d = 0; d < 3; ++d) {
+      if (launch.grid[d] > info.maxGrid[d])
+        return Status::unavailable(kwhere + ": its grid " + shape(launch.grid) +
+                                   " exceeds what " + deviceId(info) +
+                                   " launches (" + shape(info.maxGrid) + ")");
+      if (launch.block[d] > info.maxBlock[d])
+        return Status::unavailable(
+            kwhere + ": its block " + shape(launch.block) + " exceeds what " +
+            deviceId(info) + " launches (" + shape(info.maxBlock) + ")");
+    }
     uint64_t threads =
         uint64_t(launch.block[0]) * launch.block[1] * launch.block[2];
     if (gpu && info.maxThreadsPerBlock > 0 &&

@@ -38,11 +38,14 @@ struct tgc_status_s {
 struct tgc_bundle_s {
   std::shared_ptr<Bundle> bundle;
   std::vector<std::string> codeObjects; // descriptions, for the C strings
+  std::string signer;                   // fingerprint, "" when unsigned
 };
 
 static void describeCodeObjects(tgc_bundle_s &handle) {
   for (const CodeObjectDesc &code : handle.bundle->desc().codeObjects)
     handle.codeObjects.push_back(code.str());
+  if (handle.bundle->isSigned())
+    handle.signer = trust::fingerprint(handle.bundle->signer());
 }
 
 struct tgc_device_list_s {
@@ -147,6 +150,8 @@ const char *tgc_status_code_name(tgc_status_code_t code) {
     return "IO_ERROR";
   case TGC_STATUS_INTERNAL:
     return "INTERNAL";
+  case TGC_STATUS_PERMISSION_DENIED:
+    return "PERMISSION_DENIED";
   }
   return "UNKNOWN";
 }
@@ -167,35 +172,95 @@ const char *tgc_dtype_name(tgc_dtype_t dtype) {
 // Bundles
 //===----------------------------------------------------------------------===//
 
-tgc_status_t tgc_bundle_open_file(const char *path, tgc_bundle_t **out_bundle) {
-  return guarded(__func__, [&]([[maybe_unused]] const char *api) -> Status {
+void tgc_bundle_options_init(tgc_bundle_options_t *options) {
+  if (!options)
+    return;
+  *options = tgc_bundle_options_t();
+  options->allow_unsigned = trust::TrustPolicy::fromEnvironment().allowUnsigned;
+}
+
+/// The policy of `options` (null: the environment's).
+static Status policyFrom(const tgc_bundle_options_t *options,
+                         trust::TrustPolicy &policy) {
+  policy = trust::TrustPolicy::fromEnvironment();
+  if (!options)
+    return Status::ok();
+  policy.allowUnsigned = options->allow_unsigned;
+  if (options->trusted_key_count > 0 && !options->trusted_keys)
+    return Status::invalidArgument(
+        "tgc_bundle_options_t: trusted_keys is null but trusted_key_count is " +
+        std::to_string(options->trusted_key_count));
+  for (size_t i = 0; i < options->trusted_key_count; ++i) {
+    if (!options->trusted_keys[i])
+      return Status::invalidArgument("tgc_bundle_options_t: trusted_keys[" +
+                                     std::to_string(i) + "] is null");
+    trust::TrustedKey key;
+    TGC_RETURN_IF_ERROR(
+        trust::parsePublicKey(options->trusted_keys[i], key.key, &key.source));
+    policy.extraKeys.push_back(std::move(key));
+  }
+  return Status::ok();
+}
+
+static tgc_status_t openBundleFile(const char *apiName, const char *path,
+                                   const tgc_bundle_options_t *options,
+                                   tgc_bundle_t **out_bundle) {
+  return guarded(apiName, [&]([[maybe_unused]] const char *api) -> Status {
     TGC_REQUIRE(path);
     TGC_REQUIRE(out_bundle);
     *out_bundle = nullptr;
+    trust::TrustPolicy policy;
+    TGC_RETURN_IF_ERROR(policyFrom(options, policy));
     auto handle = std::make_unique<tgc_bundle_s>();
-    TGC_RETURN_IF_ERROR(Bundle::openFile(path, handle->bundle));
+    TGC_RETURN_IF_ERROR(Bundle::openFile(path, handle->bundle, &policy));
     describeCodeObjects(*handle);
     *out_bundle = handle.release();
     return Status::ok();
   });
 }
 
-tgc_status_t tgc_bundle_open_memory(const void *data, size_t size,
-                                    const char *name,
-                                    tgc_bundle_t **out_bundle) {
-  return guarded(__func__, [&]([[maybe_unused]] const char *api) -> Status {
+static tgc_status_t openBundleMemory(const char *apiName, const void *data,
+                                     size_t size, const char *name,
+                                     const tgc_bundle_options_t *options,
+                                     tgc_bundle_t **out_bundle) {
+  return guarded(apiName, [&]([[maybe_unused]] const char *api) -> Status {
     TGC_REQUIRE(data || size == 0);
     TGC_REQUIRE(out_bundle);
     *out_bundle = nullptr;
+    trust::TrustPolicy policy;
+    TGC_RETURN_IF_ERROR(policyFrom(options, policy));
     auto handle = std::make_unique<tgc_bundle_s>();
     const auto *bytes = static_cast<const uint8_t *>(data);
     TGC_RETURN_IF_ERROR(
         Bundle::openMemory(std::vector<uint8_t>(bytes, bytes + size),
-                           name ? name : "", handle->bundle));
+                           name ? name : "", handle->bundle, &policy));
     describeCodeObjects(*handle);
     *out_bundle = handle.release();
     return Status::ok();
   });
+}
+
+tgc_status_t tgc_bundle_open_file(const char *path, tgc_bundle_t **out_bundle) {
+  return openBundleFile(__func__, path, nullptr, out_bundle);
+}
+
+tgc_status_t tgc_bundle_open_memory(const void *data, size_t size,
+                                    const char *name,
+                                    tgc_bundle_t **out_bundle) {
+  return openBundleMemory(__func__, data, size, name, nullptr, out_bundle);
+}
+
+tgc_status_t
+tgc_bundle_open_file_with_options(const char *path,
+                                  const tgc_bundle_options_t *options,
+                                  tgc_bundle_t **out_bundle) {
+  return openBundleFile(__func__, path, options, out_bundle);
+}
+
+tgc_status_t tgc_bundle_open_memory_with_options(
+    const void *data, size_t size, const char *name,
+    const tgc_bundle_options_t *options, tgc_bundle_t **out_bundle) {
+  return openBundleMemory(__func__, data, size, name, options, out_bundle);
 }
 
 void tgc_bundle_destroy(tgc_bundle_t *bundle) { delete bundle; }
@@ -205,6 +270,10 @@ tgc_status_t tgc_bundle_verify(const tgc_bundle_t *bundle) {
     TGC_REQUIRE(bundle);
     return bundle->bundle->verifySections();
   });
+}
+
+const char *tgc_bundle_signer(const tgc_bundle_t *bundle) {
+  return bundle ? bundle->signer.c_str() : "";
 }
 
 const char *tgc_bundle_producer(const tgc_bundle_t *bundle) {

@@ -10,6 +10,10 @@
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")"
 export TGC_CACHE_DIR="$(mktemp -d)"
+# Trust the key prepare-gpu-check.sh signed the bundles with, for this run.
+export TGC_CONFIG_DIR="$(mktemp -d)"
+mkdir -m 700 "$TGC_CONFIG_DIR/trusted-keys"
+cp trusted.pub "$TGC_CONFIG_DIR/trusted-keys/gpu-check.pub"
 failures=0
 check() { # description, command... (its stdout is dropped, stderr kept)
   local what="$1"; shift

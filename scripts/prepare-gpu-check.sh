@@ -3,7 +3,8 @@
 # no LLVM: a static tg-run, every example compiled here for the default
 # targets (plus a PTX-only bundle to exercise the driver JIT and the kernel
 # cache), the bench/gpu models for sm_90, inputs, NumPy references and the
-# host backend's outputs.
+# host backend's outputs. The bundles are signed with a key made for the
+# check (not the user's); gpu-check.sh trusts its public half there.
 #
 #   scripts/prepare-gpu-check.sh [BUILD_DIR]   (default: build)
 set -euo pipefail
@@ -15,6 +16,8 @@ grep -qx '/.gpu/' "$repo/.git/info/exclude" 2>/dev/null || echo '/.gpu/' >> "$re
 
 "$repo/scripts/build-device-runtime.sh" "$repo/build-device" >/dev/null
 rm -rf "$out" && mkdir -p "$out"
+export TGC_CONFIG_DIR="$repo/build-device/gpu-check-config"
+"$build/bin/tgc" trust key > "$out/trusted.pub"
 cp "$repo/build-device/bin/tg-run" "$out/tg-run"
 cp "$repo/bench/gpu/torch_compare.py" "$repo/scripts/gpu-check.sh" "$out/"
 

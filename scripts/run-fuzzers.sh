@@ -2,7 +2,8 @@
 # Builds the libFuzzer harnesses (fuzz/) with clang-22 and runs each for a
 # given time, one after the other, on one core each:
 #
-#   scripts/run-fuzzers.sh SECONDS [bundle|npy|frontend|onnx ...]   (default: all)
+#   scripts/run-fuzzers.sh SECONDS [bundle|signed-bundle|npy|frontend|onnx ...]
+#                                                            (default: all)
 #
 # The build (build-fuzz/, or $TGC_FUZZ_BUILD_DIR) instruments the whole
 # project with -fsanitize=fuzzer-no-link,address,undefined; the first
@@ -12,13 +13,15 @@
 # inputs to BUILD/artifacts/<harness>/. Prints per harness the executions,
 # the time and the corpus size; exits 1 if any harness found a crash, leak
 # or timeout. Reproduce one with BUILD/bin/tgc-fuzz-<harness> <input>.
+# signed-bundle signs every input before reading it, so it starts from the
+# bundle seeds. .ci/run runs every harness for 60 s.
 # Needs clang-22 and libclang-rt-22-dev (apt-get install clang-22
 # libclang-rt-22-dev).
 set -euo pipefail
-seconds="${1:?usage: run-fuzzers.sh SECONDS [bundle|npy|frontend|onnx ...]}"
+seconds="${1:?usage: run-fuzzers.sh SECONDS [bundle|signed-bundle|npy|frontend|onnx ...]}"
 shift
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(bundle npy frontend onnx)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(bundle signed-bundle npy frontend onnx)
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${TGC_FUZZ_BUILD_DIR:-$repo/build-fuzz}"
 
@@ -54,6 +57,8 @@ summary=""
 for h in "${harnesses[@]}"; do
   binary="$(find "$build" -name "tgc-fuzz-$h" -type f -perm -u+x | head -1)"
   corpus="$build/corpus/$h"
+  seeds="$repo/fuzz/corpus/$h"
+  [ "$h" = signed-bundle ] && seeds="$repo/fuzz/corpus/bundle"
   artifacts="$build/artifacts/$h"
   mkdir -p "$corpus" "$artifacts"
   log="$build/fuzz-$h.log"
@@ -61,7 +66,7 @@ for h in "${harnesses[@]}"; do
   status=0
   "$binary" -max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 \
     -max_len=65536 -print_final_stats=1 -artifact_prefix="$artifacts/" \
-    "$corpus" "$repo/fuzz/corpus/$h" >"$log" 2>&1 || status=$?
+    "$corpus" "$seeds" >"$log" 2>&1 || status=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   took=$(sed -n 's/^stat::.*time.*: *//p' "$log" | head -1)
   size=$(ls "$corpus" | wc -l)

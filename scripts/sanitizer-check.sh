@@ -41,11 +41,13 @@ ninja -C "$build" -j"$jobs" all
 built=$(date +%s)
 
 # Leaks are reported (detect_leaks), container annotations are not used by
-# libstdc++; symbolize with Debian's llvm-symbolizer. User poisoning is off:
-# LLVM's BumpPtrAllocator poisons the rest of a slab when its inline
-# Allocate() is compiled into our instrumented code (an MLIR attribute
-# storage of ours), and Debian's uninstrumented libMLIR then allocates from
-# that slab without unpoisoning it, which ASan reports as use-after-poison.
+# libstdc++; symbolize with Debian's llvm-symbolizer. LLVM's BumpPtrAllocator
+# poisons its slabs in instrumented code (inline header functions compiled
+# into tgc) and unpoisons what it hands out only there: uninstrumented
+# libMLIR.so allocating from the same slab (MLIR's per-thread storage, as
+# on the thread tgc compiles on) then trips use-after-poison on its own
+# writes. allow_user_poisoning=0 ignores that manual poisoning; ASan's own
+# checks (overflows, use after free, leaks) stay.
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:check_initialization_order=1:allocator_may_return_null=1:allow_user_poisoning=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 symbolizer=/usr/lib/llvm-22/bin/llvm-symbolizer

@@ -16,6 +16,9 @@ build=$(cd "${1:-$root/build}" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/tgc-test-embed.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 prefix=$work/prefix
+# The JIT signs what it compiles with the user's key, made on first use:
+# here, never in the real home.
+export TGC_CONFIG_DIR="$work/config"
 generator=
 command -v ninja >/dev/null 2>&1 && generator="-G Ninja"
 

@@ -2,6 +2,8 @@
 
 #include "support/DiskCache.h"
 
+#include "support/Trust.h"
+
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
@@ -25,11 +27,15 @@ using namespace tgc;
 namespace {
 
 constexpr char kEntryMagic[8] = {'T', 'G', 'C', 'K', 'C', 'A', 'C', 'H'};
-constexpr uint32_t kEntryVersion = 1;
-constexpr size_t kEntryHeaderSize = 32;
+/// 2: the xxh64 checksum became a keyed MAC.
+constexpr uint32_t kEntryVersion = 2;
+constexpr size_t kMacSize = 32;
+constexpr size_t kEntryHeaderSize = 24 + kMacSize;
 constexpr const char *kEntrySuffix = ".tgck";
 constexpr const char *kLockSuffix = ".lock";
 constexpr const char *kTempPrefix = ".tmp-";
+/// What the MAC covers besides the key text and the payload.
+constexpr char kMacDomain[] = "tgc cache entry v2";
 /// Temporary files older than this were left by a process that died while
 /// publishing.
 constexpr time_t kStaleTempSeconds = 3600;
@@ -66,22 +72,11 @@ bool endsWith(const std::string &s, const std::string &suffix) {
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-bool writeAll(int fd, const uint8_t *data, size_t size) {
-  while (size > 0) {
-    ssize_t n = ::write(fd, data, size);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return false;
-    data += n;
-    size -= size_t(n);
-  }
-  return true;
-}
-
-bool readAll(int fd, std::vector<uint8_t> &out) {
+/// Reads an open regular file whole, refusing more than `maxBytes`.
+bool readAll(int fd, uint64_t maxBytes, std::vector<uint8_t> &out) {
   struct stat st;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+      uint64_t(st.st_size) > maxBytes)
     return false;
   out.resize(size_t(st.st_size));
   size_t done = 0;
@@ -94,19 +89,6 @@ bool readAll(int fd, std::vector<uint8_t> &out) {
     done += size_t(n);
   }
   return true;
-}
-
-/// mkdir -p; new directories get mode 0700 (the cache may hold code other
-/// users should not be able to replace).
-bool makeDirectories(const std::string &path) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) == 0)
-    return S_ISDIR(st.st_mode);
-  size_t slash = path.find_last_of('/');
-  if (slash != std::string::npos && slash > 0 &&
-      !makeDirectories(path.substr(0, slash)))
-    return false;
-  return ::mkdir(path.c_str(), 0700) == 0 || errno == EEXIST;
 }
 
 /// One warning per cache name and process: an application that loads many
@@ -124,15 +106,29 @@ void warnOncePerProcess(const std::string &cacheName,
                message.c_str());
 }
 
-/// An exclusive flock held for the lifetime of the object.
+/// An exclusive flock held for the lifetime of the object, on a lock file
+/// opened relative to the checked directory: never through a symlink
+/// (O_NOFOLLOW), never blocking on a FIFO (O_NONBLOCK), only a regular file.
 class FileLock {
 public:
-  explicit FileLock(const std::string &path) {
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd_ < 0)
+  FileLock(int dirFd, const std::string &name) {
+    fd_ =
+        ::openat(dirFd, name.c_str(),
+                 O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+    if (fd_ < 0) {
+      error_ = errno == ELOOP ? "it is a symbolic link" : std::strerror(errno);
       return;
+    }
+    struct stat st;
+    if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+      error_ = "it is not a regular file";
+      ::close(fd_);
+      fd_ = -1;
+      return;
+    }
     while (::flock(fd_, LOCK_EX) != 0) {
       if (errno != EINTR) {
+        error_ = std::strerror(errno);
         ::close(fd_);
         fd_ = -1;
         return;
@@ -144,13 +140,15 @@ public:
       ::close(fd_); // releases the lock
   }
   bool held() const { return fd_ >= 0; }
+  const std::string &error() const { return error_; }
 
 private:
   int fd_ = -1;
+  std::string error_;
 };
 
-std::string lockPathFor(const std::string &entryPath) {
-  std::string lock = entryPath;
+std::string lockNameFor(const std::string &entryName) {
+  std::string lock = entryName;
   lock.replace(lock.size() - std::strlen(kEntrySuffix), std::string::npos,
                kLockSuffix);
   return lock;
@@ -251,6 +249,8 @@ DiskCache::DiskCache(DiskCacheOptions options) : options_(std::move(options)) {
     options_.enabled = false;
 }
 
+DiskCache::~DiskCache() = default;
+
 void DiskCache::warn(const std::string &message) {
   if (options_.warn)
     options_.warn(message);
@@ -258,30 +258,58 @@ void DiskCache::warn(const std::string &message) {
     warnOncePerProcess(options_.name, message);
 }
 
-std::string DiskCache::entryPath(const std::string &keyText) const {
+std::string DiskCache::entryName(const std::string &keyText) {
   XXH128_hash_t hash = XXH3_128bits(keyText.data(), keyText.size());
-  return options_.directory + "/" + hex64(hash.high64) + hex64(hash.low64) +
-         kEntrySuffix;
+  return hex64(hash.high64) + hex64(hash.low64) + kEntrySuffix;
+}
+
+std::string DiskCache::entryPath(const std::string &keyText) const {
+  return options_.directory + "/" + entryName(keyText);
+}
+
+Status DiskCache::openDirectory() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (opened_)
+    return openStatus_;
+  opened_ = true;
+  openStatus_ =
+      PrivateDirectory::open(options_.directory, /*create=*/true,
+                             options_.name + " directory", directory_);
+  if (openStatus_) {
+    if (options_.macKey)
+      macKey_ = *options_.macKey;
+    else
+      openStatus_ = trust::loadCacheKey(macKey_).withContext(
+          "the " + options_.name + " cannot authenticate its entries");
+  }
+  return openStatus_;
 }
 
 bool DiskCache::ensureDirectory() {
-  if (makeDirectories(options_.directory))
-    return true;
-  warn(options_.name + " directory '" + options_.directory +
-       "' cannot be created (" + std::strerror(errno) + ")");
-  return false;
+  bool first;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    first = !opened_;
+  }
+  Status status = openDirectory();
+  if (!status && first)
+    warn(status.message());
+  return status.isOk();
 }
 
-bool DiskCache::readEntry(const std::string &path, const std::string &keyText,
+bool DiskCache::readEntry(const std::string &name, const std::string &keyText,
                           std::vector<uint8_t> &out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  std::string error;
+  int fd = openRegularFileAt(directory_.fd(), name, error);
   if (fd < 0)
-    return false;
+    return false; // absent, or not a regular file: a miss either way
   std::vector<uint8_t> bytes;
-  bool read = readAll(fd, bytes);
+  // No valid entry is larger than the cache may hold.
+  uint64_t limit = options_.maxBytes + kEntryHeaderSize + keyText.size();
+  bool read = readAll(fd, limit, bytes);
   auto discard = [&] {
     ::close(fd);
-    ::unlink(path.c_str()); // rebuilt and rewritten by the caller
+    ::unlinkat(directory_.fd(), name.c_str(), 0); // rebuilt by the caller
     return false;
   };
   if (!read || bytes.size() < kEntryHeaderSize ||
@@ -290,13 +318,18 @@ bool DiskCache::readEntry(const std::string &path, const std::string &keyText,
     return discard();
   uint64_t keySize = get32(&bytes[12]);
   uint64_t payloadSize = get64(&bytes[16]);
-  uint64_t checksum = get64(&bytes[24]);
   uint64_t available = bytes.size() - kEntryHeaderSize;
   if (keySize > available || payloadSize != available - keySize)
     return discard();
   const uint8_t *key = &bytes[kEntryHeaderSize];
   const uint8_t *payload = key + keySize;
-  if (XXH64(payload, payloadSize, 0) != checksum)
+  // Only the holder of the secret can make a MAC that verifies: an entry
+  // written by anyone else (or damaged) is a miss, never used.
+  std::array<uint8_t, kMacSize> mac =
+      trust::mac(macKey_, {{kMacDomain, sizeof(kMacDomain)},
+                           {key, keySize},
+                           {payload, payloadSize}});
+  if (!trust::equalSecrets(mac.data(), &bytes[24], kMacSize))
     return discard();
   if (keySize != keyText.size() ||
       std::memcmp(key, keyText.data(), keySize) != 0) {
@@ -313,77 +346,72 @@ bool DiskCache::readEntry(const std::string &path, const std::string &keyText,
   return true;
 }
 
-bool DiskCache::publish(const std::string &path, const std::string &keyText,
+bool DiskCache::publish(const std::string &name, const std::string &keyText,
                         const std::vector<uint8_t> &payload) {
-  std::string name = path.substr(path.find_last_of('/') + 1);
-  std::string temp = options_.directory + "/" + kTempPrefix + name + ".XXXXXX";
-  int fd = ::mkstemp(temp.data());
-  if (fd < 0) {
-    warn(options_.name + " directory '" + options_.directory +
-         "' is not writable (" + std::strerror(errno) + ")");
-    return false;
-  }
-  uint8_t header[kEntryHeaderSize];
-  std::memcpy(header, kEntryMagic, sizeof(kEntryMagic));
-  put32(header + 8, kEntryVersion);
-  put32(header + 12, uint32_t(keyText.size()));
-  put64(header + 16, payload.size());
-  put64(header + 24, XXH64(payload.data(), payload.size(), 0));
-  // fsync before rename: otherwise a crash can leave a renamed but empty
-  // entry (the checksum would catch it, but then every start recompiles).
-  bool ok = writeAll(fd, header, sizeof(header)) &&
-            writeAll(fd, reinterpret_cast<const uint8_t *>(keyText.data()),
-                     keyText.size()) &&
-            writeAll(fd, payload.data(), payload.size()) && ::fsync(fd) == 0;
-  int err = errno;
-  ok = (::close(fd) == 0) && ok;
-  if (ok && ::rename(temp.c_str(), path.c_str()) != 0) {
-    err = errno;
-    ok = false;
-  }
-  if (!ok) {
-    ::unlink(temp.c_str());
+  std::vector<uint8_t> entry(kEntryHeaderSize);
+  std::memcpy(entry.data(), kEntryMagic, sizeof(kEntryMagic));
+  put32(&entry[8], kEntryVersion);
+  put32(&entry[12], uint32_t(keyText.size()));
+  put64(&entry[16], payload.size());
+  std::array<uint8_t, kMacSize> mac =
+      trust::mac(macKey_, {{kMacDomain, sizeof(kMacDomain)},
+                           {keyText.data(), keyText.size()},
+                           {payload.data(), payload.size()}});
+  std::memcpy(&entry[24], mac.data(), kMacSize);
+  entry.insert(entry.end(), keyText.begin(), keyText.end());
+  entry.insert(entry.end(), payload.begin(), payload.end());
+  // fsync before rename (writeFileAt): otherwise a crash can leave a
+  // renamed but empty entry (the MAC would catch it, but then every start
+  // recompiles).
+  Status status =
+      writeFileAt(directory_.fd(), name, entry.data(), entry.size(), 0600);
+  if (!status) {
+    std::string reason = status.message();
+    size_t colon = reason.rfind(": ");
     warn("cannot write " + options_.name + " entry in '" + options_.directory +
-         "' (" + std::strerror(err) + ")");
+         "' (" +
+         (colon == std::string::npos ? reason : reason.substr(colon + 2)) +
+         ")");
     return false;
-  }
-  int dirFd = ::open(options_.directory.c_str(), O_RDONLY | O_DIRECTORY);
-  if (dirFd >= 0) {
-    ::fsync(dirFd);
-    ::close(dirFd);
   }
   return true;
 }
 
 namespace {
 struct DirectoryEntry {
-  std::string path;
+  std::string name;
   uint64_t size;
   struct timespec mtime;
 };
 
-/// The entries of a cache directory; removes stale temporary files on the
-/// way when `removeStaleTemps`.
-std::vector<DirectoryEntry> listEntries(const std::string &directory,
-                                        bool removeStaleTemps) {
+/// The entries of a cache directory (regular files only, never through a
+/// symlink); removes stale temporary files on the way when
+/// `removeStaleTemps`.
+std::vector<DirectoryEntry> listEntries(int dirFd, bool removeStaleTemps) {
   std::vector<DirectoryEntry> entries;
-  DIR *dir = ::opendir(directory.c_str());
-  if (!dir)
+  int fd = ::dup(dirFd);
+  if (fd < 0)
     return entries;
+  DIR *dir = ::fdopendir(fd);
+  if (!dir) {
+    ::close(fd);
+    return entries;
+  }
+  ::rewinddir(dir);
   time_t now = ::time(nullptr);
   while (const struct dirent *d = ::readdir(dir)) {
     std::string name = d->d_name;
-    std::string path = directory + "/" + name;
     struct stat st;
-    if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    if (::fstatat(dirFd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+        !S_ISREG(st.st_mode))
       continue;
     if (name.rfind(kTempPrefix, 0) == 0) {
       if (removeStaleTemps && now - st.st_mtime > kStaleTempSeconds)
-        ::unlink(path.c_str());
+        ::unlinkat(dirFd, name.c_str(), 0);
       continue;
     }
     if (endsWith(name, kEntrySuffix))
-      entries.push_back({path, uint64_t(st.st_size), st.st_mtim});
+      entries.push_back({name, uint64_t(st.st_size), st.st_mtim});
   }
   ::closedir(dir);
   return entries;
@@ -391,8 +419,10 @@ std::vector<DirectoryEntry> listEntries(const std::string &directory,
 } // namespace
 
 void DiskCache::evict() {
+  if (!openDirectory())
+    return;
   std::vector<DirectoryEntry> entries =
-      listEntries(options_.directory, /*removeStaleTemps=*/true);
+      listEntries(directory_.fd(), /*removeStaleTemps=*/true);
   uint64_t total = 0;
   for (const DirectoryEntry &entry : entries)
     total += entry.size;
@@ -404,24 +434,33 @@ void DiskCache::evict() {
                 return a.mtime.tv_sec < b.mtime.tv_sec;
               if (a.mtime.tv_nsec != b.mtime.tv_nsec)
                 return a.mtime.tv_nsec < b.mtime.tv_nsec;
-              return a.path < b.path;
+              return a.name < b.name;
             });
   for (const DirectoryEntry &entry : entries) {
     if (total <= options_.maxBytes)
       break;
-    if (::unlink(entry.path.c_str()) == 0 || errno == ENOENT)
+    if (::unlinkat(directory_.fd(), entry.name.c_str(), 0) == 0 ||
+        errno == ENOENT)
       total -= entry.size;
     // The lock file goes too so the directory does not fill with them. A
     // process holding the old lock and one creating a new one may then both
     // compile; the rename keeps that harmless.
-    ::unlink(lockPathFor(entry.path).c_str());
+    ::unlinkat(directory_.fd(), lockNameFor(entry.name).c_str(), 0);
   }
 }
 
-DiskCache::Usage DiskCache::usage() const {
+/// Whether `path` exists: inspecting a cache must not create it.
+static bool exists(const std::string &path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+DiskCache::Usage DiskCache::usage() {
   Usage usage;
+  if (!exists(options_.directory) || !openDirectory())
+    return usage;
   for (const DirectoryEntry &entry :
-       listEntries(options_.directory, /*removeStaleTemps=*/false)) {
+       listEntries(directory_.fd(), /*removeStaleTemps=*/false)) {
     ++usage.entries;
     usage.bytes += entry.size;
   }
@@ -430,20 +469,28 @@ DiskCache::Usage DiskCache::usage() const {
 
 DiskCache::Usage DiskCache::clear() {
   Usage removed;
-  DIR *dir = ::opendir(options_.directory.c_str());
-  if (!dir)
+  if (!exists(options_.directory) || !openDirectory())
     return removed;
+  int fd = ::dup(directory_.fd());
+  DIR *dir = fd >= 0 ? ::fdopendir(fd) : nullptr;
+  if (!dir) {
+    if (fd >= 0)
+      ::close(fd);
+    return removed;
+  }
+  ::rewinddir(dir);
   while (const struct dirent *d = ::readdir(dir)) {
     std::string name = d->d_name;
     bool entry = endsWith(name, kEntrySuffix);
     if (!entry && !endsWith(name, kLockSuffix) &&
         name.rfind(kTempPrefix, 0) != 0)
       continue;
-    std::string path = options_.directory + "/" + name;
     struct stat st;
-    if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    if (::fstatat(directory_.fd(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) !=
+            0 ||
+        !S_ISREG(st.st_mode))
       continue;
-    if (::unlink(path.c_str()) == 0 && entry) {
+    if (::unlinkat(directory_.fd(), name.c_str(), 0) == 0 && entry) {
       ++removed.entries;
       removed.bytes += uint64_t(st.st_size);
     }
@@ -452,14 +499,20 @@ DiskCache::Usage DiskCache::clear() {
   return removed;
 }
 
+void DiskCache::remove(const std::string &keyText) {
+  if (openDirectory())
+    ::unlinkat(directory_.fd(), entryName(keyText).c_str(), 0);
+}
+
 bool DiskCache::lookup(const std::string &keyText, std::vector<uint8_t> &out) {
-  return options_.enabled && readEntry(entryPath(keyText), keyText, out);
+  return options_.enabled && ensureDirectory() &&
+         readEntry(entryName(keyText), keyText, out);
 }
 
 bool DiskCache::store(const std::string &keyText,
                       const std::vector<uint8_t> &payload) {
   if (!options_.enabled || !ensureDirectory() ||
-      !publish(entryPath(keyText), keyText, payload))
+      !publish(entryName(keyText), keyText, payload))
     return false;
   evict();
   return true;
@@ -479,25 +532,25 @@ Status DiskCache::getOrCompile(const std::string &keyText,
   if (!ensureDirectory())
     return compileOnly(Outcome::Uncached);
 
-  std::string path = entryPath(keyText);
-  if (readEntry(path, keyText, out)) {
+  std::string name = entryName(keyText);
+  if (readEntry(name, keyText, out)) {
     result = Outcome::Hit;
     return Status::ok();
   }
 
-  FileLock lock(lockPathFor(path));
+  FileLock lock(directory_.fd(), lockNameFor(name));
   if (!lock.held()) {
-    warn(options_.name + " directory '" + options_.directory +
-         "' is not writable (" + std::strerror(errno) + ")");
+    warn("cannot lock " + options_.name + " entry '" +
+         directory_.pathOf(lockNameFor(name)) + "' (" + lock.error() + ")");
     return compileOnly(Outcome::Uncached);
   }
   // Whoever held the lock before us may have published it meanwhile.
-  if (readEntry(path, keyText, out)) {
+  if (readEntry(name, keyText, out)) {
     result = Outcome::Hit;
     return Status::ok();
   }
   TGC_RETURN_IF_ERROR(compile(out));
-  if (!publish(path, keyText, out)) {
+  if (!publish(name, keyText, out)) {
     result = Outcome::Uncached;
     return Status::ok();
   }

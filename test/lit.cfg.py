@@ -147,8 +147,10 @@ config.substitutions.append(("%tgc_obj_root", config.tgc_obj_root))
 config.substitutions.append(("%runtime_link_closure", config.runtime_link_closure))
 config.substitutions.append(("%runtime_artifacts", config.runtime_artifacts))
 
-# Caches written by tests stay inside the build tree; toolkits stay findable.
+# Caches and signing keys written by tests stay inside the build tree (never
+# the user's home); toolkits stay findable.
 config.environment["TGC_CACHE_DIR"] = os.path.join(config.test_exec_root, "tgc-cache")
+config.environment["TGC_CONFIG_DIR"] = os.path.join(config.test_exec_root, "tgc-config")
 for var in ["CUDA_HOME", "CUDA_PATH", "ROCM_PATH", "HIP_PATH",
             "TGC_TEST_CUDA_DRIVER"]:
     if var in os.environ:

@@ -8,6 +8,7 @@
 #include "compiler/bundle/BundleWriter.h"
 
 #include "format/BundleContainer.h"
+#include "format/SymbolNames.h"
 #include "format/bundle_generated.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -64,9 +65,18 @@ public:
                                          std::vector<CodeObject> &code,
                                          const std::string &producer) {
     std::vector<flatbuffers::Offset<fmt::Kernel>> kernels;
-    for (const ScheduledKernel &kernel : schedule.kernels)
-      kernels.push_back(fmt::CreateKernelDirect(fbb, kernel.name.c_str(),
-                                                kernel.numBindings));
+    for (const ScheduledKernel &kernel : schedule.kernels) {
+      // Inputs are read, the last binding (the result) is written.
+      std::vector<flatbuffers::Offset<fmt::KernelBinding>> bindings;
+      for (auto [i, bytes] : llvm::enumerate(kernel.bindingBytes))
+        bindings.push_back(fmt::CreateKernelBinding(
+            fbb, bytes,
+            i + 1 == kernel.bindingBytes.size() ? fmt::BindingAccess::write
+                                                : fmt::BindingAccess::read));
+      std::string name = demangleSymbol(kernel.name);
+      kernels.push_back(fmt::CreateKernelDirect(fbb, name.c_str(),
+                                                kernel.numBindings, &bindings));
+    }
     std::vector<flatbuffers::Offset<fmt::Function>> functions;
     for (const FunctionSchedule &function : schedule.functions)
       functions.push_back(encodeFunction(function));
@@ -155,7 +165,7 @@ private:
                const CodeObject &object) {
     if (index >= object.launches.size())
       return emitError(kernel.loc)
-             << "kernel '" << kernel.name
+             << "kernel '" << demangleSymbol(kernel.name)
              << "' has no launch in the code object for " << object.arch;
     const KernelLaunch &launch = object.launches[index];
     // The format stores 32-bit launch sizes: a truncated workgroup count
@@ -163,14 +173,15 @@ private:
     for (int64_t v : launch.grid)
       if (v < 1 || v > int64_t(UINT32_MAX))
         return emitError(kernel.loc)
-               << "kernel '" << kernel.name << "' needs " << v
+               << "kernel '" << demangleSymbol(kernel.name) << "' needs " << v
                << " workgroups on " << object.arch
                << ", more than a launch can have (4294967295): its tensors "
                   "are too large";
     if (launch.scratchBytes > UINT32_MAX)
       return emitError(kernel.loc)
-             << "kernel '" << kernel.name << "' needs " << launch.scratchBytes
-             << " bytes of scratch memory on " << object.arch;
+             << "kernel '" << demangleSymbol(kernel.name) << "' needs "
+             << launch.scratchBytes << " bytes of scratch memory on "
+             << object.arch;
     std::vector<uint32_t> grid(launch.grid.begin(), launch.grid.end()),
         block(launch.block.begin(), launch.block.end());
     return fmt::CreateKernelLaunchDirect(fbb, index, kernel.name.c_str(), &grid,

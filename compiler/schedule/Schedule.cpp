@@ -3,6 +3,7 @@
 #include "compiler/schedule/Schedule.h"
 
 #include "compiler/transforms/LinalgAnalysis.h"
+#include "format/BundleContainer.h"
 #include "ir/TgcDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -10,6 +11,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstring>
 #include <map>
 
 using namespace mlir;
@@ -34,6 +36,14 @@ uint64_t tgc::storageSize(RankedTensorType type) {
 static FailureOr<std::vector<uint8_t>> constantBytes(Location loc,
                                                      ElementsAttr attr) {
   auto type = cast<RankedTensorType>(attr.getType());
+  // Checked before anything is allocated: a splat of a few bytes in the
+  // source can stand for terabytes (the front end checks this too).
+  if (storageSize(type) > format::kMaxConstantsRawSize) {
+    emitError(loc) << "constant " << type << " needs " << storageSize(type)
+                   << " bytes, more than a bundle holds ("
+                   << (format::kMaxConstantsRawSize >> 30) << " GiB)";
+    return failure();
+  }
   std::vector<uint8_t> bytes;
   if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
     if (type.getElementType().isSignlessInteger(1)) {
@@ -43,8 +53,15 @@ static FailureOr<std::vector<uint8_t>> constantBytes(Location loc,
     }
     ArrayRef<char> raw = dense.getRawData();
     if (dense.isSplat()) {
-      for (int64_t i = 0; i < type.getNumElements(); ++i)
-        bytes.insert(bytes.end(), raw.begin(), raw.end());
+      // The value, then doubling copies of what is there.
+      bytes.resize(storageSize(type));
+      size_t filled = std::min(raw.size(), bytes.size());
+      std::memcpy(bytes.data(), raw.data(), filled);
+      while (filled < bytes.size()) {
+        size_t n = std::min(filled, bytes.size() - filled);
+        std::memcpy(bytes.data() + filled, bytes.data(), n);
+        filled += n;
+      }
     } else {
       bytes.assign(raw.begin(), raw.end());
     }
@@ -235,6 +252,13 @@ private:
         }
         std::vector<uint8_t> &data = schedule.constantData;
         uint64_t offset = alignUp(data.size());
+        if (bytes->size() > format::kMaxConstantsRawSize - offset) {
+          constantIndex.erase(found);
+          emitError(constant.getLoc())
+              << "the model's constants need more than a bundle holds ("
+              << (format::kMaxConstantsRawSize >> 30) << " GiB)";
+          return failure();
+        }
         data.resize(offset);
         data.insert(data.end(), bytes->begin(), bytes->end());
         schedule.constants.push_back({offset, bytes->size()});
@@ -274,6 +298,17 @@ FailureOr<Schedule> tgc::buildSchedule(ModuleOp module) {
     kernelIndex[func.getSymName().str()] = schedule.kernels.size();
     ScheduledKernel kernel{func.getSymName().str(), func.getLoc(),
                            func.getNumArguments() + 1};
+    SmallVector<Type> bindingTypes(func.getArgumentTypes());
+    bindingTypes.append(func.getResultTypes().begin(),
+                        func.getResultTypes().end());
+    for (Type type : bindingTypes) {
+      auto tensor = dyn_cast<RankedTensorType>(type);
+      if (!tensor || !tensor.hasStaticShape() || func.getNumResults() != 1)
+        return func.emitError()
+               << "kernel '" << func.getSymName() << "' has a binding of type "
+               << type << "; kernels take and return static tensors";
+      kernel.bindingBytes.push_back(storageSize(tensor));
+    }
     if (IntegerAttr workgroups =
             tgc->getHostWorkgroupsAttrHelper().getAttr(func))
       kernel.hostWorkgroups = workgroups.getInt();

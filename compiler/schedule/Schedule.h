@@ -61,11 +61,16 @@ struct FunctionSchedule {
 
 /// A kernel function and the launch shapes kernel generation chose.
 struct ScheduledKernel {
+  /// The kernel function's symbol (mangled to what code objects accept).
   std::string name;
   /// Where the kernel came from, for diagnostics.
   mlir::Location loc;
   /// Its inputs, then its output.
   uint32_t numBindings;
+  /// Bytes the kernel reads through each input binding, then writes through
+  /// its output: the storage size of each argument and of the result. The
+  /// runtime checks every dispatch against them.
+  std::vector<uint64_t> bindingBytes;
   /// Host targets: workgroups; GPU targets: grid and block. Only the ones
   /// whose kernels were generated are set.
   std::optional<int64_t> hostWorkgroups;

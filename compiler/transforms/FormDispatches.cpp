@@ -17,6 +17,7 @@
 
 #include "compiler/Passes.h"
 #include "compiler/transforms/LinalgAnalysis.h"
+#include "format/SymbolNames.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
@@ -620,8 +621,23 @@ private:
       argumentTypes.push_back(v.getType());
     auto type =
         FunctionType::get(func.getContext(), argumentTypes, result.getType());
-    std::string name =
-        (func.getSymName() + "_kernel" + Twine(kernelCounter++)).str();
+    // The name becomes the kernel's symbol in PTX, HSACO and ELF code, which
+    // accept fewer characters than MLIR names (format/SymbolNames.h); a
+    // user function may already be called like a kernel.
+    // Compared as strings: interning candidate names is not needed.
+    auto module = func->getParentOfType<ModuleOp>();
+    auto taken = [&](const std::string &candidate) {
+      for (Operation &op : module.getBody()->getOperations())
+        if (auto symbol = dyn_cast<SymbolOpInterface>(op))
+          if (symbol.getName() == candidate)
+            return true;
+      return false;
+    };
+    std::string name;
+    do {
+      name = mangleSymbol(func.getSymName().str()) + "_kernel" +
+             std::to_string(kernelCounter++);
+    } while (taken(name));
     auto kernel =
         func::FuncOp::create(builder, region.root->getLoc(), name, type);
     kernel.setPrivate();

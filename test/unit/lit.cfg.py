@@ -14,5 +14,6 @@ subdirs = sorted(
     {os.path.relpath(d, config.test_source_root) for d in config.unit_test_dirs if d}
 )
 config.test_format = lit.formats.GoogleTest(";".join(subdirs), "tests")
-# Tests that write caches must not touch the user's.
+# Tests that write caches or signing keys must not touch the user's.
 config.environment["TGC_CACHE_DIR"] = os.path.join(config.test_exec_root, "tgc-cache")
+config.environment["TGC_CONFIG_DIR"] = os.path.join(config.test_exec_root, "tgc-config")

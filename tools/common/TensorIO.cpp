@@ -2,6 +2,8 @@
 
 #include "tools/common/TensorIO.h"
 
+#include "support/SafeFiles.h"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -512,16 +514,11 @@ std::vector<uint8_t> tgc::io::writeNpy(const Tensor &tensor) {
 bool tgc::io::writeNpyFile(const std::string &path, const Tensor &tensor,
                            std::string &error) {
   std::vector<uint8_t> bytes = writeNpy(tensor);
-  std::FILE *file = std::fopen(path.c_str(), "wb");
-  if (!file) {
-    error = "cannot create '" + path + "': " + std::strerror(errno);
-    return false;
-  }
-  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size();
-  int err = errno;
-  ok = std::fclose(file) == 0 && ok;
-  if (!ok) {
-    error = "cannot write '" + path + "': " + std::strerror(err);
+  // Through a temporary file renamed at the end, like tgc's outputs: a full
+  // disk leaves no partial .npy and an existing file untouched.
+  Status status = writeFileAtomically(path, bytes.data(), bytes.size());
+  if (!status) {
+    error = status.message();
     return false;
   }
   return true;
@@ -588,6 +585,10 @@ static bool parseValue(const std::string &token, tgc_dtype_t dtype, void *dst,
     double v = std::strtod(begin, &end);
     if (end == begin || *end != '\0')
       return bad("is not a number");
+    // "1e999" overflows a double: strtod says ERANGE and returns inf. Only
+    // "inf" spelled out means infinity.
+    if (errno == ERANGE && std::isinf(v))
+      return bad("is out of range");
     bool finiteInput = std::isfinite(v) && errno != ERANGE;
     float f = float(v);
     if (dtype == TGC_DTYPE_F32) {

@@ -37,6 +37,8 @@ struct Options {
   size_t printMaxElements = 1024;
   bool listDevices = false;
   bool verbose = false;
+  std::vector<std::string> trustKeys;
+  bool allowUnsigned = false;
 };
 
 /// Any failure that ends the run; printed as "tg-run: error: <message>".
@@ -212,12 +214,19 @@ int run(const Options &options) {
   if (options.bundle.empty())
     throw Failure{"no bundle given (usage: tg-run model.bin [options]; see "
                   "--help)"};
-  Bundle bundle = Bundle::openFile(options.bundle);
+  BundleOptions bundleOptions; // TGC_ALLOW_UNSIGNED
+  bundleOptions.allowUnsigned |= options.allowUnsigned;
+  bundleOptions.trustedKeys = options.trustKeys;
+  Bundle bundle = Bundle::openFile(options.bundle, bundleOptions);
   std::string codeObjects;
   for (const std::string &code : bundle.codeObjects())
     codeObjects += (codeObjects.empty() ? "" : ", ") + code;
-  verbose(options, "bundle " + options.bundle + " written by '" +
-                       bundle.producer() + "', code: " + codeObjects);
+  std::string signer = bundle.signer();
+  verbose(
+      options,
+      "bundle " + options.bundle + " written by '" + bundle.producer() + "', " +
+          (signer.empty() ? "unsigned (allowed)" : "signed by key " + signer) +
+          ", code: " + codeObjects);
   Device device = Device::open(options.device, &bundle);
   DeviceInfo info = device.info();
   verbose(options,
@@ -295,6 +304,13 @@ int main(int argc, char **argv) {
   app.add_option("--print-max-elements", options.printMaxElements,
                  "Elide results with more elements (0: never)")
       ->capture_default_str();
+  app.add_option("--trust-key", options.trustKeys,
+                 "Also trust bundles signed by this public key: a .pub file "
+                 "(or its text); see `tgc trust add` to trust it for good")
+      ->allow_extra_args(false);
+  app.add_flag("--allow-unsigned", options.allowUnsigned,
+               "Run unsigned bundles and bundles of untrusted signers (only "
+               "bundles you trust; also TGC_ALLOW_UNSIGNED=1)");
   app.add_flag("--list-devices", options.listDevices,
                "List devices and missing drivers, then exit");
   app.add_flag("-v,--verbose", options.verbose,

@@ -13,6 +13,7 @@
 #include "jit/CompileCache.h"
 #include "runtime/KernelCache.h"
 #include "support/DiskCache.h"
+#include "support/SafeFiles.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
@@ -55,10 +56,14 @@ std::string describe(bool enabled, const std::string &directory,
   if (!enabled)
     return std::string("off (") + offSwitch + ")";
   struct stat st;
-  if (::stat(directory.c_str(), &st) != 0)
+  if (::lstat(directory.c_str(), &st) != 0)
     return "on (not created yet)";
-  if (!S_ISDIR(st.st_mode))
-    return "on, but the path is not a directory: it will not be used";
+  // The same check the caches make before using the directory.
+  PrivateDirectory dir;
+  Status status =
+      PrivateDirectory::open(directory, /*create=*/false, "the directory", dir);
+  if (!status)
+    return "on, but not used: " + status.message();
   if (::access(directory.c_str(), W_OK) != 0)
     return "on, but the directory is not writable: only existing entries "
            "are used";

@@ -7,6 +7,10 @@
 // too (the runtime checks code and constants only when it loads them), so a
 // corrupted code object for any target is found here.
 //
+// A bundle's signature must verify (every section is checked against it),
+// but its signer need not be trusted: inspecting a bundle is how one decides
+// whether to trust it. The report says whether tg-run would run it.
+//
 //===----------------------------------------------------------------------===//
 
 #include "tools/tgc/Inspect.h"
@@ -35,7 +39,9 @@ static void printTypes(const std::vector<TensorType> &types,
 
 int tgc::inspectBundle(llvm::StringRef path, llvm::raw_ostream &os) {
   std::shared_ptr<Bundle> bundle;
-  Status status = Bundle::openFile(path.str(), bundle);
+  trust::TrustPolicy anySigner;
+  anySigner.allowUnsigned = true;
+  Status status = Bundle::openFile(path.str(), bundle, &anySigner);
   if (status)
     status = bundle->verifySections();
   if (!status) {
@@ -46,6 +52,20 @@ int tgc::inspectBundle(llvm::StringRef path, llvm::raw_ostream &os) {
   os << "bundle " << path << ": " << sizeString(bundle->fileSize())
      << ", format version " << bundle->formatVersion() << ", produced by "
      << (module.producer.empty() ? "?" : module.producer) << "\n";
+  // Whether tg-run and the runtime would run it, under this environment.
+  trust::TrustPolicy policy = trust::TrustPolicy::fromEnvironment();
+  std::string trustedAs;
+  Status trusted = trust::checkSigner(
+      policy, bundle->isSigned() ? &bundle->signer() : nullptr, &trustedAs);
+  if (!bundle->isSigned())
+    os << "signature: none";
+  else
+    os << "signature: key " << trust::fingerprint(bundle->signer());
+  bool allowed = trustedAs.find("allowed") != std::string::npos;
+  if (trusted)
+    os << " (" << (allowed ? "" : "trusted: ") << trustedAs << ")\n";
+  else
+    os << ", not trusted here: tg-run refuses it (see `tgc trust`)\n";
 
   os << "functions:\n";
   for (const FunctionDesc &f : module.functions) {

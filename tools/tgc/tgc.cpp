@@ -4,15 +4,24 @@
 //   tgc model.onnx -o model.bin [--dim=batch=1 --input-shape=ids=1x128]
 //   tgc model.mlir --emit=kernels
 //   tgc --inspect model.bin
+//   tgc trust add|list|remove|key|new-key ...
+//
+// Every bundle is signed: with --sign-key, else $TGC_SIGN_KEY, else the
+// user's own key (support/Trust.h, made on first use).
 //
 //===----------------------------------------------------------------------===//
 
 #include "tools/tgc/CacheCommands.h"
 #include "tools/tgc/Inspect.h"
+#include "tools/tgc/TrustCommands.h"
 
 #include "compiler/Pipeline.h"
 #include "compiler/frontends/TgFrontend.h"
 #include "compiler/frontends/onnx/OnnxImporter.h"
+#include "format/BundleContainer.h"
+#include "support/LargeStack.h"
+#include "support/SafeFiles.h"
+#include "support/Trust.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -131,34 +140,26 @@ static cl::opt<bool>
 static cl::opt<bool>
     inspect("inspect", cl::desc("Describe a bundle instead of compiling"));
 static cl::opt<bool> verbose("v", cl::desc("Print progress to stderr"));
+static cl::opt<std::string>
+    signKey("sign-key",
+            cl::desc("Sign the bundle with this key (default: $TGC_SIGN_KEY, "
+                     "else your own, ~/.config/tgc/signing-key, made on "
+                     "first use); see `tgc trust`"),
+            cl::value_desc("file"), cl::init(""));
 
 /// Writes `bytes` to `path` through a temporary file renamed at the end, so
-/// a failed or interrupted run never leaves a partial output behind.
+/// a failed or interrupted run never leaves a partial output behind. A
+/// device or FIFO (-o /dev/null) is written directly: renaming over it
+/// would replace the device node (as root, /dev/null itself).
 static LogicalResult writeAtomically(StringRef path, StringRef bytes) {
   if (path == "-") {
     llvm::outs() << bytes;
     return success();
   }
-  auto temp = llvm::sys::fs::TempFile::create(path + "-%%%%%%%%.tmp");
-  if (!temp) {
-    llvm::errs() << "tgc: error: cannot create a temporary file next to '"
-                 << path << "': " << llvm::toString(temp.takeError()) << "\n";
-    return failure();
-  }
-  {
-    llvm::raw_fd_ostream os(temp->FD, /*shouldClose=*/false);
-    os << bytes;
-    os.flush();
-    if (os.has_error()) {
-      llvm::errs() << "tgc: error: writing '" << path
-                   << "' failed: " << os.error().message() << "\n";
-      llvm::consumeError(temp->discard());
-      return failure();
-    }
-  }
-  if (llvm::Error e = temp->keep(path)) {
-    llvm::errs() << "tgc: error: cannot write '" << path
-                 << "': " << llvm::toString(std::move(e)) << "\n";
+  tgc::Status status =
+      tgc::writeFileAtomically(path.str(), bytes.data(), bytes.size());
+  if (!status) {
+    llvm::errs() << "tgc: error: " << status.message() << "\n";
     return failure();
   }
   return success();
@@ -236,14 +237,7 @@ static LogicalResult printOnnxDiagnostic(Diagnostic &diag) {
   return success();
 }
 
-int main(int argc, char **argv) {
-  llvm::InitLLVM init(argc, argv);
-  registerAsmPrinterCLOptions();
-  registerMLIRContextCLOptions();
-  registerPassManagerCLOptions();
-  registerDefaultTimingManagerCLOptions();
-  cl::ParseCommandLineOptions(argc, argv, "tgc: tensor graph compiler\n");
-
+static int run() {
   if (inspect)
     return tgc::inspectBundle(inputFile, llvm::outs());
   if (onnxOps) {
@@ -320,6 +314,28 @@ int main(int argc, char **argv) {
   options.configurePassManager = [&](PassManager &pm) {
     (void)applyPassManagerCLOptions(pm);
   };
+  // The key is loaded before compiling, so a missing or unsafe key fails
+  // at once rather than after the compile.
+  tgc::trust::KeyPair key;
+  if (emit == Emit::Bundle) {
+    bool created = false;
+    tgc::Status status = tgc::trust::loadSigningKey(signKey, key, &created);
+    if (!status) {
+      llvm::errs() << "tgc: error: cannot sign the bundle: " << status.message()
+                   << "\n";
+      return 1;
+    }
+    if (created && llvm::errs().is_displayed())
+      llvm::errs() << "tgc: made your signing key " << key.path
+                   << " (bundles you compile are signed with it; see "
+                      "docs/security.md)\n";
+    options.sealBundle = [&key](std::vector<uint8_t> &bundle) {
+      std::string error;
+      if (!tgc::format::signContainer(bundle, key.secret, error))
+        return "cannot sign the bundle: " + error;
+      return std::string();
+    };
+  }
 
   tgc::CompileResult result;
   if (failed(tgc::compile(*module, options, result)))
@@ -342,4 +358,22 @@ int main(int argc, char **argv) {
                          result.bytes.size())
              : StringRef(result.text);
   return failed(writeAtomically(output, bytes)) ? 1 : 0;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  if (argc >= 2 && llvm::StringRef(argv[1]) == "trust")
+    return tgc::runTrustCommand(argc - 2, argv + 2);
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerDefaultTimingManagerCLOptions();
+  cl::ParseCommandLineOptions(argc, argv, "tgc: tensor graph compiler\n");
+
+  // Parsing, verifying and printing recurse with the model's nesting: on a
+  // stack known to hold what the front end allows (support/LargeStack.h),
+  // whatever `ulimit -s` says.
+  int status = 1;
+  tgc::runOnLargeStack([&] { status = run(); });
+  return status;
 }

@@ -16,6 +16,12 @@
  *  - Objects are opaque handles released by the matching _destroy; they
  *    keep alive what they depend on, so any destruction order is fine.
  *
+ * Trust (docs/security.md): the JIT signs every bundle it compiles with the
+ * user's key ($TGC_CONFIG_DIR/signing-key, default ~/.config/tgc, made on
+ * first use; $TGC_SIGN_KEY names another) and loads only what that key
+ * signed; its compile cache entries are authenticated with the user's
+ * cache key, so entries written by anyone else are never used.
+ *
  * Threading: a tgc_jit_t may be used by several threads at once. Threads
  * compiling the same model share one compile and get the same loaded
  * module; so do processes sharing the cache directory (a file lock).

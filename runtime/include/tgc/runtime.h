@@ -56,6 +56,9 @@ typedef enum tgc_status_code_e {
   TGC_STATUS_IO_ERROR = 8,
   /* A bug in tgc. */
   TGC_STATUS_INTERNAL = 9,
+  /* The bundle is not signed by a trusted key (docs/security.md), or a key
+   * file or directory tgc relies on can be written by other users. */
+  TGC_STATUS_PERMISSION_DENIED = 10,
 } tgc_status_code_t;
 
 typedef struct tgc_status_s *tgc_status_t;
@@ -108,19 +111,54 @@ typedef struct tgc_tensor_view_t {
 
 typedef struct tgc_bundle_s tgc_bundle_t;
 
+/* Who may have signed the bundles a process opens (docs/security.md). A
+ * bundle is code: it is opened only if it carries a valid signature by a
+ * trusted key. Trusted are the user's own key (the one tgc signs with,
+ * $TGC_CONFIG_DIR/signing-key.pub, default ~/.config/tgc), the public keys
+ * in $TGC_CONFIG_DIR/trusted-keys/ (`tgc trust add`), and `trusted_keys`. */
+typedef struct tgc_bundle_options_t {
+  /* Also open unsigned bundles and bundles signed by keys that are not
+   * trusted (a signature that does not verify is still refused). Only for
+   * bundles you trust; TGC_ALLOW_UNSIGNED=1 sets it for every open. */
+  bool allow_unsigned;
+  /* More trusted public keys, each the text of a .pub file
+   * ("tgc-ed25519-public <64 hex digits>") or the path of one. */
+  const char *const *trusted_keys;
+  size_t trusted_key_count;
+} tgc_bundle_options_t;
+
+/* Fills `options` with the defaults (allow_unsigned from TGC_ALLOW_UNSIGNED,
+ * no extra keys). Always call it first: fields added later get their
+ * defaults from here. */
+void tgc_bundle_options_init(tgc_bundle_options_t *options);
+
 /* Reads and validates a bundle file: container (magic, version, section
- * table), metadata and every cross-reference in it. Section contents are
- * checksum-verified and decompressed when a module loads them. */
+ * table), signature and signer (PERMISSION_DENIED, saying how to trust it,
+ * if the signer is not trusted), metadata and every cross-reference in it.
+ * Section contents are checksum- and signature-verified and decompressed
+ * when a module loads them. Uses the default options. */
 tgc_status_t tgc_bundle_open_file(const char *path, tgc_bundle_t **out_bundle);
 /* Same for bytes in memory; the bytes are copied. `name` appears in error
  * messages (may be NULL). */
 tgc_status_t tgc_bundle_open_memory(const void *data, size_t size,
                                     const char *name,
                                     tgc_bundle_t **out_bundle);
+/* The same with options (NULL: the defaults). */
+tgc_status_t
+tgc_bundle_open_file_with_options(const char *path,
+                                  const tgc_bundle_options_t *options,
+                                  tgc_bundle_t **out_bundle);
+tgc_status_t tgc_bundle_open_memory_with_options(
+    const void *data, size_t size, const char *name,
+    const tgc_bundle_options_t *options, tgc_bundle_t **out_bundle);
 void tgc_bundle_destroy(tgc_bundle_t *bundle);
-/* Checksum-verifies and decompresses every section now, rather than when a
- * module needs it (e.g. to check a download). */
+/* Checksum- and signature-verifies and decompresses every section now,
+ * rather than when a module needs it (e.g. to check a download). */
 tgc_status_t tgc_bundle_verify(const tgc_bundle_t *bundle);
+
+/* The fingerprint of the key that signed the bundle (16 hex digits), or ""
+ * for an unsigned bundle (opened with allow_unsigned). */
+const char *tgc_bundle_signer(const tgc_bundle_t *bundle);
 
 /* "tgc 0.1.0 (LLVM 22.1.8)": who wrote the bundle. */
 const char *tgc_bundle_producer(const tgc_bundle_t *bundle);

@@ -123,11 +123,35 @@ private:
   std::vector<uint8_t> bytes_;
 };
 
+/// Who may have signed the bundles opened with it (tgc_bundle_options_t).
+struct BundleOptions {
+  /// Also open unsigned bundles and bundles of untrusted signers.
+  bool allowUnsigned = false;
+  /// More trusted public keys: .pub file texts or paths.
+  std::vector<std::string> trustedKeys;
+
+  /// allowUnsigned from TGC_ALLOW_UNSIGNED.
+  BundleOptions() {
+    tgc_bundle_options_t defaults;
+    tgc_bundle_options_init(&defaults);
+    allowUnsigned = defaults.allow_unsigned;
+  }
+};
+
 class Bundle {
 public:
   static Bundle openFile(const std::string &path) {
     tgc_bundle_t *handle = nullptr;
     detail::check(tgc_bundle_open_file(path.c_str(), &handle));
+    return Bundle(handle);
+  }
+  static Bundle openFile(const std::string &path,
+                         const BundleOptions &options) {
+    std::vector<const char *> keys;
+    tgc_bundle_options_t raw = toC(options, keys);
+    tgc_bundle_t *handle = nullptr;
+    detail::check(
+        tgc_bundle_open_file_with_options(path.c_str(), &raw, &handle));
     return Bundle(handle);
   }
   static Bundle openMemory(const void *data, size_t size,
@@ -136,7 +160,19 @@ public:
     detail::check(tgc_bundle_open_memory(data, size, name.c_str(), &handle));
     return Bundle(handle);
   }
+  static Bundle openMemory(const void *data, size_t size,
+                           const std::string &name,
+                           const BundleOptions &options) {
+    std::vector<const char *> keys;
+    tgc_bundle_options_t raw = toC(options, keys);
+    tgc_bundle_t *handle = nullptr;
+    detail::check(tgc_bundle_open_memory_with_options(data, size, name.c_str(),
+                                                      &raw, &handle));
+    return Bundle(handle);
+  }
   std::string producer() const { return tgc_bundle_producer(get()); }
+  /// The signer's key fingerprint; "" when unsigned.
+  std::string signer() const { return tgc_bundle_signer(get()); }
   /// "cubin sm_90", "ptx sm_80", "host_elf_so x86_64-unknown-linux-gnu".
   std::vector<std::string> codeObjects() const {
     std::vector<std::string> list;
@@ -144,12 +180,23 @@ public:
       list.push_back(tgc_bundle_code_object(get(), i));
     return list;
   }
-  /// Verifies every section's checksum and decompression now.
+  /// Verifies every section's checksum, signed hash and decompression now.
   void verify() const { detail::check(tgc_bundle_verify(get())); }
   const tgc_bundle_t *get() const { return handle_.get(); }
 
 private:
   explicit Bundle(tgc_bundle_t *handle) : handle_(handle) {}
+  static tgc_bundle_options_t toC(const BundleOptions &options,
+                                  std::vector<const char *> &keys) {
+    tgc_bundle_options_t raw;
+    tgc_bundle_options_init(&raw);
+    raw.allow_unsigned = options.allowUnsigned;
+    for (const std::string &key : options.trustedKeys)
+      keys.push_back(key.c_str());
+    raw.trusted_keys = keys.data();
+    raw.trusted_key_count = keys.size();
+    return raw;
+  }
   detail::Handle<tgc_bundle_t, tgc_bundle_destroy> handle_;
 };
 

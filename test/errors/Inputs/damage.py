@@ -1,6 +1,7 @@
 """damage.py BUNDLE OUTDIR: writes damaged copies of a bundle for the
-bundle error tests: empty, header only, truncated, a format version of 2,
-one flipped bit in the section table, in the metadata and in the code.
+bundle error tests: empty, header only, truncated, format versions 1 (before
+signatures) and 3, one flipped bit in the section table, in the metadata and
+in the code.
 Offsets come from the container layout of docs/bundle-format.md."""
 import struct
 import sys
@@ -28,9 +29,10 @@ def section(i):
 write("empty", b"")
 write("header-only", data[:40])
 write("truncated", data[:len(data) // 2])
-d = bytearray(data)
-struct.pack_into("<I", d, 8, 2)
-write("version2", bytes(d))
+for version in (1, 3):
+    d = bytearray(data)
+    struct.pack_into("<I", d, 8, version)
+    write(f"version{version}", bytes(d))
 write("bad-table", flipped(64 + 8))  # the metadata section's offset
 meta_offset, meta_size = section(0)
 write("bad-metadata", flipped(meta_offset + meta_size // 2))

@@ -108,6 +108,13 @@ TEST(CudaListing, AnswersWithDevicesOrANote) {
     EXPECT_EQ(info.warpSize, 32);
     EXPECT_GE(info.maxThreadsPerBlock, 256);
     EXPECT_GE(info.maxSharedMemoryPerBlock, 48u * 1024);
+    // The launch limits the runtime checks bundles against (every CUDA GPU
+    // since sm_30 has these).
+    EXPECT_EQ(info.maxGrid[0], 2147483647u);
+    EXPECT_EQ(info.maxGrid[1], 65535u);
+    EXPECT_EQ(info.maxGrid[2], 65535u);
+    EXPECT_EQ(info.maxBlock[0], 1024u);
+    EXPECT_EQ(info.maxBlock[2], 64u);
     EXPECT_FALSE(info.driverVersion.empty());
   }
 }

@@ -37,6 +37,10 @@ TEST(HipListing, AnswersWithDevicesOrANote) {
     EXPECT_EQ(info.arch.rfind("gfx", 0), 0u) << info.arch;
     EXPECT_GT(info.memoryBytes, 0u);
     EXPECT_TRUE(info.warpSize == 32 || info.warpSize == 64);
+    // Launch limits, queried with ROCm 5's attribute numbers.
+    EXPECT_GE(info.maxGrid[0], 65535u);
+    EXPECT_GE(info.maxBlock[0], 256u);
+    EXPECT_LE(info.maxBlock[0], 1024u);
   }
 }
 

@@ -107,6 +107,11 @@ TEST(HostDevice, InfoDescribesThisMachine) {
   EXPECT_NE(info.arch, "unknown");
   EXPECT_GT(info.memoryBytes, 0u);
   EXPECT_TRUE(info.driverVersion.empty());
+  // A bundle's host launch is grid[0] workgroups and a block of one.
+  EXPECT_EQ(info.maxGrid[0], UINT32_MAX);
+  EXPECT_EQ(info.maxGrid[1], 1u);
+  EXPECT_EQ(info.maxGrid[2], 1u);
+  EXPECT_EQ(info.maxBlock[0], 1u);
 }
 
 TEST(HostDevice, DefaultThreadCountIsAtLeastOne) {

@@ -160,7 +160,7 @@ TEST_F(CompileCacheKeyTest, TargetsOptionsAndVersionsMatter) {
 TEST_F(CompileCacheKeyTest, AliasesNameTheTextAndTheSettings) {
   CompileCacheKey base = key(test::kRelu);
   std::string alias = base.aliasText(digestOf(test::kRelu), 42);
-  EXPECT_EQ(alias.rfind("tgc compile cache alias v1\n", 0), 0u) << alias;
+  EXPECT_EQ(alias.rfind("tgc compile cache alias v2\n", 0), 0u) << alias;
   EXPECT_NE(alias, base.text());
   // The input is not part of an alias, the source text and settings are.
   CompileCacheKey other = key(test::scaleModel(2));

@@ -8,8 +8,13 @@
 
 #include "test/unit/jit/JitTestSupport.h"
 
+#include "support/DiskCache.h"
+#include "support/Trust.h"
 #include "tgc/jit.h"
 #include "tgc/jit.hpp"
+
+#include <pthread.h>
+#include <sys/wait.h>
 
 #include <atomic>
 #include <fstream>
@@ -19,6 +24,7 @@
 
 namespace fs = std::filesystem;
 using namespace tgc::test;
+namespace trust = tgc::trust;
 
 namespace {
 
@@ -548,6 +554,248 @@ TEST_F(JitTest, ReadOnlyDirectoryDegradesWithOneWarning) {
   EXPECT_EQ(cacheOf(compile(jit, kRelu)), TGC_JIT_CACHE_UNAVAILABLE);
   EXPECT_EQ(cacheOf(compile(jit, scaleModel(2))), TGC_JIT_CACHE_UNAVAILABLE);
   EXPECT_EQ(warnings_.size(), 1u);
+}
+
+//===----------------------------------------------------------------------===//
+// Hostile models (issue 14, F1, F2): errors, never a crash of the host
+//===----------------------------------------------------------------------===//
+
+// F1: 10000 levels of nesting overflowed the stack of the application's
+// thread. Here the JIT is called from a thread with a 256 KiB stack, as an
+// application might; it parses on a stack of its own.
+TEST_F(JitTest, DeepNestingIsAnErrorOnASmallStack) {
+  std::string deep =
+      "func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> attributes {a = " +
+      std::string(10000, '[') + std::string(10000, ']') +
+      "} {\n  return %x : tensor<4xf32>\n}\n";
+  std::string nearLimit =
+      "func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> attributes {a = " +
+      std::string(250, '[') + std::string(250, ']') +
+      "} {\n  %0 = tg.relu %x : tensor<4xf32>\n  return %0 : "
+      "tensor<4xf32>\n}\n";
+  tgc_jit_t *jit = newJit();
+  std::string message;
+  std::vector<float> result;
+  pthread_attr_t attr;
+  ASSERT_EQ(pthread_attr_init(&attr), 0);
+  ASSERT_EQ(pthread_attr_setstacksize(&attr, 256 * 1024), 0);
+  using Self = std::remove_pointer_t<decltype(this)>;
+  struct Work {
+    Self *test;
+    tgc_jit_t *jit;
+    const std::string *deep, *nearLimit;
+    std::string *message;
+    std::vector<float> *result;
+  } work{this, jit, &deep, &nearLimit, &message, &result};
+  pthread_t thread;
+  ASSERT_EQ(
+      pthread_create(
+          &thread, &attr,
+          [](void *arg) -> void * {
+            auto *w = static_cast<Work *>(arg);
+            *w->message = w->test->compileError(w->jit, *w->deep,
+                                                TGC_STATUS_INVALID_ARGUMENT);
+            if (tgc_jit_module_t *m = w->test->compile(w->jit, *w->nearLimit))
+              *w->result = relu(m, {-1, 2, -3, 4});
+            return nullptr;
+          },
+          &work),
+      0);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attr);
+  EXPECT_NE(message.find("model.mlir:1:"), std::string::npos) << message;
+  EXPECT_NE(message.find("error: the model nests deeper than 256 levels"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(result, (std::vector<float>{0, 2, 0, 4}));
+}
+
+// F2: function names that are no valid symbol aborted the process (LLVM
+// ERROR) for GPU targets; they are mangled for every target.
+TEST_F(JitTest, AnyFunctionNameCompiles) {
+  tgc_jit_options_t o = options();
+  o.targets = "host,sm_90,gfx1100"; // the device runs the host code
+  tgc_jit_t *jit = newJit(o);
+  for (const char *name : {"my-model", "a b", "a.b", "ünï"}) {
+    std::string source = kRelu;
+    source.replace(source.find("@main"), 5, std::string("@\"") + name + "\"");
+    tgc_jit_module_t *module = compile(jit, source);
+    ASSERT_NE(module, nullptr) << name;
+    std::vector<float> out(4, -99), in = {-1, 2, -3, 4};
+    int64_t shape[1] = {4};
+    tgc_tensor_view_t input = {TGC_DTYPE_F32, 1, shape, in.data()};
+    tgc_tensor_view_t output = {TGC_DTYPE_F32, 1, shape, out.data()};
+    tgc_status_t status =
+        tgc_jit_module_call(module, name, &input, 1, &output, 1);
+    EXPECT_EQ(status, nullptr) << tgc_status_message(status);
+    tgc_status_free(status);
+    EXPECT_EQ(out, (std::vector<float>{0, 2, 0, 4})) << name;
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Trust: signed bundles, authenticated entries (issue 14, F10, F11)
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// An entry file's key text and payload (support/DiskCache.cpp: a 56-byte
+/// header with the key size at byte 12).
+std::pair<std::string, std::vector<uint8_t>> readEntry(const fs::path &path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
+  if (bytes.size() < 56)
+    return {};
+  uint32_t keySize = uint32_t(bytes[12]) | uint32_t(bytes[13]) << 8 |
+                     uint32_t(bytes[14]) << 16 | uint32_t(bytes[15]) << 24;
+  std::string key(bytes.begin() + 56, bytes.begin() + 56 + keySize);
+  return {key, std::vector<uint8_t>(bytes.begin() + 56 + keySize, bytes.end())};
+}
+
+std::vector<fs::path> aliasEntries(const std::string &cacheRoot) {
+  std::vector<fs::path> aliases;
+  std::error_code ec;
+  for (const auto &entry : fs::directory_iterator(cacheRoot + "/bundles", ec))
+    if (entry.path().extension() == ".tgck" &&
+        readEntry(entry.path()).first.rfind("tgc compile cache alias", 0) == 0)
+      aliases.push_back(entry.path());
+  return aliases;
+}
+
+/// A cache on the same directory that authenticates with another secret:
+/// what another user (or an attacker) could write there.
+tgc::DiskCache foreignWriter(const std::string &cacheRoot) {
+  tgc::DiskCacheOptions o;
+  o.directory = cacheRoot + "/bundles";
+  trust::MacKey key;
+  key.fill(0x42);
+  o.macKey = key;
+  o.warn = [](const std::string &) {};
+  return tgc::DiskCache(o);
+}
+} // namespace
+
+TEST_F(JitTest, CompiledBundlesAreSignedWithTheUsersKey) {
+  compile(newJit(), kRelu);
+  std::vector<fs::path> bundles = cacheEntries(cacheRoot_);
+  ASSERT_EQ(bundles.size(), 1u);
+  std::vector<uint8_t> bundle = readEntry(bundles[0]).second;
+  tgc_bundle_t *opened = nullptr;
+  tgc_status_t status = tgc_bundle_open_memory(bundle.data(), bundle.size(),
+                                               "cached.bin", &opened);
+  ASSERT_EQ(status, nullptr) << tgc_status_message(status);
+  trust::KeyPair key;
+  ASSERT_TRUE(trust::loadSigningKey("", key).isOk());
+  EXPECT_EQ(tgc_bundle_signer(opened), trust::fingerprint(key.publicKey));
+  tgc_bundle_destroy(opened);
+}
+
+TEST_F(JitTest, SignsWithTheKeyOfTGC_SIGN_KEY) {
+  trust::KeyPair release;
+  ASSERT_TRUE(
+      trust::createKeyPair(dir_.path() + "/release-key", release).isOk());
+  ::setenv("TGC_SIGN_KEY", (dir_.path() + "/release-key").c_str(), 1);
+  tgc_jit_module_t *module = compile(newJit(), kRelu);
+  ::unsetenv("TGC_SIGN_KEY");
+  ASSERT_NE(module, nullptr);
+  EXPECT_EQ(relu(module, {-1, 2, -3, 4}), (std::vector<float>{0, 2, 0, 4}));
+  std::vector<uint8_t> bundle = readEntry(cacheEntries(cacheRoot_)[0]).second;
+  tgc_bundle_options_t options;
+  tgc_bundle_options_init(&options);
+  std::string pub = trust::publicKeyText(release.publicKey);
+  const char *keys[] = {pub.c_str()};
+  options.trusted_keys = keys;
+  options.trusted_key_count = 1;
+  tgc_bundle_t *opened = nullptr;
+  tgc_status_t status = tgc_bundle_open_memory_with_options(
+      bundle.data(), bundle.size(), "cached.bin", &options, &opened);
+  ASSERT_EQ(status, nullptr) << tgc_status_message(status);
+  EXPECT_EQ(tgc_bundle_signer(opened), trust::fingerprint(release.publicKey));
+  tgc_bundle_destroy(opened);
+}
+
+// F10: an entry replaced with foreign code (a valid bundle of another model,
+// with every checksum right) is a miss: it was not written with the user's
+// secret.
+TEST_F(JitTest, ForeignCacheEntriesAreMisses) {
+  compile(newJit(), kRelu);
+  compile(newJit(), scaleModel(2));
+  std::vector<fs::path> bundles = cacheEntries(cacheRoot_);
+  ASSERT_EQ(bundles.size(), 2u);
+  auto [reluKey, reluBundle] = readEntry(bundles[0]);
+  auto [otherKey, otherBundle] = readEntry(bundles[1]);
+  if (reluKey.empty() || otherKey.empty())
+    FAIL() << "unreadable entries";
+  // Put the other model's bundle under relu's key, "from another user".
+  tgc::DiskCache attacker = foreignWriter(cacheRoot_);
+  ASSERT_TRUE(attacker.store(reluKey, otherBundle));
+  ASSERT_TRUE(attacker.store(otherKey, reluBundle));
+  for (const char *what : {"relu", "scale"}) {
+    bool isRelu = std::string(what) == "relu";
+    tgc_jit_module_t *module =
+        compile(newJit(), isRelu ? std::string(kRelu) : scaleModel(2));
+    ASSERT_NE(module, nullptr) << what;
+    EXPECT_EQ(cacheOf(module), TGC_JIT_CACHE_MISS) << what;
+    EXPECT_EQ(relu(module, {-1, 2, -3, 4}),
+              isRelu ? (std::vector<float>{0, 2, 0, 4})
+                     : (std::vector<float>{-1, 5, -5, 9}))
+        << what;
+  }
+}
+
+// F10: model A's alias entry (source text -> key) pointed at model B's key
+// by someone else: ignored, A runs A.
+TEST_F(JitTest, AnAliasCannotBeRedirected) {
+  compile(newJit(), kRelu);
+  std::vector<fs::path> aliases = aliasEntries(cacheRoot_);
+  ASSERT_EQ(aliases.size(), 1u);
+  auto [reluAlias, reluPayload] = readEntry(aliases[0]);
+  std::string reluInput(reluPayload.begin(), reluPayload.end());
+  compile(newJit(), scaleModel(2));
+  std::string scaleInput;
+  for (const fs::path &bundle : cacheEntries(cacheRoot_)) {
+    std::string key = readEntry(bundle).first;
+    size_t at = key.find("input=") + 6;
+    std::string input = key.substr(at, key.find('\n', at) - at);
+    if (input != reluInput)
+      scaleInput = input;
+  }
+  ASSERT_FALSE(scaleInput.empty());
+  tgc::DiskCache attacker = foreignWriter(cacheRoot_);
+  ASSERT_TRUE(attacker.store(
+      reluAlias, std::vector<uint8_t>(scaleInput.begin(), scaleInput.end())));
+  tgc_jit_module_t *module = compile(newJit(), kRelu);
+  ASSERT_NE(module, nullptr);
+  EXPECT_EQ(relu(module, {-1, 2, -3, 4}), (std::vector<float>{0, 2, 0, 4}));
+}
+
+// F11: a FIFO named like the entry made the JIT block in open() forever.
+TEST_F(JitTest, AFifoNamedLikeAnEntryDoesNotBlock) {
+  compile(newJit(), kRelu);
+  std::vector<fs::path> bundles = cacheEntries(cacheRoot_);
+  ASSERT_EQ(bundles.size(), 1u);
+  fs::path entry = bundles[0];
+  for (const fs::path &alias : aliasEntries(cacheRoot_))
+    fs::remove(alias);
+  fs::remove(entry);
+  ASSERT_EQ(::mkfifo(entry.c_str(), 0600), 0);
+  std::string model = dir_.path() + "/relu.mlir";
+  writeFile(model, kRelu);
+  pid_t child = spawnCompileChild(cacheRoot_, model);
+  ASSERT_GT(child, 0);
+  int status = 0;
+  bool exited = false;
+  for (int i = 0; i < 600 && !exited; ++i) {
+    exited = ::waitpid(child, &status, WNOHANG) == child;
+    if (!exited)
+      ::usleep(100 * 1000);
+  }
+  if (!exited) {
+    ::kill(child, SIGKILL);
+    ::waitpid(child, &status, 0);
+  }
+  ASSERT_TRUE(exited) << "the JIT blocked on a FIFO";
+  EXPECT_TRUE(WIFEXITED(status) &&
+              WEXITSTATUS(status) == 10 + TGC_JIT_CACHE_MISS);
 }
 
 TEST_F(JitTest, DefaultWarningIsPrintedOncePerProcess) {

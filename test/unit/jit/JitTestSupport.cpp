@@ -71,14 +71,15 @@ static std::vector<fs::path> allEntries(const std::string &cacheRoot) {
 }
 
 std::vector<fs::path> cacheEntries(const std::string &cacheRoot) {
-  // An entry is a 32-byte header followed by its key text.
+  // An entry is a 56-byte header (support/DiskCache.cpp) followed by its
+  // key text.
   const std::string bundleKey = "tgc compile cache v1\n";
   std::vector<fs::path> bundles;
   for (const fs::path &entry : allEntries(cacheRoot)) {
     std::ifstream in(entry, std::ios::binary);
-    std::string head(32 + bundleKey.size(), '\0');
+    std::string head(56 + bundleKey.size(), '\0');
     in.read(head.data(), std::streamsize(head.size()));
-    if (head.compare(32, std::string::npos, bundleKey) == 0)
+    if (head.compare(56, std::string::npos, bundleKey) == 0)
       bundles.push_back(entry);
   }
   return bundles;

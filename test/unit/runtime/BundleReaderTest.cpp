@@ -141,6 +141,9 @@ TEST(BundleReader, EveryByteFlipFailsUnlessInPadding) {
   for (size_t s = 0; s < container.numSections(); ++s)
     for (uint64_t i = 0; i < container.section(s).storedSize; ++i)
       covered[container.section(s).offset + i] = true;
+  // The signature block ends the file; all of it is signed or the signature.
+  for (size_t i = get64(full, 32); i < full.size(); ++i)
+    covered[i] = true;
 
   size_t failures = 0;
   for (size_t i = 0; i < full.size(); ++i) {
@@ -163,7 +166,17 @@ TEST(BundleReader, WrongVersion) {
   fixHeaderChecksum(bytes);
   Status status = open(bytes);
   ASSERT_FALSE(status.isOk());
-  EXPECT_NE(status.message().find("bundle format version 99 is not supported"),
+  EXPECT_NE(status.message().find("bundle format version 99 is newer than "
+                                  "this runtime reads (version 2)"),
+            std::string::npos)
+      << status.message();
+  // Version 1 bundles predate signatures: they are refused, with the fix.
+  bytes[8] = 1;
+  fixHeaderChecksum(bytes);
+  status = open(bytes);
+  EXPECT_NE(status.message().find("bundle format version 1 is older than "
+                                  "this runtime reads (version 2, signed "
+                                  "bundles): recompile it with this tgc"),
             std::string::npos)
       << status.message();
 }
@@ -195,7 +208,8 @@ TEST(BundleReader, OversizedSections) {
        "lies outside the file"},
       {"raw size above the limit",
        [&](auto &b) { put64(b, code + 24, uint64_t(1) << 62); },
-       "invalid size"},
+       "would decompress to 4611686018427387904 bytes, more than the limit "
+       "of 1 GiB for a code section"},
       {"uncompressed raw size differs",
        [&](auto &b) { put64(b, constants + 24, 25); }, "invalid size"},
       {"overlapping sections",
@@ -224,6 +238,7 @@ TEST(BundleReader, CompressedSizeMismatchIsCaught) {
   ASSERT_NE(get64(bytes, entry(1) + 16), raw) << "code section not compressed";
   put64(bytes, entry(1) + 24, 1u << 30);
   fixHeaderChecksum(bytes);
+  signBundle(bytes); // so that the edit reaches the frame check
   Status status = openAndVerify(bytes);
   ASSERT_FALSE(status.isOk());
   EXPECT_NE(status.message().find("does not declare the expected"),
@@ -235,6 +250,7 @@ TEST(BundleReader, GarbageMetadata) {
   std::vector<uint8_t> garbage(64, 0x41);
   auto bytes =
       format::writeContainer({{format::SectionKind::Metadata, garbage, false}});
+  signBundle(bytes);
   Status status = open(bytes);
   EXPECT_NE(status.message().find("TGCM"), std::string::npos)
       << status.message();
@@ -242,6 +258,7 @@ TEST(BundleReader, GarbageMetadata) {
   garbage[4] = 'T', garbage[5] = 'G', garbage[6] = 'C', garbage[7] = 'M';
   bytes =
       format::writeContainer({{format::SectionKind::Metadata, garbage, false}});
+  signBundle(bytes);
   status = open(bytes);
   EXPECT_NE(status.message().find("FlatBuffers verification"),
             std::string::npos)
@@ -264,6 +281,7 @@ TEST(BundleReader, FuzzerFindingsAreRejected) {
                                std::istreambuf_iterator<char>());
     std::vector<uint8_t> bytes =
         tgc::fuzz::containerFromSectionList(input.data(), input.size());
+    signBundle(bytes);
     Status status = openAndVerify(bytes);
     std::string name = file.path().filename().string();
     ASSERT_FALSE(status.isOk()) << name;
@@ -478,7 +496,201 @@ INSTANTIATE_TEST_SUITE_P(
         MetadataCase{"TooManyBindings",
                      [](TModule &m) { m.kernels[0].numBindings = 1u << 20; },
                      "kernel 0 ('add') has 1048576 bindings, more than the "
-                     "limit of 65536"}),
+                     "limit of 65536"},
+        // Issue 14, F6: what a kernel touches is recorded per binding and
+        // every dispatch is checked against its buffers.
+        MetadataCase{"NoBindingExtents",
+                     [](TModule &m) { m.kernels[2].bindings.reset(); },
+                     "function 'negate' step 0: kernel 2 ('not') does not "
+                     "record what it touches, so the dispatch cannot be "
+                     "checked"},
+        MetadataCase{
+            "UnusedKernelWithoutExtents",
+            [](TModule &m) {
+              m.kernels.push_back({"spare", 1, std::nullopt});
+              m.codeObjects[0].launches.push_back({3, "tgc_test_add_f32"});
+            },
+            "kernel 3 ('spare') records what it touches for 0 "
+            "bindings but has 1"},
+        MetadataCase{"BindingAccess",
+                     [](TModule &m) { (*m.kernels[0].bindings)[1].access = 9; },
+                     "kernel 0 ('add') binding 1 has unknown access 9"},
+        MetadataCase{
+            "BindingExtentHuge",
+            [](TModule &m) { (*m.kernels[0].bindings)[1].extent = ~0ull; },
+            "kernel 0 ('add') binding 1 extent 18446744073709551615 "
+            "is too large"},
+        MetadataCase{"ShrunkScratch",
+                     [](TModule &m) { mainFn(m).buffers[5].size = 16; },
+                     "function 'main' step 0: binding 2 (buffer 5, scratch, "
+                     "16 bytes): kernel 'add' writes 24 bytes at offset 0, "
+                     "past the end of the buffer"},
+        MetadataCase{
+            "BindingAtTheEnd",
+            [](TModule &m) { mainFn(m).steps[0].bindings[1].offset = 24; },
+            "function 'main' step 0: binding 1 (buffer 1, input, 24 "
+            "bytes): kernel 'add' reads 24 bytes at offset 24, past "
+            "the end of the buffer"},
+        MetadataCase{"ShrunkOutputType",
+                     [](TModule &m) {
+                       mainFn(m).outputs[1].shape = {{1, 3}};
+                       mainFn(m).buffers[4].size = 12;
+                     },
+                     "function 'main' step 2: binding 2 (buffer 4, output, 12 "
+                     "bytes): kernel 'mul' writes 24 bytes at offset 0, past "
+                     "the end of the buffer"},
+        MetadataCase{"ConstantAtTheEndOfItsSection",
+                     [](TModule &m) {
+                       m.constants[0] = {16, 8};
+                       mainFn(m).buffers[3].size = 8;
+                     },
+                     "function 'main' step 2: binding 1 (buffer 3, constant, 8 "
+                     "bytes): kernel 'mul' reads 24 bytes at offset 0, past "
+                     "the end of the buffer"},
+        MetadataCase{
+            "DispatchWritesAConstant",
+            [](TModule &m) { mainFn(m).steps[2].bindings[2].buffer = 3; },
+            "function 'main' step 2: binding 2 (buffer 3, constant, "
+            "24 bytes): kernel 'mul' writes a constant (constants "
+            "are shared and read-only)"},
+        MetadataCase{
+            "OutputOverlapsAnInput",
+            [](TModule &m) { mainFn(m).steps[0].bindings[2].buffer = 0; },
+            "function 'main' step 0: binding 2 (buffer 0, input, 24 "
+            "bytes): what kernel 'add' writes overlaps binding 0 in "
+            "the same buffer"}),
     [](const testing::TestParamInfo<MetadataCase> &info) {
       return std::string(info.param.name);
     });
+
+//===----------------------------------------------------------------------===//
+// Signatures and decompression limits
+//===----------------------------------------------------------------------===//
+
+TEST(BundleReader, UnsignedAndForeignBundlesAreRefused) {
+  std::vector<uint8_t> unsigned_ = buildBundle(
+      addModule(),
+      {{format::SectionKind::Code, fakeCode(), true},
+       {format::SectionKind::Constants, std::vector<uint8_t>(24), false}},
+      true, /*sign=*/false);
+  Status status = open(unsigned_);
+  EXPECT_EQ(status.code(), TGC_STATUS_PERMISSION_DENIED);
+  EXPECT_EQ(status.message().rfind("test.bin: the bundle is not signed", 0), 0u)
+      << status.message();
+
+  // Allowed by the policy: then it opens.
+  trust::TrustPolicy allow;
+  allow.allowUnsigned = true;
+  std::shared_ptr<Bundle> bundle;
+  EXPECT_TRUE(Bundle::openMemory(unsigned_, "test.bin", bundle, &allow).isOk());
+
+  // Signed by a key no one here trusts, then trusted by the caller.
+  char dir[] = "/tmp/tgc-foreign-key-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  trust::KeyPair foreign;
+  ASSERT_TRUE(trust::createKeyPair(std::string(dir) + "/key", foreign).isOk());
+  std::vector<uint8_t> theirs = unsigned_;
+  std::string error;
+  ASSERT_TRUE(format::signContainer(theirs, foreign.secret, error)) << error;
+  status = open(theirs);
+  EXPECT_EQ(status.code(), TGC_STATUS_PERMISSION_DENIED);
+  EXPECT_NE(status.message().find("signed by key " +
+                                  trust::fingerprint(foreign.publicKey) +
+                                  ", which is not trusted here"),
+            std::string::npos)
+      << status.message();
+  trust::TrustPolicy trusting;
+  trusting.extraKeys.push_back({foreign.publicKey, "test"});
+  EXPECT_TRUE(Bundle::openMemory(theirs, "test.bin", bundle, &trusting).isOk());
+  EXPECT_TRUE(bundle->isSigned());
+  EXPECT_EQ(bundle->signer(), foreign.publicKey);
+  std::filesystem::remove_all(dir);
+}
+
+// The signature covers the section table, whose xxh64 checksums an attacker
+// could match with other bytes (xxh64 is not made to resist that); each
+// section is also hashed with BLAKE2b inside the signed block. A section
+// whose bytes do not match its signed hash is refused when it is read.
+TEST(BundleReader, SectionsMustMatchTheirSignedHashes) {
+  std::vector<uint8_t> bytes = buildAddBundle(fakeCode());
+  // Re-sign with a wrong hash for section 1, standing in for a section
+  // that an xxh64 collision let through the signed table.
+  uint64_t block = get64(bytes, 32);
+  size_t hashOffset =
+      block + format::kSignatureHeaderSize + format::kSectionHashSize * 1;
+  bytes[hashOffset] ^= 0x55;
+  uint32_t count = 3;
+  size_t tableEnd = format::kHeaderSize + format::kSectionEntrySize * count;
+  std::string domain = "tgc bundle signature v1";
+  std::vector<uint8_t> message(domain.begin(), domain.end());
+  message.push_back(0);
+  message.insert(message.end(), bytes.begin(), bytes.begin() + tableEnd);
+  message.insert(message.end(), bytes.begin() + block,
+                 bytes.begin() + block + 16 + format::kPublicKeySize);
+  message.insert(message.end(),
+                 bytes.begin() + block + format::kSignatureHeaderSize,
+                 bytes.end());
+  trust::KeyPair key;
+  ASSERT_TRUE(trust::loadSigningKey("", key).isOk());
+  trust::Signature signature =
+      trust::sign(key.secret, message.data(), message.size());
+  std::copy(signature.begin(), signature.end(),
+            bytes.begin() + block + 16 + format::kPublicKeySize);
+
+  std::shared_ptr<Bundle> bundle;
+  ASSERT_TRUE(open(bytes, &bundle).isOk()); // the signature verifies
+  std::vector<uint8_t> section;
+  Status status = bundle->readSection(1, section);
+  EXPECT_EQ(status.message(),
+            "test.bin: section 1 (code) does not match the bundle's "
+            "signature: it was changed after the bundle was signed");
+  EXPECT_TRUE(bundle->readSection(2, section).isOk());
+}
+
+TEST(BundleReader, SignatureBlockIsChecked) {
+  std::vector<uint8_t> good = buildAddBundle(fakeCode());
+  uint64_t block = get64(good, 32);
+  // The signature itself, the signer's key, a section hash.
+  for (size_t at : {block + 16 + format::kPublicKeySize + 5, block + 20,
+                    block + format::kSignatureHeaderSize + 3}) {
+    std::vector<uint8_t> bytes = good;
+    bytes[at] ^= 1;
+    Status status = open(bytes);
+    EXPECT_EQ(status.message(),
+              "test.bin: signature check failed: the bundle was changed "
+              "after it was signed (or its signature block is damaged)")
+        << at;
+  }
+  // A block that does not end the file.
+  std::vector<uint8_t> bytes = good;
+  put64(bytes, 40, get64(bytes, 40) - 32);
+  fixHeaderChecksum(bytes);
+  EXPECT_NE(open(bytes).message().find("signature block (offset"),
+            std::string::npos);
+}
+
+// Issue 14, F9: a section's decompressed size is checked against the limit
+// of its kind from the table, before anything is allocated or decompressed.
+TEST(BundleReader, DecompressedSizesAreCappedBeforeDecompressing) {
+  std::vector<uint8_t> good = buildAddBundle(fakeCode());
+  struct Case {
+    size_t section;
+    uint64_t rawSize;
+    const char *expected;
+  };
+  for (const Case &c :
+       {Case{0, (64ull << 20) + 1,
+             "section 0 (metadata) would decompress to 67108865 bytes, more "
+             "than the limit of 64 MiB for a metadata section"},
+        Case{1, (1ull << 30) + 1,
+             "section 1 (code) would decompress to 1073741825 bytes, more "
+             "than the limit of 1 GiB for a code section"},
+        Case{2, (16ull << 30) + 1,
+             "section 2 (constants) would decompress to 17179869185 bytes, "
+             "more than the limit of 16 GiB for a constants section"}}) {
+    std::vector<uint8_t> bytes = good;
+    put64(bytes, entry(c.section) + 24, c.rawSize);
+    fixHeaderChecksum(bytes);
+    EXPECT_EQ(open(bytes).message(), std::string("test.bin: ") + c.expected);
+  }
+}

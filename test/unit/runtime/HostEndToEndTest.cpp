@@ -8,13 +8,18 @@
 
 #include "test/unit/runtime/TestBundle.h"
 
+#include "support/Trust.h"
 #include "tgc/runtime.hpp"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <thread>
+#include <unistd.h>
 
 using namespace tgc;
 using namespace tgc::test;
@@ -324,6 +329,83 @@ TEST_F(HostEndToEnd, CorruptCodeSectionFailsAtLoad) {
   Device device = Device::open("host", &b);
   EXPECT_EQ(errorOf([&] { Module::load(device, b); }, TGC_STATUS_DATA_LOSS),
             "flip.bin: section 1 (code): checksum mismatch (corrupted data)");
+}
+
+// Issue 14, F8: a grid from the bundle beyond what the device launches is
+// refused when the module loads; this one ran for hours on the host.
+TEST_F(HostEndToEnd, GridsBeyondTheDeviceAreRefused) {
+  TModule m = addModule();
+  m.codeObjects[0].launches[0].grid = {1, 4294967041u, 255};
+  std::vector<uint8_t> bytes = buildAddBundle(hostKernelLibrary(), m);
+  Bundle b = Bundle::openMemory(bytes.data(), bytes.size(), "grid.bin");
+  Device device = Device::open("host", &b);
+  std::string message =
+      errorOf([&] { Module::load(device, b); }, TGC_STATUS_UNAVAILABLE);
+  EXPECT_EQ(message, "grid.bin on host (host_elf_so " + hostTriple() +
+                         "): kernel 0 ('add'): its grid [1, 4294967041, 255] "
+                         "exceeds what host launches ([4294967295, 1, 1])");
+  // A host launch has a block of one.
+  m = addModule();
+  m.codeObjects[0].launches[2].block = {2, 1, 1};
+  bytes = buildAddBundle(hostKernelLibrary(), m);
+  Bundle block = Bundle::openMemory(bytes.data(), bytes.size(), "block.bin");
+  message =
+      errorOf([&] { Module::load(device, block); }, TGC_STATUS_UNAVAILABLE);
+  EXPECT_NE(message.find("kernel 2 ('not'): its block [2, 1, 1] exceeds what "
+                         "host launches ([1, 1, 1])"),
+            std::string::npos)
+      << message;
+}
+
+// Issue 14, F7: a bundle whose host code is someone else's shared library,
+// with every checksum right, is refused before the library is loaded: its
+// constructor never runs.
+TEST_F(HostEndToEnd, ForeignCodeIsNeverLoaded) {
+  std::string marker = ::testing::TempDir() + "/tgc-evil-constructor-ran";
+  std::remove(marker.c_str());
+  ::setenv("TGC_TEST_EVIL_MARKER", marker.c_str(), 1);
+  std::vector<uint8_t> evil = readFileBytes(TGC_TEST_EVIL_LIBRARY);
+  std::vector<uint8_t> unsignedBytes = buildBundle(
+      addModule(),
+      {{format::SectionKind::Code, evil, true},
+       {format::SectionKind::Constants, std::vector<uint8_t>(24), false}},
+      true, /*sign=*/false);
+  std::string message = errorOf(
+      [&] {
+        Bundle b = Bundle::openMemory(unsignedBytes.data(),
+                                      unsignedBytes.size(), "evil.bin");
+        Device device = Device::open("host", &b);
+        Module::load(device, b);
+      },
+      TGC_STATUS_PERMISSION_DENIED);
+  EXPECT_EQ(message.rfind("evil.bin: the bundle is not signed", 0), 0u)
+      << message;
+  EXPECT_FALSE(std::ifstream(marker).good()) << "the constructor ran";
+
+  // Signed by someone this machine does not trust: refused the same way.
+  char dir[] = "/tmp/tgc-evil-key-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  trust::KeyPair stranger;
+  ASSERT_TRUE(trust::createKeyPair(std::string(dir) + "/key", stranger).isOk());
+  std::vector<uint8_t> signedBytes = unsignedBytes;
+  std::string error;
+  ASSERT_TRUE(format::signContainer(signedBytes, stranger.secret, error))
+      << error;
+  message = errorOf(
+      [&] {
+        Bundle b = Bundle::openMemory(signedBytes.data(), signedBytes.size(),
+                                      "evil.bin");
+        Device device = Device::open("host", &b);
+        Module::load(device, b);
+      },
+      TGC_STATUS_PERMISSION_DENIED);
+  EXPECT_NE(message.find("which is not trusted here"), std::string::npos)
+      << message;
+  std::remove((std::string(dir) + "/key").c_str());
+  std::remove((std::string(dir) + "/key.pub").c_str());
+  ::rmdir(dir);
+  EXPECT_FALSE(std::ifstream(marker).good()) << "the constructor ran";
+  ::unsetenv("TGC_TEST_EVIL_MARKER");
 }
 
 TEST_F(HostEndToEnd, DeviceErrorsNameWhatIsMissing) {

@@ -13,8 +13,10 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <unistd.h>
 
 static int writeTestBundle(const char *path, bool withPtx) {
   try {
@@ -39,6 +41,13 @@ static int writeTestBundle(const char *path, bool withPtx) {
 }
 
 int main(int argc, char **argv) {
+  // Signing keys and cache secrets made by the tests never go to the
+  // user's home: lit sets TGC_CONFIG_DIR; a run by hand gets a fresh one.
+  if (!std::getenv("TGC_CONFIG_DIR")) {
+    static char dir[] = "/tmp/tgc-test-config-XXXXXX";
+    if (::mkdtemp(dir))
+      ::setenv("TGC_CONFIG_DIR", dir, 1);
+  }
   for (int i = 1; i < argc; ++i) {
     for (const char *flag :
          {"--write-test-bundle=", "--write-gpu-test-bundle="}) {

@@ -3,6 +3,7 @@
 #include "test/unit/runtime/TestBundle.h"
 
 #include "format/bundle_generated.h"
+#include "support/Trust.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -46,8 +47,15 @@ std::vector<uint8_t> tgc::test::serializeMetadata(const TModule &m) {
                                  &inputs, &outputs, &buffers, &steps));
   }
   std::vector<flatbuffers::Offset<fb::Kernel>> kernels;
-  for (const TKernel &k : m.kernels)
-    kernels.push_back(fb::CreateKernelDirect(b, k.name.c_str(), k.numBindings));
+  for (const TKernel &k : m.kernels) {
+    std::vector<flatbuffers::Offset<fb::KernelBinding>> bindings;
+    if (k.bindings)
+      for (const TKernelBinding &kb : *k.bindings)
+        bindings.push_back(fb::CreateKernelBinding(
+            b, kb.extent, fb::BindingAccess(kb.access)));
+    kernels.push_back(fb::CreateKernelDirect(b, k.name.c_str(), k.numBindings,
+                                             k.bindings ? &bindings : nullptr));
+  }
   std::vector<flatbuffers::Offset<fb::CodeObject>> codes;
   for (const TCodeObject &c : m.codeObjects) {
     std::vector<flatbuffers::Offset<fb::KernelLaunch>> launches;
@@ -73,12 +81,25 @@ std::vector<uint8_t> tgc::test::serializeMetadata(const TModule &m) {
 std::vector<uint8_t>
 tgc::test::buildBundle(const TModule &module,
                        std::vector<format::SectionInput> sections,
-                       bool compressMetadata) {
+                       bool compressMetadata, bool sign) {
   sections.insert(sections.begin(),
                   format::SectionInput{format::SectionKind::Metadata,
                                        serializeMetadata(module),
                                        compressMetadata});
-  return format::writeContainer(sections);
+  std::vector<uint8_t> bytes = format::writeContainer(sections);
+  if (sign)
+    signBundle(bytes);
+  return bytes;
+}
+
+void tgc::test::signBundle(std::vector<uint8_t> &bundle) {
+  trust::KeyPair key;
+  Status status = trust::loadSigningKey("", key);
+  if (!status)
+    throw std::runtime_error(status.message());
+  std::string error;
+  if (!format::signContainer(bundle, key.secret, error))
+    throw std::runtime_error("cannot sign the test bundle: " + error);
 }
 
 std::string tgc::test::hostTriple() {
@@ -87,7 +108,12 @@ std::string tgc::test::hostTriple() {
 
 TModule tgc::test::addModule() {
   TModule m;
-  m.kernels = {{"add", 3}, {"mul", 3}, {"not", 2}};
+  std::vector<TKernelBinding> binary = {
+      {24, k::read}, {24, k::read}, {24, k::write}};
+  m.kernels = {
+      {"add", 3, binary},
+      {"mul", 3, binary},
+      {"not", 2, std::vector<TKernelBinding>{{4, k::read}, {4, k::write}}}};
   TCodeObject host{k::host, k::host_elf_so, hostTriple(), 1, {}};
   host.launches = {{0, "tgc_test_add_f32", {6, 1, 1}},
                    {1, "tgc_test_mul_f32", {6, 1, 1}},

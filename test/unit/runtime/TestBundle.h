@@ -49,9 +49,16 @@ struct TFunction {
   std::vector<TStep> steps;
 };
 
+struct TKernelBinding {
+  uint64_t extent;
+  uint8_t access; // k::read or k::write
+};
+
 struct TKernel {
   std::string name;
   uint32_t numBindings;
+  /// What the kernel touches; nullopt: the field is absent.
+  std::optional<std::vector<TKernelBinding>> bindings;
 };
 
 struct TLaunch {
@@ -88,14 +95,21 @@ enum : uint8_t { host = 0, cuda = 1, hip = 2 };
 enum : uint8_t { ptx = 0, cubin = 1, hsaco = 2, host_elf_so = 3 };
 enum : uint8_t { input = 0, output = 1, constant = 2, scratch = 3 };
 enum : uint8_t { dispatch = 0, copy = 1 };
+enum : uint8_t { read = 0, write = 1 };
 } // namespace k
 
 std::vector<uint8_t> serializeMetadata(const TModule &module);
 
-/// Metadata (section 0) followed by `sections`.
+/// Metadata (section 0) followed by `sections`, signed with the user's key
+/// ($TGC_CONFIG_DIR, which the tests point at a directory of their own) so
+/// that the runtime trusts it; unsigned with `sign` false.
 std::vector<uint8_t> buildBundle(const TModule &module,
                                  std::vector<format::SectionInput> sections,
-                                 bool compressMetadata = true);
+                                 bool compressMetadata = true,
+                                 bool sign = true);
+
+/// Signs (or re-signs) a container with the user's key; throws on failure.
+void signBundle(std::vector<uint8_t> &bundle);
 
 /// The host arch triple of this build ("x86_64-unknown-linux-gnu").
 std::string hostTriple();

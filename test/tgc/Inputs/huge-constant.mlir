@@ -1,0 +1,4 @@
+func.func @main() -> tensor<100000x100000x100000xf32> {
+  %0 = tg.constant dense<1.0> : tensor<100000x100000x100000xf32>
+  return %0 : tensor<100000x100000x100000xf32>
+}

@@ -1,0 +1,4 @@
+func.func @main(%x: tensor<4611686018427387905x4xf32>) -> tensor<4611686018427387905x4xf32> {
+  %0 = tg.exp %x : tensor<4611686018427387905x4xf32>
+  return %0 : tensor<4611686018427387905x4xf32>
+}
