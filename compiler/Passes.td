@@ -23,6 +23,18 @@ def TgcDecomposeComposites : Pass<"tgc-decompose-composites", "::mlir::ModuleOp"
   let dependentDialects = ["::mlir::tg::TgDialect"];
 }
 
+def TgcFuseAttention : Pass<"tgc-fuse-attention", "::mlir::ModuleOp"> {
+  let summary = "Replace scaled dot-product attention by one tgc.attention";
+  let description = [{
+    Matches `softmax(matmul(q, k^T) [* or / scalar] [+ mask]) @ v` over the
+    last axis (f32, every intermediate used once) and replaces it with
+    `tgc.attention`, which the host strategy computes without storing the
+    scores. Run only when every target is a host target: GPU targets have
+    no fused strategy yet and compile the ops as they are.
+  }];
+  let dependentDialects = ["::mlir::tg::TgDialect", "::tgc::TgcDialect"];
+}
+
 def TgcConvertTgToLinalg : Pass<"tgc-convert-tg-to-linalg", "::mlir::ModuleOp"> {
   let summary = "Lower tg ops to linalg on tensors";
   let description = [{
@@ -44,7 +56,8 @@ def TgcFormDispatches : Pass<"tgc-form-dispatches", "::mlir::ModuleOp"> {
     Generalizes named linalg ops, drops unit dimensions, fuses elementwise
     producers into consumers, then groups what is left into dispatch regions:
     each region is outlined into a private function tagged
-    `tgc.kernel = "elementwise" | "row" | "matmul" | "generic"` and replaced
+    `tgc.kernel = #tgc.kernel_kind<elementwise | row | matmul | generic |
+    attention>` and replaced
     by a `func.call`. Elementwise ops, reshapes, slices and concats are
     cloned into every kernel that reads them; a reduction or contraction is
     computed in exactly one kernel, together with the reductions over the

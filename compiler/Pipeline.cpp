@@ -76,7 +76,12 @@ public:
       break;
     }
 
-    if (failed(runPasses("tg", [](OpPassManager &pm) {
+    // Fused attention has a host strategy only: with a GPU target in the
+    // set the kernels (shared by every target) keep the unfused ops.
+    bool fuseAttention = hostShape && !uses(tgc::KernelSet::Gpu);
+    if (failed(runPasses("tg", [&](OpPassManager &pm) {
+          if (fuseAttention)
+            pm.addPass(tgc::createTgcFuseAttention());
           pm.addPass(tgc::createTgcDecomposeComposites());
           pm.addPass(createCanonicalizerPass());
           pm.addPass(createCSEPass());

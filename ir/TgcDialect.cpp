@@ -15,11 +15,17 @@ using namespace tgc;
 #include "ir/TgcEnums.cpp.inc"
 #define GET_ATTRDEF_CLASSES
 #include "ir/TgcAttrs.cpp.inc"
+#define GET_OP_CLASSES
+#include "ir/TgcOps.cpp.inc"
 
 void TgcDialect::initialize() {
   addAttributes<
 #define GET_ATTRDEF_LIST
 #include "ir/TgcAttrs.cpp.inc"
+      >();
+  addOperations<
+#define GET_OP_LIST
+#include "ir/TgcOps.cpp.inc"
       >();
 }
 
@@ -105,6 +111,47 @@ LogicalResult TgcDialect::verifyOperationAttribute(Operation *op,
       return op->emitError() << "'" << name << "' must not be empty";
     if (llvm::any_of(shape.asArrayRef(), [](int64_t v) { return v < 1; }))
       return op->emitError() << "'" << name << "' must hold positive sizes";
+  }
+  return success();
+}
+
+LogicalResult AttentionOp::verify() {
+  auto q = getQuery().getType(), k = getKey().getType(),
+       v = getValue().getType(), result = getResult().getType();
+  int64_t rank = q.getRank();
+  if (rank < 2)
+    return emitOpError("needs operands of rank 2 or more");
+  for (RankedTensorType t : {k, v, result})
+    if (t.getRank() != rank)
+      return emitOpError("needs operands and result of one rank");
+  if (!q.hasStaticShape() || !k.hasStaticShape() || !v.hasStaticShape() ||
+      !result.hasStaticShape())
+    return emitOpError("needs static shapes");
+  Type element = q.getElementType();
+  if (!isa<FloatType>(element) || k.getElementType() != element ||
+      v.getElementType() != element || result.getElementType() != element)
+    return emitOpError("needs one floating-point element type");
+  ArrayRef<int64_t> batch = q.getShape().drop_back(2);
+  int64_t m = q.getDimSize(rank - 2), d = q.getDimSize(rank - 1),
+          n = k.getDimSize(rank - 2), e = v.getDimSize(rank - 1);
+  if (k.getShape().drop_back(2) != batch ||
+      v.getShape().drop_back(2) != batch ||
+      result.getShape().drop_back(2) != batch)
+    return emitOpError("needs the same leading dimensions on every operand");
+  if (k.getDimSize(rank - 1) != d)
+    return emitOpError("needs query and key of one depth");
+  if (v.getDimSize(rank - 2) != n)
+    return emitOpError("needs as many values as keys");
+  if (result.getDimSize(rank - 2) != m || result.getDimSize(rank - 1) != e)
+    return emitOpError("result must be [..., queries, value depth]");
+  if (Value mask = getMask()) {
+    auto type = cast<RankedTensorType>(mask.getType());
+    SmallVector<int64_t> expected(batch);
+    expected.append({m, n});
+    if (type.getShape() != ArrayRef<int64_t>(expected) ||
+        type.getElementType() != element)
+      return emitOpError("mask must be [..., queries, keys] of the operands' "
+                         "element type");
   }
   return success();
 }

@@ -3,9 +3,14 @@
 #ifndef TGC_IR_TGCDIALECT_H
 #define TGC_IR_TGCDIALECT_H
 
+#include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/Operation.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "ir/TgcEnums.h.inc"
 
@@ -13,6 +18,9 @@
 #include "ir/TgcAttrs.h.inc"
 
 #include "ir/TgcDialect.h.inc"
+
+#define GET_OP_CLASSES
+#include "ir/TgcOps.h.inc"
 
 namespace tgc {
 

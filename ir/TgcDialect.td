@@ -1,9 +1,11 @@
 //===- TgcDialect.td - compiler-internal kernel metadata ---*- tablegen -*-===//
 //
-// The `tgc` dialect has no ops: it declares the discardable attributes that
-// tgc's passes use to talk to each other about kernel functions, so producer
-// and consumer share one definition (generated accessors and a verifier)
-// instead of spelling attribute names and kinds as strings.
+// The `tgc` dialect declares the discardable attributes that tgc's passes use
+// to talk to each other about kernel functions, so producer and consumer
+// share one definition (generated accessors and a verifier) instead of
+// spelling attribute names and kinds as strings; and the compiler-internal
+// ops that a code generation strategy needs to see whole (fused attention),
+// which users do not write.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +15,7 @@
 include "mlir/IR/OpBase.td"
 include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/EnumAttr.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
 
 def Tgc_Dialect : Dialect {
   let name = "tgc";
@@ -27,6 +30,10 @@ def Tgc_Dialect : Dialect {
     and `tgc.host_workspace` (bytes of per-thread scratch) for the host, and
     on the host kernel module `tgc.host_vector_shape` (vector bits, vector
     registers) it was generated for. The target back ends read them back.
+
+    Its one op, `tgc.attention`, is formed by `tgc-fuse-attention` from the
+    tg ops of scaled dot-product attention when host code is generated for
+    it; it is never written by users and never reaches GPU targets.
   }];
   let discardableAttrs = (ins
     "::tgc::KernelKindAttr":$kernel,
@@ -60,13 +67,42 @@ def Tgc_KernelKind : I32EnumAttr<"KernelKind", "code generation strategy of a ke
     // A contraction and its elementwise epilogue.
     I32EnumAttrCase<"matmul", 2>,
     // Anything else: one thread per output element, serial reductions.
-    I32EnumAttrCase<"generic", 3>]> {
+    I32EnumAttrCase<"generic", 3>,
+    // One tgc.attention: softmax(q k^T scale + mask) v, tiled with an online
+    // softmax (host targets only).
+    I32EnumAttrCase<"attention", 4>]> {
   let cppNamespace = "::tgc";
   let genSpecializedAttr = 0;
 }
 
 def Tgc_KernelKindAttr : EnumAttr<Tgc_Dialect, Tgc_KernelKind, "kernel_kind"> {
   let assemblyFormat = "`<` $value `>`";
+}
+
+def Tgc_AttentionOp : Op<Tgc_Dialect, "attention", [Pure]> {
+  let summary = "Fused scaled dot-product attention (compiler-internal)";
+  let description = [{
+    `softmax(q · kᵀ · scale + mask) · v` over the last two dimensions, with
+    the leading (batch, head) dimensions of all operands equal:
+    q `[..., M, D]`, k `[..., N, D]`, v `[..., N, E]`, the optional mask
+    `[..., M, N]` (added to the scaled scores; -inf hides a key), result
+    `[..., M, E]`. Accumulation is in f32 for narrower floats. A row whose
+    keys are all masked is NaN, as the unfused softmax gives.
+
+    Formed by `tgc-fuse-attention`; the host strategy computes it in query
+    blocks with an online softmax over key blocks, so the M×N scores are
+    never stored.
+  }];
+  let arguments = (ins AnyRankedTensor:$query, AnyRankedTensor:$key,
+                       AnyRankedTensor:$value,
+                       Optional<AnyRankedTensor>:$mask, F64Attr:$scale);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value (`mask` $mask^)? `scale` `=` $scale attr-dict
+    `:` type($query) `,` type($key) `,` type($value) (`,` type($mask)^)?
+    `->` type($result)
+  }];
+  let hasVerifier = 1;
 }
 
 #endif // TGC_DIALECT_TD

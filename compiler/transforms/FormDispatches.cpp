@@ -138,7 +138,8 @@ bool isCheapToRecompute(Operation *op) {
 }
 
 bool isHeavy(Operation *op) {
-  return isa<linalg::GenericOp>(op) && !isInlinable(op);
+  return (isa<linalg::GenericOp>(op) && !isInlinable(op)) ||
+         isa<AttentionOp>(op);
 }
 
 using Kind = tgc::KernelKind;
@@ -462,6 +463,10 @@ private:
 
     if (isContraction(root)) {
       region.kind = Kind::matmul;
+      return;
+    }
+    if (isa<AttentionOp>(root)) {
+      region.kind = Kind::attention;
       return;
     }
     if (isInlinable(root)) {

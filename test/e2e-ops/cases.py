@@ -555,6 +555,86 @@ def composite_groups():
     return [Group("composite", cases)]
 
 
+#===------------------------------------------------------------------------===#
+# Attention: the patterns tgc-fuse-attention turns into one host kernel
+#===------------------------------------------------------------------------===#
+
+def attention_case(name, q_shape, k_shape, v_shape, scale="mul", key="tb",
+                   mask=None, mask_shape=None):
+    """softmax(q k^T scale [+ mask]) v. `key`: "tb" (transpose_b), "op"
+    (k given as [..., D, N] and read through matmul without transposes),
+    "tr" (a tg.transpose of [..., N, D]). `scale`: "mul", "lmul" (constant
+    on the left), "div" or None."""
+    c = Case(name_of("attention", name))
+    rng = Rng(c.name)
+    q = c.arg(q_shape, "f32", rng.values(q_shape, "f32", (-2, 2)))
+    k_in = k_shape if key != "op" else k_shape[:-2] + (k_shape[-1], k_shape[-2])
+    k = c.arg(k_in, "f32", rng.values(k_in, "f32", (-2, 2)))
+    v = c.arg(v_shape, "f32", rng.values(v_shape, "f32", (-2, 2)))
+    n = k_shape[-2]
+    s_shape = broadcast(q_shape[:-2], k_shape[:-2]) + (q_shape[-2], n)
+    st = tensor_type(s_shape, "f32")
+    if key == "tb":
+        s = c.op(f"tg.matmul {q}, {k} transpose_b : {q.type}, {k.type} -> "
+                 f"{st}", s_shape, "f32")
+    elif key == "op":
+        s = c.op(f"tg.matmul {q}, {k} : {q.type}, {k.type} -> {st}",
+                 s_shape, "f32")
+    else:
+        kt_shape = k_shape[:-2] + (k_shape[-1], k_shape[-2])
+        perm = list(range(len(k_shape) - 2)) + [len(k_shape) - 1,
+                                                 len(k_shape) - 2]
+        kt = c.op(f"tg.transpose {k} permutation = {perm} : {k.type} -> "
+                  f"{tensor_type(kt_shape, 'f32')}", kt_shape, "f32")
+        s = c.op(f"tg.matmul {q}, {kt} : {q.type}, {kt.type} -> {st}",
+                 s_shape, "f32")
+    if scale:
+        value = 1.0 / math.sqrt(q_shape[-1])
+        if scale == "div":
+            cst = c.op(f"tg.constant dense<{math.sqrt(q_shape[-1]):.9e}> : "
+                       "tensor<f32>", (), "f32")
+            s = c.op(f"tg.div {s}, {cst} : {st}, tensor<f32> -> {st}",
+                     s_shape, "f32")
+        else:
+            cst = c.op(f"tg.constant dense<{value:.9e}> : tensor<f32>", (),
+                       "f32")
+            lhs, rhs = (cst, s) if scale == "lmul" else (s, cst)
+            s = c.op(f"tg.mul {lhs}, {rhs} : {lhs.type}, {rhs.type} -> {st}",
+                     s_shape, "f32")
+    if mask is not None:
+        m = c.arg(mask_shape, "f32", mask)
+        s = c.op(f"tg.add {s}, {m} : {st}, {m.type} -> {st}", s_shape, "f32")
+    p = c.op(f"tg.softmax {s} axis = {len(s_shape) - 1} : {st}", s_shape,
+             "f32")
+    o_shape = broadcast(s_shape[:-2], v_shape[:-2]) + (s_shape[-1 - 1],
+                                                        v_shape[-1])
+    return c.ret(c.op(f"tg.matmul {p}, {v} : {p.type}, {v.type} -> "
+                      f"{tensor_type(o_shape, 'f32')}", o_shape, "f32"))
+
+
+def attention_groups():
+    # Causal mask with one query that sees no key (its row is NaN, as the
+    # unfused softmax gives) and one key hidden from every query.
+    m, n = 37, 45
+    causal = np.where(np.arange(n)[None, :] <= np.arange(m)[:, None] + 5,
+                      0.0, -INF)
+    causal[3, :] = -INF
+    causal[:, 7] = -INF
+    cases = [
+        attention_case("single", (16, 32), (16, 32), (16, 32)),
+        attention_case("heads-transposed-key", (3, 37, 20), (3, 45, 20),
+                       (3, 45, 13), scale="div", key="op"),
+        attention_case("causal", (2, m, 24), (2, n, 24), (2, n, 17),
+                       mask=causal, mask_shape=(m, n)),
+        attention_case("grouped-heads", (2, 4, 8, 16), (2, 1, 24, 16),
+                       (2, 1, 24, 8), scale="lmul", key="tr"),
+        attention_case("long-keys", (5, 7), (300, 7), (300, 40)),
+        attention_case("unscaled-many-queries", (2, 70, 12), (2, 130, 12),
+                       (2, 130, 12), scale=None),
+    ]
+    return [Group("attention", cases)]
+
+
 def example_groups(src_root):
     """The example models, with their weights, on seeded inputs."""
     groups = []
@@ -596,6 +676,7 @@ FAMILIES = {
     "select": select_groups, "cast": cast_groups, "reduce": reduce_groups,
     "matmul": matmul_groups, "shape": shape_groups, "scan": scan_groups,
     "constant": constant_groups, "composite": composite_groups,
+    "attention": attention_groups,
 }
 
 

@@ -32,6 +32,7 @@ def main():
                     help="case family (default: all); repeatable")
     ap.add_argument("--device", default="host")
     ap.add_argument("--targets", default="host")
+    ap.add_argument("--host-cpu", help="tgc --host-cpu for host code")
     ap.add_argument("--combined", action="store_true")
     ap.add_argument("--prepare-only", action="store_true")
     ap.add_argument("--run-only", action="store_true")
@@ -50,7 +51,9 @@ def main():
             shutil.rmtree(args.work)
         groups = [g for f in families for g in cases.groups(f, SRC_ROOT)]
         failures += tgtest.prepare(groups, args.work, args.tgc, args.tg_eval,
-                                   args.targets, args.combined, args.jobs)
+                                   args.targets, args.combined, args.jobs,
+                                   [f"--host-cpu={args.host_cpu}"]
+                                   if args.host_cpu else [])
         ncases = sum(len(g.cases) for g in groups)
         print(f"prepared {ncases} cases in {len(groups)} modules "
               f"({time.time() - start:.1f} s)")

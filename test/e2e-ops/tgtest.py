@@ -164,7 +164,7 @@ def _run(cmd, timeout=600):
 
 
 def prepare(groups, work, tgc="tgc", tg_eval="tg-eval", targets="host",
-            combined=False, jobs=1):
+            combined=False, jobs=1, tgc_args=()):
     """Compiles every group, writes inputs and references and manifest.json.
 
     Returns a list of failures (strings): compile or evaluation errors.
@@ -197,8 +197,8 @@ def prepare(groups, work, tgc="tgc", tg_eval="tg-eval", targets="host",
                 "cases": names,
             })
         errors = []
-        rc, _, err = _run([tgc, mlir, f"--targets={targets}", "-o",
-                           os.path.join(work, group.name + ".bin")])
+        rc, _, err = _run([tgc, mlir, f"--targets={targets}", *tgc_args,
+                           "-o", os.path.join(work, group.name + ".bin")])
         if rc != 0:
             errors.append(f"{group.name}: tgc failed:\n{err.strip()}")
         rc, _, err = _run([tg_eval, mlir, "--all", f"--io-dir={io}"])

@@ -32,6 +32,10 @@ static LogicalResult generate(GpuKernelBuilder &kernel) {
     break;
   case KernelKind::generic:
     break;
+  case KernelKind::attention:
+    // The pipeline fuses attention only when every target is a host target.
+    return kernel.func.emitError(
+        "fused attention has no GPU strategy; compile the unfused ops");
   }
   return generateGpuElementwiseKernel(kernel, /*vectorize=*/false);
 }

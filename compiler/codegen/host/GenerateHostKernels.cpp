@@ -26,6 +26,8 @@ static LogicalResult generate(HostKernelBuilder &kernel) {
     if (std::optional<MatmulLoops> loops = analyzeMatmul(kernel.func))
       return generateHostMatmulKernel(kernel, *loops);
     break;
+  case KernelKind::attention:
+    return generateHostAttentionKernel(kernel);
   case KernelKind::elementwise:
   case KernelKind::generic:
     break;

@@ -71,6 +71,9 @@ mlir::LogicalResult generateHostRowKernel(HostKernelBuilder &kernel);
 /// Matmul kernels: a workgroup is an output tile.
 mlir::LogicalResult generateHostMatmulKernel(HostKernelBuilder &kernel,
                                              const MatmulLoops &loops);
+/// Fused attention kernels (one tgc.attention): a workgroup is a block of
+/// queries of one batch entry.
+mlir::LogicalResult generateHostAttentionKernel(HostKernelBuilder &kernel);
 
 } // namespace tgc
 

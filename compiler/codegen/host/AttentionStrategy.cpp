@@ -1,0 +1,389 @@
+//===- AttentionStrategy.cpp - fused host attention -----------------------===//
+//
+// softmax(q kᵀ scale + mask) v for one tgc.attention, without storing the
+// scores (flash attention's structure, laid out for CPU vector registers):
+//
+//   workgroup = one batch entry (head) and a block of MB queries, MB = two
+//               vectors; the block's queries, scaled, are transposed into
+//               the workspace once ([D][MB]), so every later step works on
+//               vectors along the queries;
+//   per block of KB keys:
+//     scores  S[j][i] = sum_d k[j][d] * qᵀ[d][i] for MR keys at a time: MR x 2
+//             vector accumulators, one broadcast key element and two query
+//             vectors per multiply-add, keys read where they are (no packing);
+//     softmax per query vector: the block's maximum (NaN-propagating), the
+//             running maximum m, P = exp(S - m) in place of S, the running
+//             sum l rescaled by exp(m_old - m);
+//     values  oᵀ[e][i] = oᵀ[e][i] * exp(m_old - m) + sum_j v[j][e] * P[j][i]
+//             for MR value columns at a time, the same register tile;
+//   finally o[i][e] = oᵀ[e][i] / l[i], written once.
+//
+// Reductions over keys are vertical (per query lane), so no horizontal
+// reduction or shuffle is needed anywhere. A fully masked row gives 0 / 0,
+// NaN, as the unfused softmax does.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/codegen/host/HostKernelBuilder.h"
+#include "compiler/transforms/ScalarOps.h"
+#include "ir/TgcDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace tgc;
+
+namespace {
+
+/// Keys per block: the block's scores (KB x MB floats) stay in L1 next to
+/// the transposed queries and output.
+constexpr int64_t kKeyGroupsPerBlock = 8;
+
+class AttentionGenerator {
+public:
+  AttentionGenerator(HostKernelBuilder &kernel, AttentionOp op)
+      : kernel(kernel), op(op), loc(op.getLoc()),
+        f32(Float32Type::get(op.getContext())), lanes(kernel.vectors.lanes()),
+        MB(2 * lanes), MR(kernel.vectors.registers >= 32 ? 12 : 6) {
+    auto q = op.getQuery().getType();
+    int64_t rank = q.getRank();
+    batchShape.assign(q.getShape().begin(), q.getShape().end() - 2);
+    M = q.getDimSize(rank - 2);
+    D = q.getDimSize(rank - 1);
+    N = op.getKey().getType().getDimSize(rank - 2);
+    E = op.getValue().getType().getDimSize(rank - 1);
+    KB = std::min(kKeyGroupsPerBlock * MR, llvm::divideCeilSigned(N, MR) * MR);
+    queryBlocks = llvm::divideCeilSigned(M, MB);
+    workgroups = computeProduct(batchShape) * queryBlocks;
+    qOffset = 0;
+    sOffset = qOffset + D * MB;
+    oOffset = sOffset + KB * MB;
+    lOffset = oOffset + E * MB;
+    workspaceElements = lOffset + MB;
+  }
+
+  LogicalResult generate() {
+    return kernel.createFunc(
+        workgroups,
+        [&](OpBuilder &b, KernelEmitter &e, Value wg, Value out) {
+          body(b, e, wg, out);
+        },
+        [&](OpBuilder &b, KernelEmitter &) {
+          space = memref::ViewOp::create(
+              b, loc, MemRefType::get({workspaceElements}, f32),
+              kernel.workspace(), arith::ConstantIndexOp::create(b, loc, 0),
+              ValueRange{});
+        },
+        workspaceElements * 4);
+  }
+
+private:
+  VectorType vectorType() const { return VectorType::get({lanes}, f32); }
+  Value add(OpBuilder &b, Value x, Value y) {
+    return b.createOrFold<arith::AddIOp>(loc, x, y);
+  }
+  Value mul(OpBuilder &b, Value x, Value y) {
+    return b.createOrFold<arith::MulIOp>(loc, x, y);
+  }
+  Value min(OpBuilder &b, Value x, Value y) {
+    return b.createOrFold<arith::MinSIOp>(loc, x, y);
+  }
+  Value splat(OpBuilder &b, double v) {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(vectorType(), b.getFloatAttr(f32, v)));
+  }
+  Value loadVector(OpBuilder &b, KernelEmitter &e, Value at) {
+    return vector::LoadOp::create(b, loc, vectorType(), space, at);
+  }
+  void storeVector(OpBuilder &b, Value v, Value at) {
+    vector::StoreOp::create(b, loc, v, space, at);
+  }
+
+  /// for iv in [lb, ub) step: body(iv, carried) -> next carried values.
+  using CarriedBody =
+      function_ref<SmallVector<Value>(Value iv, ValueRange carried)>;
+  SmallVector<Value> loop(OpBuilder &b, KernelEmitter &e, Value lb, Value ub,
+                          int64_t step, ValueRange init, CarriedBody body) {
+    auto l = scf::ForOp::create(b, loc, lb, ub, e.index(step), init);
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(l.getBody());
+      e.pushScope();
+      SmallVector<Value> next =
+          body(l.getInductionVar(), l.getRegionIterArgs());
+      e.popScope();
+      // Without carried values the loop already ends in its yield.
+      if (!init.empty())
+        scf::YieldOp::create(b, loc, next);
+    }
+    return SmallVector<Value>(l.getResults());
+  }
+  void loop(OpBuilder &b, KernelEmitter &e, Value lb, Value ub, int64_t step,
+            function_ref<void(Value)> body) {
+    loop(b, e, lb, ub, step, {}, [&](Value iv, ValueRange) {
+      body(iv);
+      return SmallVector<Value>();
+    });
+  }
+  /// if (condition) body(), in its own emitter scope.
+  void when(OpBuilder &b, KernelEmitter &e, Value condition,
+            function_ref<void()> body) {
+    auto branch = scf::IfOp::create(b, loc, condition);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(&branch.getThenRegion().front());
+    e.pushScope();
+    body();
+    e.popScope();
+  }
+
+  /// Element (row, column) of an operand of this batch entry, as f32.
+  Value element(OpBuilder &b, KernelEmitter &e, Value tensor, Value row,
+                Value column) {
+    SmallVector<Value> idx(batchIdx);
+    idx.push_back(row);
+    idx.push_back(column);
+    return convertScalar(b, loc, e.emit(tensor, idx), f32);
+  }
+
+  void body(OpBuilder &b, KernelEmitter &e, Value wg, Value out);
+  void scores(OpBuilder &b, KernelEmitter &e, Value i0, Value kb0, Value kLen);
+  void scoreGroup(OpBuilder &b, KernelEmitter &e, Value i0, Value j0,
+                  Value slot, bool clamp);
+  void values(OpBuilder &b, KernelEmitter &e, Value kb0, Value kLen,
+              ArrayRef<Value> alpha);
+  void valueGroup(OpBuilder &b, KernelEmitter &e, Value kb0, Value kLen,
+                  Value e0, int64_t columns, ArrayRef<Value> alpha);
+
+  HostKernelBuilder &kernel;
+  AttentionOp op;
+  Location loc;
+  Type f32;
+  int64_t lanes, MB, MR;
+  SmallVector<int64_t> batchShape;
+  int64_t M = 0, D = 0, N = 0, E = 0, KB = 0;
+  int64_t queryBlocks = 0, workgroups = 0;
+  /// Workspace (f32 elements): qᵀ [D][MB], S/P [KB][MB], oᵀ [E][MB], l [MB].
+  int64_t qOffset = 0, sOffset = 0, oOffset = 0, lOffset = 0;
+  int64_t workspaceElements = 0;
+  Value space;
+  SmallVector<Value> batchIdx;
+};
+
+void AttentionGenerator::body(OpBuilder &b, KernelEmitter &e, Value wg,
+                              Value out) {
+  Value batch = arith::DivSIOp::create(b, loc, wg, e.index(queryBlocks));
+  Value block = arith::RemSIOp::create(b, loc, wg, e.index(queryBlocks));
+  batchIdx.clear();
+  if (!batchShape.empty())
+    batchIdx = e.delinearize(batch, batchShape);
+  Value i0 = mul(b, block, e.index(MB));
+  Value scale = arith::ConstantOp::create(
+      b, loc, b.getFloatAttr(f32, op.getScale().convertToDouble()));
+
+  // qᵀ, scaled; rows past M repeat the last query (their results are not
+  // written).
+  loop(b, e, e.index(0), e.index(MB), 1, [&](Value i) {
+    Value row = min(b, add(b, i0, i), e.index(M - 1));
+    loop(b, e, e.index(0), e.index(D), 1, [&](Value d) {
+      Value q = arith::MulFOp::create(
+          b, loc, element(b, e, op.getQuery(), row, d), scale);
+      memref::StoreOp::create(
+          b, loc, q, space,
+          ValueRange{
+              add(b, e.index(qOffset), add(b, mul(b, d, e.index(MB)), i))});
+    });
+  });
+  Value zero = splat(b, 0.0);
+  loop(b, e, e.index(0), e.index(E * MB), lanes,
+       [&](Value t) { storeVector(b, zero, add(b, e.index(oOffset), t)); });
+
+  Value minusInf = splat(b, -std::numeric_limits<double>::infinity());
+  SmallVector<Value> init = {minusInf, minusInf, zero, zero};
+  SmallVector<Value> last = loop(
+      b, e, e.index(0), e.index(N), KB, init,
+      [&](Value kb0, ValueRange carried) {
+        Value kLen =
+            min(b, e.index(KB), arith::SubIOp::create(b, loc, e.index(N), kb0));
+        scores(b, e, i0, kb0, kLen);
+        SmallVector<Value> next(4), alpha(2);
+        for (int64_t c = 0; c < 2; ++c) {
+          Value column = e.index(c * lanes);
+          auto scoreAt = [&](Value j) {
+            return add(b, e.index(sOffset),
+                       add(b, mul(b, j, e.index(MB)), column));
+          };
+          Value blockMax =
+              loop(b, e, e.index(0), kLen, 1, {minusInf},
+                   [&](Value j, ValueRange acc) -> SmallVector<Value> {
+                     return {arith::MaximumFOp::create(
+                         b, loc, acc[0], loadVector(b, e, scoreAt(j)))};
+                   })[0];
+          Value m = arith::MaximumFOp::create(b, loc, carried[c], blockMax);
+          // While every key so far is masked (m = -inf), subtract 0 so that
+          // exp gives 0 rather than exp(-inf + inf) = NaN.
+          Value allMasked = arith::CmpFOp::create(
+              b, loc, arith::CmpFPredicate::OEQ, m, minusInf);
+          Value shift = arith::SelectOp::create(b, loc, allMasked, zero, m);
+          alpha[c] = math::ExpOp::create(
+              b, loc, arith::SubFOp::create(b, loc, carried[c], shift));
+          Value sum = loop(
+              b, e, e.index(0), kLen, 1, {zero},
+              [&](Value j, ValueRange acc) -> SmallVector<Value> {
+                Value at = scoreAt(j);
+                Value p = math::ExpOp::create(
+                    b, loc,
+                    arith::SubFOp::create(b, loc, loadVector(b, e, at), shift));
+                storeVector(b, p, at);
+                return {arith::AddFOp::create(b, loc, acc[0], p)};
+              })[0];
+          next[c] = m;
+          next[2 + c] = arith::AddFOp::create(
+              b, loc, arith::MulFOp::create(b, loc, carried[2 + c], alpha[c]),
+              sum);
+        }
+        values(b, e, kb0, kLen, alpha);
+        return next;
+      });
+
+  storeVector(b, last[2], e.index(lOffset));
+  storeVector(b, last[3], e.index(lOffset + lanes));
+  Value rows =
+      min(b, e.index(MB), arith::SubIOp::create(b, loc, e.index(M), i0));
+  Type element = op.getResult().getType().getElementType();
+  loop(b, e, e.index(0), rows, 1, [&](Value i) {
+    Value l = memref::LoadOp::create(b, loc, space,
+                                     ValueRange{add(b, e.index(lOffset), i)});
+    loop(b, e, e.index(0), e.index(E), 1, [&](Value col) {
+      Value o = memref::LoadOp::create(
+          b, loc, space,
+          ValueRange{
+              add(b, e.index(oOffset), add(b, mul(b, col, e.index(MB)), i))});
+      Value result =
+          convertScalar(b, loc, arith::DivFOp::create(b, loc, o, l), element);
+      SmallVector<Value> idx(batchIdx);
+      idx.push_back(add(b, i0, i));
+      idx.push_back(col);
+      memref::StoreOp::create(b, loc, result, out, idx);
+    });
+  });
+}
+
+void AttentionGenerator::scores(OpBuilder &b, KernelEmitter &e, Value i0,
+                                Value kb0, Value kLen) {
+  // Whole groups of MR keys read their keys directly; the last, partial
+  // group repeats the last key (rows past kLen are never read).
+  Value full =
+      mul(b, arith::DivSIOp::create(b, loc, kLen, e.index(MR)), e.index(MR));
+  loop(b, e, e.index(0), full, MR, [&](Value g) {
+    scoreGroup(b, e, i0, add(b, kb0, g), g, /*clamp=*/false);
+  });
+  Value partial =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, full, kLen);
+  when(b, e, partial,
+       [&] { scoreGroup(b, e, i0, add(b, kb0, full), full, /*clamp=*/true); });
+}
+
+void AttentionGenerator::scoreGroup(OpBuilder &b, KernelEmitter &e, Value i0,
+                                    Value j0, Value slot, bool clamp) {
+  SmallVector<Value> keys;
+  for (int64_t r = 0; r < MR; ++r) {
+    Value key = add(b, j0, e.index(r));
+    keys.push_back(clamp ? min(b, key, e.index(N - 1)) : key);
+  }
+  Value zero = splat(b, 0.0);
+  SmallVector<Value> acc = loop(
+      b, e, e.index(0), e.index(D), 1, SmallVector<Value>(2 * MR, zero),
+      [&](Value d, ValueRange carried) {
+        Value row = add(b, e.index(qOffset), mul(b, d, e.index(MB)));
+        Value q[2] = {loadVector(b, e, row),
+                      loadVector(b, e, add(b, row, e.index(lanes)))};
+        SmallVector<Value> next;
+        for (int64_t r = 0; r < MR; ++r) {
+          Value k = vector::BroadcastOp::create(
+              b, loc, vectorType(), element(b, e, op.getKey(), keys[r], d));
+          for (int64_t c = 0; c < 2; ++c)
+            next.push_back(multiplyAdd(b, loc, carried[2 * r + c], k, q[c]));
+        }
+        return next;
+      });
+  if (Value mask = op.getMask()) {
+    // The mask is read per element (it is rarely a plain tensor: causal
+    // masks are computed from indices, which the emitter evaluates here).
+    for (int64_t r = 0; r < MR; ++r)
+      for (int64_t c = 0; c < 2; ++c) {
+        SmallVector<Value> lanesOfMask;
+        for (int64_t l = 0; l < lanes; ++l) {
+          Value row =
+              min(b, add(b, i0, e.index(c * lanes + l)), e.index(M - 1));
+          lanesOfMask.push_back(element(b, e, mask, row, keys[r]));
+        }
+        Value m =
+            vector::FromElementsOp::create(b, loc, vectorType(), lanesOfMask);
+        acc[2 * r + c] = arith::AddFOp::create(b, loc, acc[2 * r + c], m);
+      }
+  }
+  for (int64_t r = 0; r < MR; ++r)
+    for (int64_t c = 0; c < 2; ++c)
+      storeVector(b, acc[2 * r + c],
+                  add(b, e.index(sOffset + c * lanes),
+                      mul(b, add(b, slot, e.index(r)), e.index(MB))));
+}
+
+void AttentionGenerator::values(OpBuilder &b, KernelEmitter &e, Value kb0,
+                                Value kLen, ArrayRef<Value> alpha) {
+  int64_t whole = E / MR * MR;
+  if (whole > 0)
+    loop(b, e, e.index(0), e.index(whole), MR,
+         [&](Value e0) { valueGroup(b, e, kb0, kLen, e0, MR, alpha); });
+  if (E > whole)
+    valueGroup(b, e, kb0, kLen, e.index(whole), E - whole, alpha);
+}
+
+void AttentionGenerator::valueGroup(OpBuilder &b, KernelEmitter &e, Value kb0,
+                                    Value kLen, Value e0, int64_t columns,
+                                    ArrayRef<Value> alpha) {
+  auto outAt = [&](int64_t r, int64_t c) {
+    return add(b, e.index(oOffset + c * lanes),
+               mul(b, add(b, e0, e.index(r)), e.index(MB)));
+  };
+  SmallVector<Value> init;
+  for (int64_t r = 0; r < columns; ++r)
+    for (int64_t c = 0; c < 2; ++c)
+      init.push_back(arith::MulFOp::create(
+          b, loc, loadVector(b, e, outAt(r, c)), alpha[c]));
+  SmallVector<Value> acc =
+      loop(b, e, e.index(0), kLen, 1, init, [&](Value j, ValueRange carried) {
+        Value row = add(b, e.index(sOffset), mul(b, j, e.index(MB)));
+        Value p[2] = {loadVector(b, e, row),
+                      loadVector(b, e, add(b, row, e.index(lanes)))};
+        Value key = add(b, kb0, j);
+        SmallVector<Value> next;
+        for (int64_t r = 0; r < columns; ++r) {
+          Value v = vector::BroadcastOp::create(
+              b, loc, vectorType(),
+              element(b, e, op.getValue(), key, add(b, e0, e.index(r))));
+          for (int64_t c = 0; c < 2; ++c)
+            next.push_back(multiplyAdd(b, loc, carried[2 * r + c], v, p[c]));
+        }
+        return next;
+      });
+  for (int64_t r = 0; r < columns; ++r)
+    for (int64_t c = 0; c < 2; ++c)
+      storeVector(b, acc[2 * r + c], outAt(r, c));
+}
+
+} // namespace
+
+LogicalResult tgc::generateHostAttentionKernel(HostKernelBuilder &kernel) {
+  auto op = kernel.root.getDefiningOp<AttentionOp>();
+  if (!op)
+    return kernel.func.emitError("attention kernel without a tgc.attention");
+  return AttentionGenerator(kernel, op).generate();
+}

@@ -1,0 +1,181 @@
+//===- FuseAttention.cpp - softmax(q k^T scale + mask) v as one op --------===//
+//
+// Finds scaled dot-product attention among tg ops, as written by hand
+// (examples/attention.mlir) and as ONNX and PyTorch exports spell it:
+//
+//   s = matmul(q, k, transpose_b)     or matmul(q, transpose(k))
+//   s = s * c | c * s | s / c         optional, c a scalar constant
+//   s = s + mask | mask + s           optional
+//   p = softmax(s, last axis)
+//   o = matmul(p, v)
+//
+// and replaces it with one tgc.attention, which host code generation
+// computes in query blocks with an online softmax so that the scores never
+// go to memory. Each intermediate must have no other use. Operands whose
+// batch dimensions broadcast in the matmuls are broadcast explicitly (an
+// inlined index computation, not a copy). Only f32 is fused: in f16/bf16
+// the unfused ops round the scores and probabilities, the fused kernel
+// would not, and the results must not change with the targets.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Passes.h"
+
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace tgc {
+#define GEN_PASS_DEF_TGCFUSEATTENTION
+#include "compiler/Passes.h.inc"
+} // namespace tgc
+
+using namespace mlir;
+
+namespace {
+
+/// The value of a splat float constant, looking through broadcasts.
+std::optional<double> splatValue(Value v) {
+  if (auto broadcast = v.getDefiningOp<tg::BroadcastToOp>())
+    v = broadcast.getInput();
+  auto constant = v.getDefiningOp<tg::ConstantOp>();
+  if (!constant)
+    return std::nullopt;
+  auto dense = dyn_cast<DenseFPElementsAttr>(constant.getValue());
+  if (!dense || !dense.isSplat())
+    return std::nullopt;
+  return dense.getSplatValue<APFloat>().convertToDouble();
+}
+
+bool hasOneUse(Value v) { return v.hasOneUse(); }
+
+/// A transpose that swaps the last two dimensions only.
+bool swapsLastTwo(tg::TransposeOp op) {
+  ArrayRef<int64_t> perm = op.getPermutation();
+  int64_t rank = perm.size();
+  if (rank < 2)
+    return false;
+  for (int64_t i = 0; i < rank - 2; ++i)
+    if (perm[i] != i)
+      return false;
+  return perm[rank - 2] == rank - 1 && perm[rank - 1] == rank - 2;
+}
+
+struct FuseAttentionPattern : OpRewritePattern<tg::MatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tg::MatmulOp pv,
+                                PatternRewriter &rewriter) const override {
+    if (pv.getTransposeA() || pv.getTransposeB())
+      return failure();
+    auto softmax = pv.getLhs().getDefiningOp<tg::SoftmaxOp>();
+    if (!softmax || !hasOneUse(softmax.getResult()))
+      return failure();
+    auto scoresType = cast<RankedTensorType>(softmax.getType());
+    int64_t rank = scoresType.getRank();
+    int64_t axis = softmax.getAxis();
+    if (axis < 0)
+      axis += rank;
+    if (axis != rank - 1 || !scoresType.getElementType().isF32())
+      return failure();
+
+    // Walk up from the softmax input: mask, scale, then the score matmul.
+    Value s = softmax.getInput();
+    Value mask;
+    double scale = 1.0;
+    auto single = [&](Value v) {
+      return hasOneUse(v) && v.getType() == scoresType;
+    };
+    if (auto add = s.getDefiningOp<tg::AddOp>(); add && single(s)) {
+      for (auto [x, y] : {std::pair(add.getLhs(), add.getRhs()),
+                          std::pair(add.getRhs(), add.getLhs())}) {
+        if (x.getDefiningOp<tg::MatmulOp>() || x.getDefiningOp<tg::MulOp>() ||
+            x.getDefiningOp<tg::DivOp>()) {
+          s = x;
+          mask = y;
+          break;
+        }
+      }
+      if (!mask)
+        return failure();
+    }
+    if (auto mul = s.getDefiningOp<tg::MulOp>(); mul && single(s)) {
+      std::optional<double> c = splatValue(mul.getRhs());
+      Value other = mul.getLhs();
+      if (!c) {
+        c = splatValue(mul.getLhs());
+        other = mul.getRhs();
+      }
+      if (!c)
+        return failure();
+      scale = *c;
+      s = other;
+    } else if (auto div = s.getDefiningOp<tg::DivOp>(); div && single(s)) {
+      std::optional<double> c = splatValue(div.getRhs());
+      if (!c || *c == 0.0)
+        return failure();
+      scale = 1.0 / *c;
+      s = div.getLhs();
+    }
+    auto qk = s.getDefiningOp<tg::MatmulOp>();
+    if (!qk || qk.getTransposeA() || !single(s))
+      return failure();
+
+    Location loc = pv.getLoc();
+    auto resultType = cast<RankedTensorType>(pv.getType());
+    ArrayRef<int64_t> batch = resultType.getShape().drop_back(2);
+    int64_t m = scoresType.getDimSize(rank - 2),
+            n = scoresType.getDimSize(rank - 1),
+            e = resultType.getDimSize(rank - 1);
+    int64_t d = cast<RankedTensorType>(qk.getLhs().getType()).getShape().back();
+    if (scoresType.getShape().drop_back(2) != batch)
+      return failure();
+
+    // k as [..., N, D].
+    Value key = qk.getRhs();
+    if (!qk.getTransposeB()) {
+      auto transpose = key.getDefiningOp<tg::TransposeOp>();
+      if (transpose && swapsLastTwo(transpose)) {
+        key = transpose.getInput();
+      } else {
+        auto type = cast<RankedTensorType>(key.getType());
+        SmallVector<int64_t> perm, shape(type.getShape());
+        for (int64_t i = 0; i < type.getRank(); ++i)
+          perm.push_back(i);
+        std::swap(perm[type.getRank() - 2], perm[type.getRank() - 1]);
+        std::swap(shape[type.getRank() - 2], shape[type.getRank() - 1]);
+        key = tg::TransposeOp::create(rewriter, loc, type.clone(shape), key,
+                                      rewriter.getDenseI64ArrayAttr(perm));
+      }
+    }
+    // Every operand at the full batch shape.
+    auto full = [&](Value v, int64_t rows, int64_t columns) -> Value {
+      SmallVector<int64_t> shape(batch);
+      shape.append({rows, columns});
+      auto type = cast<RankedTensorType>(v.getType());
+      if (type.getShape() == ArrayRef<int64_t>(shape))
+        return v;
+      return tg::BroadcastToOp::create(rewriter, loc, type.clone(shape), v);
+    };
+    Value query = full(qk.getLhs(), m, d);
+    key = full(key, n, d);
+    Value value = full(pv.getRhs(), n, e);
+    if (mask)
+      mask = full(mask, m, n);
+    rewriter.replaceOpWithNewOp<tgc::AttentionOp>(
+        pv, resultType, query, key, value, mask,
+        rewriter.getF64FloatAttr(scale));
+    return success();
+  }
+};
+
+struct TgcFuseAttention : tgc::impl::TgcFuseAttentionBase<TgcFuseAttention> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<FuseAttentionPattern>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
