@@ -33,7 +33,7 @@ func.func @softmax(%x: tensor<16x4096xf32>) -> tensor<16x4096xf32> {
 // workgroups, packed panels in a per-thread workspace.
 // CHECK-LABEL: func.func private @matmul_kernel0
 // CHECK-SAME: tgc.gpu_block = array<i64: 256, 1, 1>, tgc.gpu_grid = array<i64: 4, 2, 1>
-// CHECK-SAME: tgc.host_workgroups = 8 : i64, tgc.host_workspace = 50048 : i64
+// CHECK-SAME: tgc.host_workgroups = 8 : i64, tgc.host_workspace = 50560 : i64
 func.func @matmul(%a: tensor<4x130x64xf32>, %b: tensor<4x64x128xf32>) -> tensor<4x130x128xf32> {
   %0 = tg.matmul %a, %b : tensor<4x130x64xf32>, tensor<4x64x128xf32> -> tensor<4x130x128xf32>
   return %0 : tensor<4x130x128xf32>
@@ -92,7 +92,7 @@ func.func @small_matmul(%a: tensor<8x64xf32>, %b: tensor<64x32xf32>) -> tensor<8
 // CHECK: arith.maximumf {{.*}} fastmath<reassoc,contract>
 // CHECK: arith.addf {{.*}} fastmath<reassoc,contract>
 // CHECK-LABEL: func.func @matmul_kernel0_body
-// CHECK-SAME: (%{{.*}}: memref<4x130x64xf32>, %{{.*}}: memref<4x64x128xf32>, %{{.*}}: memref<4x130x128xf32>, %[[WS:.*]]: memref<50048xi8>, %{{.*}}: index, %{{.*}}: index)
+// CHECK-SAME: (%{{.*}}: memref<4x130x64xf32>, %{{.*}}: memref<4x64x128xf32>, %{{.*}}: memref<4x130x128xf32>, %[[WS:.*]]: memref<50560xi8>, %{{.*}}: index, %{{.*}}: index)
 // CHECK: memref.view %[[WS]]
 // CHECK: vector.broadcast {{.*}} : f32 to vector<8xf32>
 // CHECK: arith.mulf {{.*}} fastmath<contract> : vector<8xf32>

@@ -11,12 +11,12 @@
 //     scores  S[j][i] = sum_d k[j][d] * qᵀ[d][i] for MR keys at a time: MR x 2
 //             vector accumulators, one broadcast key element and two query
 //             vectors per multiply-add, keys read where they are (no packing);
-//     softmax per query vector: the block's maximum (NaN-propagating), the
+//     softmax per query vector: the block's maximum, the
 //             running maximum m, P = exp(S - m) in place of S, the running
 //             sum l rescaled by exp(m_old - m);
 //     values  oᵀ[e][i] = oᵀ[e][i] * exp(m_old - m) + sum_j v[j][e] * P[j][i]
 //             for MR value columns at a time, the same register tile;
-//   finally o[i][e] = oᵀ[e][i] / l[i], written once.
+//   finally o[i][e] = oᵀ[e][i] * (1 / l[i]), written once.
 //
 // Reductions over keys are vertical (per query lane), so no horizontal
 // reduction or shuffle is needed anywhere. A fully masked row gives 0 / 0,
@@ -169,7 +169,7 @@ private:
   SmallVector<int64_t> batchShape;
   int64_t M = 0, D = 0, N = 0, E = 0, KB = 0;
   int64_t queryBlocks = 0, workgroups = 0;
-  /// Workspace (f32 elements): qᵀ [D][MB], S/P [KB][MB], oᵀ [E][MB], l [MB].
+  /// Workspace (f32 elements): qᵀ [D][MB], S/P [KB][MB], oᵀ [E][MB], 1/l [MB].
   int64_t qOffset = 0, sOffset = 0, oOffset = 0, lOffset = 0;
   int64_t workspaceElements = 0;
   Value space;
@@ -219,13 +219,20 @@ void AttentionGenerator::body(OpBuilder &b, KernelEmitter &e, Value wg,
             return add(b, e.index(sOffset),
                        add(b, mul(b, j, e.index(MB)), column));
           };
+          // The maximum needs no NaN semantics of its own: a NaN score
+          // makes its exp, and so the row's sum and output, NaN whatever
+          // the maximum is. `x > m ? x : m` is one max instruction.
+          auto greater = [&](Value x, Value y) {
+            Value gt =
+                arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, y);
+            return arith::SelectOp::create(b, loc, gt, x, y).getResult();
+          };
           Value blockMax =
               loop(b, e, e.index(0), kLen, 1, {minusInf},
                    [&](Value j, ValueRange acc) -> SmallVector<Value> {
-                     return {arith::MaximumFOp::create(
-                         b, loc, acc[0], loadVector(b, e, scoreAt(j)))};
+                     return {greater(loadVector(b, e, scoreAt(j)), acc[0])};
                    })[0];
-          Value m = arith::MaximumFOp::create(b, loc, carried[c], blockMax);
+          Value m = greater(blockMax, carried[c]);
           // While every key so far is masked (m = -inf), subtract 0 so that
           // exp gives 0 rather than exp(-inf + inf) = NaN.
           Value allMasked = arith::CmpFOp::create(
@@ -252,21 +259,24 @@ void AttentionGenerator::body(OpBuilder &b, KernelEmitter &e, Value wg,
         return next;
       });
 
-  storeVector(b, last[2], e.index(lOffset));
-  storeVector(b, last[3], e.index(lOffset + lanes));
+  // 1 / l once per query, so the output loop multiplies.
+  Value one = splat(b, 1.0);
+  storeVector(b, arith::DivFOp::create(b, loc, one, last[2]), e.index(lOffset));
+  storeVector(b, arith::DivFOp::create(b, loc, one, last[3]),
+              e.index(lOffset + lanes));
   Value rows =
       min(b, e.index(MB), arith::SubIOp::create(b, loc, e.index(M), i0));
   Type element = op.getResult().getType().getElementType();
   loop(b, e, e.index(0), rows, 1, [&](Value i) {
-    Value l = memref::LoadOp::create(b, loc, space,
-                                     ValueRange{add(b, e.index(lOffset), i)});
+    Value inverse = memref::LoadOp::create(
+        b, loc, space, ValueRange{add(b, e.index(lOffset), i)});
     loop(b, e, e.index(0), e.index(E), 1, [&](Value col) {
       Value o = memref::LoadOp::create(
           b, loc, space,
           ValueRange{
               add(b, e.index(oOffset), add(b, mul(b, col, e.index(MB)), i))});
-      Value result =
-          convertScalar(b, loc, arith::DivFOp::create(b, loc, o, l), element);
+      Value result = convertScalar(
+          b, loc, arith::MulFOp::create(b, loc, o, inverse), element);
       SmallVector<Value> idx(batchIdx);
       idx.push_back(add(b, i0, i));
       idx.push_back(col);

@@ -49,7 +49,7 @@ namespace {
 constexpr int64_t kSliceDepth = 256;
 /// Largest blocks of C per workgroup: packed A and B blocks of ~128 KiB each
 /// stay in L2 next to the C buffer.
-constexpr int64_t kMaxBlockRows = 128, kMaxBlockColumns = 256;
+constexpr int64_t kMaxBlockRows = 256, kMaxBlockColumns = 256;
 /// Below this many workgroups, blocks are split further so threads share
 /// the work (when the blocks stay a few tiles wide).
 constexpr int64_t kMinWorkgroups = 8;
