@@ -47,8 +47,10 @@ namespace {
 /// Depth of a K slice: a B panel (KC x NR) stays in L1 while the A panels
 /// stream through it.
 constexpr int64_t kSliceDepth = 256;
-/// Largest blocks of C per workgroup: packed A and B blocks of ~128 KiB each
-/// stay in L2 next to the C buffer.
+/// Largest blocks of C per workgroup: the packed A and B blocks (256 KiB
+/// each) stay in L2 (1 MiB and more per core on current x86 and Arm cores)
+/// next to the C buffer. 256 rows keep the MLP's and attention's M in one
+/// block, so B is packed once per block of C columns.
 constexpr int64_t kMaxBlockRows = 256, kMaxBlockColumns = 256;
 /// Below this many workgroups, blocks are split further so threads share
 /// the work (when the blocks stay a few tiles wide).
