@@ -204,7 +204,7 @@ private:
   void packBTransposed(OpBuilder &b, KernelEmitter &e, const DirectOperand &d,
                        Value n0, Value nLen, Value k0, Value kLen);
   void microKernel(OpBuilder &b, KernelEmitter &e, Value p, Value q, Value m0,
-                   Value n0, Value slice, Value kLen, Value out);
+                   Value n0, Value k0, Value slice, Value kLen, Value out);
   void epilogue(OpBuilder &b, KernelEmitter &e, ArrayRef<Value> accumulators,
                 Value m, Value n, Value out);
 
@@ -223,6 +223,9 @@ private:
   int64_t aRowStride = 0, aDepthStride = 0;
   Value space;
   SmallVector<Value> batchIdx;
+  /// A is read in place (not packed) from `aSource`.
+  bool aInPlace = false;
+  Value aSource;
 };
 
 void MatmulGenerator::body(OpBuilder &b, KernelEmitter &e, Value wg,
@@ -240,22 +243,33 @@ void MatmulGenerator::body(OpBuilder &b, KernelEmitter &e, Value wg,
   unsigned numLoops = loops.numBatch + 3;
   std::optional<DirectOperand> directA =
       directOperand(loops.lhs, loops.lhsMap, numLoops);
-  bool aKMajor = directA && directA->contiguousIn(loops.mDim,
-                                                  loops.lhsMap.getNumResults());
+  unsigned lhsRank = loops.lhsMap.getNumResults();
+  bool aKMajor = directA && directA->contiguousIn(loops.mDim, lhsRank);
   aRowStride = aKMajor ? 1 : KC;
   aDepthStride = aKMajor ? MR : 1;
+  // A plain row-major A of the accumulator type is read where it is: the
+  // micro-kernel broadcasts MR of its rows, which the prefetchers stream as
+  // well as a packed panel, and packing it again for every block of C
+  // columns cost a fifth of the MLP's time.
+  aInPlace = directA && directA->contiguousIn(loops.kDim, lhsRank) &&
+             getElementTypeOrSelf(
+                 kernel.func.getArgumentTypes()[directA->argument]) == acc;
+  if (aInPlace)
+    aSource = e.memref(directA->argument);
 
   loop(b, e, e.index(0), e.index(loops.K), KC, [&](Value k0) {
     Value slice = arith::DivSIOp::create(b, loc, k0, e.index(KC));
     Value kLen = min(b, e.index(KC),
                      arith::SubIOp::create(b, loc, e.index(loops.K), k0));
     packB(b, e, n0, nLen, k0, kLen);
-    packA(b, e, m0, mLen, k0, kLen);
+    if (!aInPlace)
+      packA(b, e, m0, mLen, k0, kLen);
     Value panelsN = arith::CeilDivSIOp::create(b, loc, nLen, e.index(NR));
     Value panelsM = arith::CeilDivSIOp::create(b, loc, mLen, e.index(MR));
     loop(b, e, e.index(0), panelsN, 1, [&](Value q) {
-      loop(b, e, e.index(0), panelsM, 1,
-           [&](Value p) { microKernel(b, e, p, q, m0, n0, slice, kLen, out); });
+      loop(b, e, e.index(0), panelsM, 1, [&](Value p) {
+        microKernel(b, e, p, q, m0, n0, k0, slice, kLen, out);
+      });
     });
   });
 }
@@ -407,8 +421,8 @@ void MatmulGenerator::packBTransposed(OpBuilder &b, KernelEmitter &e,
 }
 
 void MatmulGenerator::microKernel(OpBuilder &b, KernelEmitter &e, Value p,
-                                  Value q, Value m0, Value n0, Value slice,
-                                  Value kLen, Value out) {
+                                  Value q, Value m0, Value n0, Value k0,
+                                  Value slice, Value kLen, Value out) {
   VectorType vector = vectorType();
   int64_t vectors = NR / lanes;
   int64_t count = MR * vectors;
@@ -442,6 +456,14 @@ void MatmulGenerator::microKernel(OpBuilder &b, KernelEmitter &e, Value p,
     init.assign(start.getResults().begin(), start.getResults().end());
   }
 
+  // Rows of an in-place A; rows past M repeat the last one (their results
+  // are not written).
+  SmallVector<Value> aRows;
+  if (aInPlace)
+    for (int64_t i = 0; i < MR; ++i)
+      aRows.push_back(
+          min(b, add(b, m0, add(b, mul(b, p, e.index(MR)), e.index(i))),
+              e.index(loops.M - 1)));
   auto kLoop = scf::ForOp::create(b, loc, e.index(0), kLen, e.index(1), init);
   {
     OpBuilder::InsertionGuard g(b);
@@ -455,8 +477,14 @@ void MatmulGenerator::microKernel(OpBuilder &b, KernelEmitter &e, Value p,
     Value aColumn = add(b, aPanel, mul(b, k, e.index(aDepthStride)));
     SmallVector<Value> next;
     for (int64_t i = 0; i < MR; ++i) {
-      Value a = memref::LoadOp::create(
-          b, loc, space, add(b, aColumn, e.index(i * aRowStride)));
+      Value a = aInPlace ? memref::LoadOp::create(
+                               b, loc, aSource,
+                               e.applyMap(loops.lhsMap,
+                                          loopIndices(e, aRows[i], loops.mDim,
+                                                      add(b, k0, k))))
+                         : memref::LoadOp::create(
+                               b, loc, space,
+                               add(b, aColumn, e.index(i * aRowStride)));
       Value broadcast = vector::BroadcastOp::create(b, loc, vector, a);
       for (int64_t v = 0; v < vectors; ++v)
         next.push_back(multiplyAdd(b, loc,
