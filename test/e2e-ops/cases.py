@@ -344,6 +344,25 @@ def matmul_groups():
             cases.append(c.ret(c.op(
                 f"tg.matmul {x}, {y}{attrs} : {x.type}, {y.type} -> "
                 f"{tensor_type(shape, dtype)}", shape, dtype)))
+    # Operands that are reshapes of kernel inputs (the host kernel reads
+    # them through memref views): a collapsed [40, 3, 16] lhs, an expanded
+    # rhs, and a collapsed [N, K] weight read with transpose_b.
+    for tb in [False, True]:
+        c = Case(name_of("matmul", "f32", "reshaped", "tb" if tb else ""))
+        rng = Rng(c.name)
+        a = c.arg((40, 3, 16), "f32", rng.values((40, 3, 16), "f32"))
+        a2 = c.op(f"tg.reshape {a} : {a.type} -> tensor<40x48xf32>", (40, 48),
+                  "f32")
+        b_shape = (2, 35, 48) if tb else (48, 5, 7)
+        b = c.arg(b_shape, "f32", rng.values(b_shape, "f32"))
+        b2_shape = (70, 48) if tb else (48, 35)
+        b2 = c.op(f"tg.reshape {b} : {b.type} -> {tensor_type(b2_shape, 'f32')}",
+                  b2_shape, "f32")
+        n = 70 if tb else 35
+        attrs = " transpose_b" if tb else ""
+        cases.append(c.ret(c.op(
+            f"tg.matmul {a2}, {b2}{attrs} : {a2.type}, {b2.type} -> "
+            f"{tensor_type((40, n), 'f32')}", (40, n), "f32")))
     return [Group("matmul", cases)]
 
 

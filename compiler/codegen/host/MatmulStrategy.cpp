@@ -36,6 +36,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -65,24 +66,49 @@ int64_t blockSize(int64_t extent, int64_t blocks, int64_t tile) {
   return roundUp(llvm::divideCeilSigned(extent, blocks), tile);
 }
 
-/// How an operand of the contraction sits in memory, when it is a plain
-/// kernel argument read at a projection of the loops: the bound memref and
-/// which of its dimensions walks the loop `dim`.
+/// How an operand of the contraction sits in memory, when it is a kernel
+/// argument (or a reshape of one: a view of the same bytes) read at a
+/// projection of the loops: the argument, the reshapes from it to the
+/// operand, and which operand dimension walks each loop.
 struct DirectOperand {
-  unsigned argument;
-  /// Memref dimension of each loop (-1 when the loop does not index it).
+  BlockArgument argument;
+  /// Reshapes from the argument to the operand, innermost first.
+  SmallVector<Operation *> reshapes;
+  /// Operand dimension of each loop (-1 when the loop does not index it).
   SmallVector<int64_t> dimOfLoop;
   bool contiguousIn(unsigned loop, int64_t rank) const {
     return dimOfLoop[loop] == rank - 1;
+  }
+  Type elementType() const { return getElementTypeOrSelf(argument.getType()); }
+  /// The bound memref, reshaped like the operand (views, no copies).
+  Value memref(OpBuilder &b, Location loc, KernelEmitter &e) const {
+    Value v = e.memref(argument.getArgNumber());
+    for (Operation *op : reshapes) {
+      if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op))
+        v = memref::CollapseShapeOp::create(b, loc, v,
+                                            collapse.getReassociationIndices());
+      else
+        v = memref::ExpandShapeOp::create(
+            b, loc, memrefFor(op->getResult(0).getType()).getShape(), v,
+            cast<tensor::ExpandShapeOp>(op).getReassociationIndices());
+    }
+    return v;
   }
 };
 
 std::optional<DirectOperand> directOperand(OpOperand *operand, AffineMap map,
                                            unsigned numLoops) {
-  auto arg = dyn_cast<BlockArgument>(operand->get());
+  DirectOperand direct{BlockArgument(), {}, SmallVector<int64_t>(numLoops, -1)};
+  Value v = operand->get();
+  while (isa_and_nonnull<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(
+      v.getDefiningOp())) {
+    direct.reshapes.insert(direct.reshapes.begin(), v.getDefiningOp());
+    v = v.getDefiningOp()->getOperand(0);
+  }
+  auto arg = dyn_cast<BlockArgument>(v);
   if (!arg || !isa<func::FuncOp>(arg.getOwner()->getParentOp()))
     return std::nullopt;
-  DirectOperand direct{arg.getArgNumber(), SmallVector<int64_t>(numLoops, -1)};
+  direct.argument = arg;
   for (auto [i, expr] : llvm::enumerate(map.getResults())) {
     if (auto d = dyn_cast<AffineDimExpr>(expr))
       direct.dimOfLoop[d.getPosition()] = i;
@@ -252,10 +278,9 @@ void MatmulGenerator::body(OpBuilder &b, KernelEmitter &e, Value wg,
   // well as a packed panel, and packing it again for every block of C
   // columns cost a fifth of the MLP's time.
   aInPlace = directA && directA->contiguousIn(loops.kDim, lhsRank) &&
-             getElementTypeOrSelf(
-                 kernel.func.getArgumentTypes()[directA->argument]) == acc;
+             directA->elementType() == acc;
   if (aInPlace)
-    aSource = e.memref(directA->argument);
+    aSource = directA->memref(b, loc, e);
 
   loop(b, e, e.index(0), e.index(loops.K), KC, [&](Value k0) {
     Value slice = arith::DivSIOp::create(b, loc, k0, e.index(KC));
@@ -315,8 +340,7 @@ void MatmulGenerator::packB(OpBuilder &b, KernelEmitter &e, Value n0,
       directOperand(loops.rhs, loops.rhsMap, numLoops);
   unsigned rank = loops.rhsMap.getNumResults();
   if (direct && direct->contiguousIn(loops.kDim, rank) &&
-      getElementTypeOrSelf(kernel.func.getArgumentTypes()[direct->argument]) ==
-          acc) {
+      direct->elementType() == acc) {
     packBTransposed(b, e, *direct, n0, nLen, k0, kLen);
     return;
   }
@@ -346,7 +370,7 @@ void MatmulGenerator::packB(OpBuilder &b, KernelEmitter &e, Value n0,
 void MatmulGenerator::packBTransposed(OpBuilder &b, KernelEmitter &e,
                                       const DirectOperand &d, Value n0,
                                       Value nLen, Value k0, Value kLen) {
-  Value source = e.memref(d.argument);
+  Value source = d.memref(b, loc, e);
   VectorType vector = vectorType();
   Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(acc));
   Value zeroVector = arith::ConstantOp::create(
