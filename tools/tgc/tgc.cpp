@@ -248,7 +248,11 @@ static std::string bundleWeightsName(StringRef path, StringRef output) {
       canonicalPath(llvm::sys::path::parent_path(output).empty()
                         ? StringRef(".")
                         : llvm::sys::path::parent_path(output));
-  SmallString<256> file = canonicalPath(path);
+  // The file's own name stays as given: a link beside the bundle to the
+  // weights elsewhere is how a user puts them "beside" it.
+  StringRef parent = llvm::sys::path::parent_path(path);
+  SmallString<256> file = canonicalPath(parent.empty() ? "." : parent);
+  llvm::sys::path::append(file, llvm::sys::path::filename(path));
   StringRef relative = file;
   if (relative.consume_front(dir) &&
       (dir.ends_with("/") || relative.consume_front("/")) && !relative.empty())
