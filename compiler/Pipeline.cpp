@@ -112,7 +112,8 @@ public:
     if (stopsAt(tgc::IrStage::Kernels))
       return printModule();
     if (options.output.kind == tgc::Output::Kind::Schedule) {
-      FailureOr<tgc::Schedule> schedule = tgc::buildSchedule(module);
+      FailureOr<tgc::Schedule> schedule =
+          tgc::buildSchedule(module, options.externalWeights);
       if (failed(schedule))
         return failure();
       llvm::raw_string_ostream os(result.text);
@@ -261,7 +262,8 @@ private:
     if (options.output.kind != tgc::Output::Kind::Bundle)
       return success();
     TimingScope scope = nestTiming("bundle");
-    FailureOr<tgc::Schedule> schedule = tgc::buildSchedule(module);
+    FailureOr<tgc::Schedule> schedule =
+        tgc::buildSchedule(module, options.externalWeights);
     if (failed(schedule))
       return failure();
     releaseWeights();

@@ -7,6 +7,7 @@
 #ifndef TGC_COMPILER_PIPELINE_H
 #define TGC_COMPILER_PIPELINE_H
 
+#include "compiler/ExternalWeights.h"
 #include "compiler/targets/Target.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -70,6 +71,9 @@ struct CompileOptions {
   /// sees it (dumps included): tgc and the JIT sign it here. Returns an
   /// error message, empty on success.
   std::function<std::string(std::vector<uint8_t> &bundle)> sealBundle;
+  /// Weights the bundle refers to rather than holds (tgc --weights=external;
+  /// filled by the front end). Null: every constant is in the bundle.
+  const ExternalWeights *externalWeights = nullptr;
 };
 
 struct CompileResult {

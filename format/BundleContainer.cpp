@@ -91,7 +91,7 @@ static uint64_t headerChecksum(const uint8_t *data, size_t tableEnd) {
 
 std::vector<uint8_t>
 tgc::format::writeContainer(const std::vector<SectionInput> &sections,
-                            int zstdLevel) {
+                            int zstdLevel, uint32_t version) {
   struct Stored {
     const std::vector<uint8_t> *raw;
     std::vector<uint8_t> compressed;
@@ -124,7 +124,7 @@ tgc::format::writeContainer(const std::vector<SectionInput> &sections,
   }
   std::vector<uint8_t> file(offset, 0);
   std::memcpy(file.data(), kMagic, sizeof(kMagic));
-  put32(&file[kVersionOffset], kFormatVersion);
+  put32(&file[kVersionOffset], version);
   put32(&file[kSectionCountOffset], uint32_t(sections.size()));
   put64(&file[kFileSizeOffset], file.size());
   for (size_t i = 0; i < sections.size(); ++i) {
@@ -260,17 +260,18 @@ bool Container::parse(const uint8_t *data, size_t size, std::string &error) {
     return false;
   }
   version_ = get32(data + kVersionOffset);
-  if (version_ < kFormatVersion) {
+  if (version_ < kOldestFormatVersion) {
     error = "bundle format version " + std::to_string(version_) +
             " is older than this runtime reads (version " +
-            std::to_string(kFormatVersion) +
+            std::to_string(kOldestFormatVersion) +
             ", signed bundles): recompile it with this tgc (tgc model.mlir "
             "-o model.bin)";
     return false;
   }
   if (version_ > kFormatVersion) {
     error = "bundle format version " + std::to_string(version_) +
-            " is newer than this runtime reads (version " +
+            " is newer than this runtime reads (versions " +
+            std::to_string(kOldestFormatVersion) + " to " +
             std::to_string(kFormatVersion) +
             "): update tgc, or recompile the bundle with this tgc";
     return false;

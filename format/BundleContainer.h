@@ -23,8 +23,14 @@
 namespace tgc::format {
 
 inline constexpr char kMagic[8] = {'T', 'G', 'C', 'B', 'U', 'N', 'D', 'L'};
-/// 2: the signature block (docs/bundle-format.md) and per-binding extents.
-inline constexpr uint32_t kFormatVersion = 2;
+/// The newest version this code reads and writes. 3: constants may be
+/// external (Constant.external, Module.weight_files); 2: the signature block
+/// (docs/bundle-format.md) and per-binding extents.
+inline constexpr uint32_t kFormatVersion = 3;
+/// The oldest version readers accept. Writers stamp the oldest version that
+/// reads a bundle correctly (2 unless it has external constants), so that
+/// runtimes of version 2 keep running the bundles they can.
+inline constexpr uint32_t kOldestFormatVersion = 2;
 inline constexpr size_t kHeaderSize = 64;
 inline constexpr size_t kSectionEntrySize = 48;
 inline constexpr size_t kSectionAlignment = 64;
@@ -74,9 +80,11 @@ struct SectionInput {
 
 /// Writes header, table and sections, unsigned. `sections[0]` must be the
 /// metadata. Compression is skipped where it would not make a section
-/// smaller.
+/// smaller. `version` is stamped in the header (kOldestFormatVersion to
+/// kFormatVersion).
 std::vector<uint8_t> writeContainer(const std::vector<SectionInput> &sections,
-                                    int zstdLevel = 9);
+                                    int zstdLevel = 9,
+                                    uint32_t version = kOldestFormatVersion);
 
 /// An Ed25519 secret key in libsodium's layout (seed, then public key).
 using SecretKeyBytes = std::array<uint8_t, 64>;

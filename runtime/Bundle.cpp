@@ -185,11 +185,27 @@ private:
       out_.constantsSection = section;
       out_.constantsSectionSize = entry.rawSize;
     }
+    TGC_RETURN_IF_ERROR(decodeWeightFiles(module));
+    // External constants follow the section in the module's constants
+    // allocation, each aligned like the section's own constants.
+    uint64_t end = alignUp(out_.constantsSectionSize);
     // Without a section there are 0 bytes of constants: writers leave the
     // section out when every constant is empty.
     for (size_t c = 0; c < numConstants; ++c) {
       const fb::Constant *constant = module.constants()->Get(c);
       uint64_t offset = constant->offset(), size = constant->size();
+      if (const fb::ExternalTensor *external = constant->external()) {
+        ConstantDesc desc{0, size, std::nullopt};
+        TGC_RETURN_IF_ERROR(decodeExternal(c, *constant, *external, desc));
+        // Each size is below 2^48 and so is the running end: no overflow.
+        if (size > kMaxByteSize - end)
+          return Status::dataLoss("the external constants need more than " +
+                                  std::to_string(kMaxByteSize) + " bytes");
+        desc.offset = end;
+        end = alignUp(end + size);
+        out_.constants.push_back(std::move(desc));
+        continue;
+      }
       if (section == -1 && (offset != 0 || size != 0))
         return Status::dataLoss("constant " + std::to_string(c) + " (offset " +
                                 std::to_string(offset) + ", " +
@@ -203,8 +219,74 @@ private:
             std::to_string(offset) + ", " + std::to_string(size) +
             " bytes) lies outside the constants section (" +
             std::to_string(out_.constantsSectionSize) + " bytes)");
-      out_.constants.push_back({offset, size});
+      out_.constants.push_back({offset, size, std::nullopt});
     }
+    out_.constantsSize = end;
+    for (const ConstantDesc &constant : out_.constants)
+      if (constant.external)
+        return Status::ok();
+    // No external constants: the allocation is exactly the section.
+    out_.constantsSize = out_.constantsSectionSize;
+    return Status::ok();
+  }
+
+  static uint64_t alignUp(uint64_t n) { return (n + 63) & ~uint64_t(63); }
+
+  /// Paths are relative to the bundle's directory and stay inside it: a
+  /// bundle names its weights, it does not reach for other files.
+  Status decodeWeightFiles(const fb::Module &module) {
+    for (size_t f = 0; f < count(module.weight_files()); ++f) {
+      const fb::WeightsFile *file = module.weight_files()->Get(f);
+      std::string where = "weights file " + std::to_string(f);
+      std::string path = str(file->path());
+      if (uint8_t(file->format()) > uint8_t(fb::WeightsFormat::MAX))
+        return Status::dataLoss(where + " has unknown format " +
+                                std::to_string(uint8_t(file->format())));
+      if (path.empty())
+        return Status::dataLoss(where + " has no path");
+      bool escapes = path[0] == '/' || path.find('\0') != std::string::npos;
+      for (size_t begin = 0; begin <= path.size() && !escapes;) {
+        size_t slash = std::min(path.find('/', begin), path.size());
+        escapes = path.compare(begin, slash - begin, "..") == 0;
+        begin = slash + 1;
+      }
+      if (escapes)
+        return Status::dataLoss(where + " " + quoted(path) +
+                                " is not a relative path inside the "
+                                "bundle's directory");
+      out_.weightFiles.push_back(std::move(path));
+    }
+    return Status::ok();
+  }
+
+  Status decodeExternal(size_t c, const fb::Constant &constant,
+                        const fb::ExternalTensor &external, ConstantDesc &out) {
+    std::string where = "constant " + std::to_string(c) + " (external)";
+    if (constant.offset() != 0)
+      return Status::dataLoss(where + " has offset " +
+                              std::to_string(constant.offset()) +
+                              "; an external constant's is 0");
+    ExternalTensorDesc desc;
+    desc.file = external.file();
+    if (desc.file >= out_.weightFiles.size())
+      return Status::dataLoss(where + " refers to weights file " +
+                              std::to_string(desc.file) +
+                              " but the bundle names " +
+                              countOf(out_.weightFiles.size(), "weights file"));
+    desc.name = str(external.name());
+    if (desc.name.empty())
+      return Status::dataLoss(where + " has no tensor name");
+    where = "constant " + std::to_string(c) + " (tensor " + quoted(desc.name) +
+            " of " + quoted(out_.weightFiles[desc.file]) + ")";
+    const fb::TensorType *type = external.type();
+    if (!type)
+      return Status::dataLoss(where + " has no type");
+    TGC_RETURN_IF_ERROR(decodeTensor(*type, where, desc.type));
+    if (desc.type.byteSize != out.size)
+      return Status::dataLoss(where + " is " + std::to_string(out.size) +
+                              " bytes but " + desc.type.str() + " is " +
+                              std::to_string(desc.type.byteSize));
+    out.external = std::move(desc);
     return Status::ok();
   }
 
@@ -295,24 +377,29 @@ private:
       const flatbuffers::Vector<flatbuffers::Offset<fb::TensorType>> *types,
       const std::string &what, std::vector<TensorType> &out) {
     for (size_t i = 0; i < count(types); ++i) {
-      const fb::TensorType *t = types->Get(i);
-      const auto *shape = t->shape();
-      std::string where = what + " " + std::to_string(i);
-      // FlatBuffers' verifier checks a vector's length field, not that its
-      // 8-byte elements are 8-byte aligned; reading misaligned ones is
-      // undefined behavior. The builder aligns every non-empty vector.
-      if (count(shape) > 0 &&
-          reinterpret_cast<uintptr_t>(shape->data()) % alignof(int64_t) != 0)
-        return Status::dataLoss(where +
-                                ": shape is misaligned (corrupted metadata)");
       TensorType type;
-      Status status =
-          makeTensorType(int(t->dtype()), shape ? shape->data() : nullptr,
-                         count(shape), where, type);
-      if (!status)
-        return Status::dataLoss(status.message());
+      TGC_RETURN_IF_ERROR(
+          decodeTensor(*types->Get(i), what + " " + std::to_string(i), type));
       out.push_back(std::move(type));
     }
+    return Status::ok();
+  }
+
+  static Status decodeTensor(const fb::TensorType &t, const std::string &where,
+                             TensorType &out) {
+    const auto *shape = t.shape();
+    // FlatBuffers' verifier checks a vector's length field, not that its
+    // 8-byte elements are 8-byte aligned; reading misaligned ones is
+    // undefined behavior. The builder aligns every non-empty vector.
+    if (count(shape) > 0 &&
+        reinterpret_cast<uintptr_t>(shape->data()) % alignof(int64_t) != 0)
+      return Status::dataLoss(where +
+                              ": shape is misaligned (corrupted metadata)");
+    Status status =
+        makeTensorType(int(t.dtype()), shape ? shape->data() : nullptr,
+                       count(shape), where, out);
+    if (!status)
+      return Status::dataLoss(status.message());
     return Status::ok();
   }
 
@@ -597,7 +684,13 @@ Status Bundle::openFile(const std::string &path, std::shared_ptr<Bundle> &out,
                         const trust::TrustPolicy *policy) {
   std::vector<uint8_t> bytes;
   TGC_RETURN_IF_ERROR(readFile(path, bytes));
-  return openMemory(std::move(bytes), path, out, policy);
+  TGC_RETURN_IF_ERROR(openMemory(std::move(bytes), path, out, policy));
+  // Weights files are named relative to the bundle, wherever it is run from.
+  size_t slash = path.rfind('/');
+  out->directory_ = slash == std::string::npos ? "."
+                    : slash == 0               ? "/"
+                                               : path.substr(0, slash);
+  return Status::ok();
 }
 
 Status Bundle::openMemory(std::vector<uint8_t> bytes, std::string name,

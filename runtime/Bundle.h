@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -120,9 +121,21 @@ struct CodeObjectDesc {
   std::string str() const;
 };
 
+/// A constant whose bytes are a tensor of a weights file (format version 3,
+/// tgc --weights=external).
+struct ExternalTensorDesc {
+  uint32_t file;    // index into ModuleDesc::weightFiles
+  std::string name; // the tensor's name in the file
+  TensorType type;  // what the file's tensor must be
+};
+
 struct ConstantDesc {
-  uint64_t offset; // in the decompressed constants section
+  /// In the module's constants allocation: the decompressed constants
+  /// section, then the external constants (each 64-byte aligned, in order),
+  /// whose offsets the reader assigns.
+  uint64_t offset;
   uint64_t size;
+  std::optional<ExternalTensorDesc> external;
 };
 
 struct ModuleDesc {
@@ -133,6 +146,12 @@ struct ModuleDesc {
   std::vector<ConstantDesc> constants;
   int64_t constantsSection = -1;
   uint64_t constantsSectionSize = 0;
+  /// Weights files that external constants name (safetensors), as the
+  /// bundle records them: relative to its directory, and inside it.
+  std::vector<std::string> weightFiles;
+  /// Bytes of the module's constants allocation: the section, then the
+  /// external constants.
+  uint64_t constantsSize = 0;
 
   /// Index of the function called `name`, or -1.
   int64_t findFunction(const std::string &name) const;
@@ -167,6 +186,9 @@ public:
   /// (possibly large) file bytes.
   std::shared_ptr<const ModuleDesc> descRef() const { return desc_; }
   const std::string &name() const { return name_; }
+  /// The directory of the file the bundle was read from, where the weights
+  /// files it names are looked for; empty for a bundle read from memory.
+  const std::string &directory() const { return directory_; }
   /// Bytes in the file (or memory) the bundle was read from.
   size_t fileSize() const { return bytes_.size(); }
   uint32_t formatVersion() const { return container_.version(); }
@@ -195,6 +217,7 @@ public:
 private:
   Bundle() = default;
   std::string name_;
+  std::string directory_;
   std::vector<uint8_t> bytes_; // the container points into these
   format::Container container_;
   std::shared_ptr<const ModuleDesc> desc_;

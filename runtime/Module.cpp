@@ -4,6 +4,7 @@
 
 #include "runtime/DeviceSelection.h"
 #include "runtime/HalStatus.h"
+#include "runtime/Weights.h"
 
 #include <algorithm>
 #include <cstring>
@@ -21,12 +22,17 @@ using namespace tgc::rt;
 
 Status Module::load(std::shared_ptr<hal::Device> device, const Bundle &bundle,
                     const KernelCacheOptions &cacheOptions,
+                    const std::vector<std::string> &weightFiles,
                     std::shared_ptr<const Module> &out) {
   std::shared_ptr<Module> module(new Module());
   module->device_ = std::move(device);
   module->desc_ = bundle.descRef();
+  // The weights files are checked first: they are what a user changes
+  // between runs, and code loading can take a while (PTX compilation).
+  std::vector<std::string> weightPaths;
+  TGC_RETURN_IF_ERROR(resolveWeightFiles(bundle, weightFiles, weightPaths));
   TGC_RETURN_IF_ERROR(module->loadCode(bundle, cacheOptions));
-  TGC_RETURN_IF_ERROR(module->uploadConstants(bundle));
+  TGC_RETURN_IF_ERROR(module->uploadConstants(bundle, weightPaths));
   out = std::move(module);
   return Status::ok();
 }
@@ -149,12 +155,19 @@ Status Module::loadCode(const Bundle &bundle,
   return Status::ok();
 }
 
-Status Module::uploadConstants(const Bundle &bundle) {
-  if (desc_->constantsSection < 0 || desc_->constantsSectionSize == 0)
+Status Module::uploadConstants(const Bundle &bundle,
+                               const std::vector<std::string> &weightFiles) {
+  if (desc_->constantsSize == 0)
     return Status::ok();
   std::vector<uint8_t> bytes;
-  TGC_RETURN_IF_ERROR(
-      bundle.readSection(uint32_t(desc_->constantsSection), bytes));
+  if (desc_->constantsSection >= 0)
+    TGC_RETURN_IF_ERROR(
+        bundle.readSection(uint32_t(desc_->constantsSection), bytes));
+  // External constants go after the section, so that they too are uploaded
+  // in the one copy below.
+  if (!desc_->weightFiles.empty())
+    TGC_RETURN_IF_ERROR(
+        readExternalConstants(*desc_, weightFiles, bundle.name(), bytes));
   std::string what = "uploading " + std::to_string(bytes.size()) +
                      " bytes of constants to " + deviceId(device_->info());
   TGC_RETURN_IF_ERROR(fromHal(device_->allocate(bytes.size(), constants_), what,

@@ -31,9 +31,12 @@ inline constexpr uint64_t kMaxHostWorkspaceBytes = 64ull << 20;
 class Module {
 public:
   /// Picks the code object for `device` (see chooseCodeObject), loads it,
-  /// resolves every kernel and uploads the constants.
+  /// resolves every kernel and uploads the constants, reading external ones
+  /// from `weightFiles` (see resolveWeightFiles; empty: the files the bundle
+  /// names, beside it).
   static Status load(std::shared_ptr<hal::Device> device, const Bundle &bundle,
                      const KernelCacheOptions &cacheOptions,
+                     const std::vector<std::string> &weightFiles,
                      std::shared_ptr<const Module> &out);
   ~Module();
   Module(const Module &) = delete;
@@ -46,13 +49,15 @@ public:
   const hal::LaunchConfig &launchConfig(uint32_t kernel) const {
     return launches_[kernel];
   }
-  /// All constants live in one allocation holding the constants section.
+  /// All constants live in one allocation holding the constants section,
+  /// then the external constants (ModuleDesc::constantsSize bytes).
   hal::Buffer constantsBuffer() const { return constants_; }
 
 private:
   Module() = default;
   Status loadCode(const Bundle &bundle, const KernelCacheOptions &cacheOptions);
-  Status uploadConstants(const Bundle &bundle);
+  Status uploadConstants(const Bundle &bundle,
+                         const std::vector<std::string> &weightFiles);
 
   // Declaration order is destruction order in reverse: the program and the
   // constants must go before the device that owns them.

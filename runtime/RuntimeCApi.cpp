@@ -290,6 +290,16 @@ const char *tgc_bundle_code_object(const tgc_bundle_t *bundle, size_t index) {
   return bundle->codeObjects[index].c_str();
 }
 
+size_t tgc_bundle_weight_file_count(const tgc_bundle_t *bundle) {
+  return bundle ? bundle->bundle->desc().weightFiles.size() : 0;
+}
+
+const char *tgc_bundle_weight_file(const tgc_bundle_t *bundle, size_t index) {
+  if (!bundle || index >= bundle->bundle->desc().weightFiles.size())
+    return "";
+  return bundle->bundle->desc().weightFiles[index].c_str();
+}
+
 //===----------------------------------------------------------------------===//
 // Devices
 //===----------------------------------------------------------------------===//
@@ -400,12 +410,26 @@ tgc_status_t tgc_module_load(tgc_device_t *device, const tgc_bundle_t *bundle,
         options ? options->kernel_cache_dir : nullptr);
     if (options && options->disable_kernel_cache)
       cacheOptions.enabled = false;
+    std::vector<std::string> weightFiles;
+    if (options && options->weight_file_count) {
+      TGC_REQUIRE(options->weight_files);
+      for (size_t i = 0; i < options->weight_file_count; ++i) {
+        TGC_REQUIRE(options->weight_files[i]);
+        weightFiles.push_back(options->weight_files[i]);
+      }
+    }
     auto handle = std::make_unique<tgc_module_s>();
     TGC_RETURN_IF_ERROR(Module::load(device->device, *bundle->bundle,
-                                     cacheOptions, handle->module));
+                                     cacheOptions, weightFiles,
+                                     handle->module));
     *out_module = handle.release();
     return Status::ok();
   });
+}
+
+void tgc_module_options_init(tgc_module_options_t *options) {
+  if (options)
+    *options = tgc_module_options_t{};
 }
 
 void tgc_module_destroy(tgc_module_t *module) { delete module; }

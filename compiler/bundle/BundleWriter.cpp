@@ -81,9 +81,20 @@ public:
     for (const FunctionSchedule &function : schedule.functions)
       functions.push_back(encodeFunction(function));
     std::vector<flatbuffers::Offset<fmt::Constant>> constants;
-    for (const ScheduledConstant &constant : schedule.constants)
+    for (const ScheduledConstant &constant : schedule.constants) {
+      flatbuffers::Offset<fmt::ExternalTensor> external;
+      if (const std::optional<ExternalConstant> &e = constant.external)
+        external = fmt::CreateExternalTensorDirect(
+            fbb, e->file, e->name.c_str(),
+            fmt::CreateTensorTypeDirect(fbb, dtypeOf(e->elementType),
+                                        &e->shape));
       constants.push_back(
-          fmt::CreateConstant(fbb, constant.offset, constant.size));
+          fmt::CreateConstant(fbb, constant.offset, constant.size, external));
+    }
+    std::vector<flatbuffers::Offset<fmt::WeightsFile>> weightFiles;
+    for (const std::string &path : schedule.weightFiles)
+      weightFiles.push_back(fmt::CreateWeightsFileDirect(
+          fbb, path.c_str(), fmt::WeightsFormat::safetensors));
 
     // Sections: 0 metadata, then one per code object, then constants.
     std::vector<fmt::SectionInput> sections(1);
@@ -114,13 +125,18 @@ public:
     auto module = fmt::CreateModule(
         fbb, fbb.CreateString(producer), fbb.CreateVector(functions),
         fbb.CreateVector(kernels), fbb.CreateVector(codeTable),
-        fbb.CreateVector(constants), constantsSection);
+        fbb.CreateVector(constants), constantsSection,
+        weightFiles.empty() ? 0 : fbb.CreateVector(weightFiles));
     fmt::FinishModuleBuffer(fbb, module);
     sections[0] = {fmt::SectionKind::Metadata,
                    std::vector<uint8_t>(fbb.GetBufferPointer(),
                                         fbb.GetBufferPointer() + fbb.GetSize()),
                    true};
-    return fmt::writeContainer(sections);
+    // Version 3 readers are needed only for external constants; other
+    // bundles stay readable by version 2 runtimes.
+    return fmt::writeContainer(sections, /*zstdLevel=*/9,
+                               weightFiles.empty() ? fmt::kOldestFormatVersion
+                                                   : fmt::kFormatVersion);
   }
 
 private:

@@ -95,9 +95,12 @@ class FunctionScheduler {
 public:
   FunctionScheduler(Schedule &schedule,
                     const std::map<std::string, uint32_t> &kernelIndex,
-                    std::map<const void *, uint32_t> &constantIndex)
+                    std::map<const void *, uint32_t> &constantIndex,
+                    const ExternalWeights *external,
+                    std::map<uint32_t, uint32_t> &fileIndex)
       : schedule(schedule), kernelIndex(kernelIndex),
-        constantIndex(constantIndex) {}
+        constantIndex(constantIndex), external(external), fileIndex(fileIndex) {
+  }
 
   FailureOr<FunctionSchedule> run(func::FuncOp func) {
     out.name = func.getSymName().str();
@@ -243,7 +246,9 @@ private:
       auto attr = cast<ElementsAttr>(constant.getValue());
       auto [found, inserted] = constantIndex.try_emplace(
           attr.getAsOpaquePointer(), schedule.constants.size());
-      if (inserted) {
+      if (inserted && externalConstant(attr)) {
+        // Left in its file: nothing is copied.
+      } else if (inserted) {
         FailureOr<std::vector<uint8_t>> bytes =
             constantBytes(constant.getLoc(), attr);
         if (failed(bytes)) {
@@ -273,9 +278,41 @@ private:
     return failure();
   }
 
+  /// Adds `attr` as an external constant if its bytes are exactly a tensor
+  /// of a weights file; false if they are not.
+  bool externalConstant(ElementsAttr attr) {
+    auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
+    if (!external || !resource)
+      return false;
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return false;
+    ArrayRef<char> data = blob->getData();
+    auto it = external->tensors.find(data.data());
+    auto type = cast<RankedTensorType>(attr.getType());
+    if (it == external->tensors.end() || it->second.size != data.size() ||
+        storageSize(type) != data.size() ||
+        type.getElementType().isSignlessInteger(1))
+      return false;
+    const ExternalWeights::Tensor &tensor = it->second;
+    // Files are numbered by first use, so the bundle names only files it
+    // needs.
+    auto [file, added] =
+        fileIndex.try_emplace(tensor.file, schedule.weightFiles.size());
+    if (added)
+      schedule.weightFiles.push_back(external->files[tensor.file]);
+    schedule.constants.push_back(
+        {0, data.size(),
+         ExternalConstant{file->second, tensor.name, type.getElementType(),
+                          tensor.shape}});
+    return true;
+  }
+
   Schedule &schedule;
   const std::map<std::string, uint32_t> &kernelIndex;
   std::map<const void *, uint32_t> &constantIndex;
+  const ExternalWeights *external;
+  std::map<uint32_t, uint32_t> &fileIndex;
   FunctionSchedule out;
   llvm::DenseMap<Value, Binding> locations;
 };
@@ -288,7 +325,8 @@ std::optional<std::array<int64_t, 3>> launchShape(DenseI64ArrayAttr attr) {
 
 } // namespace
 
-FailureOr<Schedule> tgc::buildSchedule(ModuleOp module) {
+FailureOr<Schedule> tgc::buildSchedule(ModuleOp module,
+                                       const ExternalWeights *external) {
   auto *tgc = module.getContext()->getOrLoadDialect<TgcDialect>();
   Schedule schedule;
   std::map<std::string, uint32_t> kernelIndex;
@@ -318,11 +356,14 @@ FailureOr<Schedule> tgc::buildSchedule(ModuleOp module) {
   }
 
   std::map<const void *, uint32_t> constantIndex;
+  std::map<uint32_t, uint32_t> fileIndex;
   for (auto func : module.getOps<func::FuncOp>()) {
     if (isKernelFunction(func) || func.isExternal() || func.isPrivate())
       continue;
     FailureOr<FunctionSchedule> function =
-        FunctionScheduler(schedule, kernelIndex, constantIndex).run(func);
+        FunctionScheduler(schedule, kernelIndex, constantIndex, external,
+                          fileIndex)
+            .run(func);
     if (failed(function))
       return failure();
     schedule.functions.push_back(std::move(*function));
@@ -387,7 +428,12 @@ void tgc::printSchedule(const Schedule &schedule, llvm::raw_ostream &os) {
     }
     os << "\n";
   }
-  for (auto [i, constant] : llvm::enumerate(schedule.constants))
-    os << "constant " << i << ": " << constant.size << " B at "
-       << constant.offset << "\n";
+  for (auto [i, constant] : llvm::enumerate(schedule.constants)) {
+    os << "constant " << i << ": " << constant.size << " B ";
+    if (constant.external)
+      os << "external: tensor '" << constant.external->name << "' of '"
+         << schedule.weightFiles[constant.external->file] << "'\n";
+    else
+      os << "at " << constant.offset << "\n";
+  }
 }

@@ -12,6 +12,7 @@
 #ifndef TGC_COMPILER_SCHEDULE_SCHEDULE_H
 #define TGC_COMPILER_SCHEDULE_SCHEDULE_H
 
+#include "compiler/ExternalWeights.h"
 #include "format/ScheduleKinds.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -77,9 +78,19 @@ struct ScheduledKernel {
   std::optional<std::array<int64_t, 3>> gpuGrid, gpuBlock;
 };
 
-/// A slice of the constants section.
+/// A tensor of a weights file that a constant refers to.
+struct ExternalConstant {
+  uint32_t file; // index into Schedule::weightFiles
+  std::string name;
+  mlir::Type elementType;
+  std::vector<int64_t> shape;
+};
+
+/// A slice of the constants section, or (`external` set, `offset` 0) a
+/// tensor of a weights file.
 struct ScheduledConstant {
   uint64_t offset, size;
+  std::optional<ExternalConstant> external;
 };
 
 struct Schedule {
@@ -91,6 +102,9 @@ struct Schedule {
   /// The constants section: each constant once, 64-byte aligned,
   /// row-major little-endian, i1 as one byte per element.
   std::vector<uint8_t> constantData;
+  /// The weights files external constants refer to, as the bundle names
+  /// them: those of ExternalWeights that a constant uses, in its order.
+  std::vector<std::string> weightFiles;
 };
 
 /// Scratch and constant offsets are multiples of this, so vector loads of a
@@ -102,7 +116,10 @@ uint64_t storageSize(mlir::RankedTensorType type);
 
 /// The schedule of every public function of `module`, after dispatch
 /// formation and kernel generation. Emits a located diagnostic on failure.
-mlir::FailureOr<Schedule> buildSchedule(mlir::ModuleOp module);
+/// Constants whose bytes are a tensor of `external` (when given) become
+/// references to it rather than bytes of the constants section.
+mlir::FailureOr<Schedule>
+buildSchedule(mlir::ModuleOp module, const ExternalWeights *external = nullptr);
 
 /// A readable listing (tgc --emit=schedule).
 void printSchedule(const Schedule &schedule, llvm::raw_ostream &os);

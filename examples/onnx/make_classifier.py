@@ -2,12 +2,18 @@
 exporter would write it (Gather embedding, mean over the sequence, Gemm,
 GELU via Erf, LayerNormalization, Gemm, Softmax), with a symbolic batch
 size and its weights in an external data file, classifier.onnx.weights.
+The float weights are also written as safetensors files, as a training
+run's checkpoints would be: classifier.safetensors (the same values) and
+classifier-tuned.safetensors (the same tensors with a new output layer,
+w2 and b2), for tgc --weights=external.
 
   build/onnx-venv/bin/python3 examples/onnx/make_classifier.py OUT_DIR
 
 docs/onnx.md walks through compiling and running it.
 """
+import json
 import os
+import struct
 import sys
 
 import numpy as np
@@ -15,6 +21,20 @@ import onnx
 from onnx import TensorProto as T
 from onnx import helper as h
 from onnx import numpy_helper as nh
+
+
+def save_safetensors(path, tensors):
+    """Writes a safetensors file (8-byte header length, JSON header, data):
+    the format is that simple, and the venv has no safetensors package."""
+    header, data = {}, b""
+    for t in tensors:
+        raw = nh.to_array(t).astype("<f4").tobytes()
+        header[t.name] = {"dtype": "F32", "shape": list(t.dims),
+                          "data_offsets": [len(data), len(data) + len(raw)]}
+        data += raw
+    text = json.dumps(header).encode()
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + data)
 
 
 def main(out):
@@ -63,6 +83,11 @@ def main(out):
               location="classifier.onnx.weights", size_threshold=1024)
     np.save(os.path.join(out, "ids.npy"),
             rng.integers(0, 1000, (2, 16)).astype(np.int64))
+    floats = [t for t in inits if t.data_type == T.FLOAT and len(t.dims) > 0]
+    save_safetensors(os.path.join(out, "classifier.safetensors"), floats)
+    tuned = [weight(t.name, *t.dims) if t.name in ("w2", "b2") else t
+             for t in floats]
+    save_safetensors(os.path.join(out, "classifier-tuned.safetensors"), tuned)
     print(path)
 
 

@@ -38,6 +38,7 @@ struct Options {
   bool listDevices = false;
   bool verbose = false;
   std::vector<std::string> trustKeys;
+  std::vector<std::string> weights;
   bool allowUnsigned = false;
 };
 
@@ -231,7 +232,17 @@ int run(const Options &options) {
   DeviceInfo info = device.info();
   verbose(options,
           "device " + info.id + ": " + info.name + " (" + info.arch + ")");
-  Module module = Module::load(device, bundle);
+  for (const std::string &file : bundle.weightFiles())
+    verbose(options, "weights: " + file + " (external)");
+  // --weights replaces the files the bundle names, in order.
+  std::vector<const char *> weightFiles;
+  for (const std::string &file : options.weights)
+    weightFiles.push_back(file.c_str());
+  tgc_module_options_t moduleOptions;
+  tgc_module_options_init(&moduleOptions);
+  moduleOptions.weight_files = weightFiles.data();
+  moduleOptions.weight_file_count = weightFiles.size();
+  Module module = Module::load(device, bundle, &moduleOptions);
   verbose(options, "code: " + module.codeDescription());
   size_t function = pickFunction(module, options);
   std::string functionName = module.functionName(function);
@@ -307,6 +318,11 @@ int main(int argc, char **argv) {
   app.add_option("--trust-key", options.trustKeys,
                  "Also trust bundles signed by this public key: a .pub file "
                  "(or its text); see `tgc trust add` to trust it for good")
+      ->allow_extra_args(false);
+  app.add_option("--weights", options.weights,
+                 "For a bundle compiled with --weights=external: read its "
+                 "weights from this safetensors file instead of the one it "
+                 "names (repeat for each file it names, in order)")
       ->allow_extra_args(false);
   app.add_flag("--allow-unsigned", options.allowUnsigned,
                "Run unsigned bundles and bundles of untrusted signers (only "

@@ -107,9 +107,22 @@ int tgc::inspectBundle(llvm::StringRef path, llvm::raw_ostream &os) {
   }
 
   uint64_t constantBytes = 0;
-  for (const ConstantDesc &c : module.constants)
+  std::vector<uint64_t> externalCount(module.weightFiles.size()),
+      externalBytes(module.weightFiles.size());
+  for (const ConstantDesc &c : module.constants) {
     constantBytes += c.size;
+    if (c.external) {
+      ++externalCount[c.external->file];
+      externalBytes[c.external->file] += c.size;
+    }
+  }
   os << "constants: " << module.constants.size() << " ("
      << sizeString(constantBytes) << ")\n";
+  // External weights are not part of the bundle (nor of its signature): the
+  // runtime reads them from these files, beside the bundle.
+  for (size_t f = 0; f < module.weightFiles.size(); ++f)
+    os << "  external: " << externalCount[f] << " in '" << module.weightFiles[f]
+       << "' (" << sizeString(externalBytes[f])
+       << ", safetensors, not signed)\n";
   return 0;
 }

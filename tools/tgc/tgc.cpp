@@ -2,6 +2,7 @@
 //
 //   tgc model.mlir -o model.bin [--targets=host,sm_90,gfx1100] [-O2]
 //   tgc model.onnx -o model.bin [--dim=batch=1 --input-shape=ids=1x128]
+//   tgc model.onnx --safetensors=w.safetensors --weights=external -o m.bin
 //   tgc model.mlir --emit=kernels
 //   tgc --inspect model.bin
 //   tgc trust add|list|remove|key|new-key ...
@@ -33,6 +34,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
@@ -133,6 +135,17 @@ static cl::list<std::string> safetensors(
              "(initializers of the same name, or graph inputs of a model "
              "exported without its parameters; repeatable)"),
     cl::value_desc("file"));
+enum class WeightsMode { Inline, External };
+static cl::opt<WeightsMode> weightsMode(
+    "weights",
+    cl::desc("ONNX: where the bundle keeps the --safetensors weights"),
+    cl::values(clEnumValN(WeightsMode::Inline, "inline",
+                          "in the bundle (default)"),
+               clEnumValN(WeightsMode::External, "external",
+                          "in their safetensors files, which the runtime "
+                          "opens: new weights of the same shapes need no "
+                          "recompile")),
+    cl::init(WeightsMode::Inline));
 static cl::opt<bool>
     onnxOps("onnx-ops",
             cl::desc("List the ONNX ops the importer converts (with the "
@@ -214,6 +227,45 @@ static bool parseOnnxOptions(tgc::OnnxImportOptions &options) {
   return true;
 }
 
+/// An absolute path without symbolic links or dots, as far as it exists.
+static SmallString<256> canonicalPath(StringRef path) {
+  SmallString<256> real;
+  if (!llvm::sys::fs::real_path(path, real))
+    return real;
+  SmallString<256> absolute(path);
+  llvm::sys::fs::make_absolute(absolute);
+  llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
+  return absolute;
+}
+
+/// How the bundle written to `output` names the weights file `path`: the
+/// runtime looks for it relative to the bundle's directory, and a bundle
+/// names nothing outside that directory. A file elsewhere is named by its
+/// file name, with a warning: the runtime then looks for it beside the
+/// bundle (or is told where it is, tg-run --weights=FILE).
+static std::string bundleWeightsName(StringRef path, StringRef output) {
+  SmallString<256> dir =
+      canonicalPath(llvm::sys::path::parent_path(output).empty()
+                        ? StringRef(".")
+                        : llvm::sys::path::parent_path(output));
+  // The file's own name stays as given: a link beside the bundle to the
+  // weights elsewhere is how a user puts them "beside" it.
+  StringRef parent = llvm::sys::path::parent_path(path);
+  SmallString<256> file = canonicalPath(parent.empty() ? "." : parent);
+  llvm::sys::path::append(file, llvm::sys::path::filename(path));
+  StringRef relative = file;
+  if (relative.consume_front(dir) &&
+      (dir.ends_with("/") || relative.consume_front("/")) && !relative.empty())
+    return relative.str();
+  std::string name = llvm::sys::path::filename(file).str();
+  llvm::errs() << "tgc: warning: --weights=external: '" << path
+               << "' is not in the bundle's directory, so the bundle names it '"
+               << name
+               << "': put it beside the bundle, or run with tg-run --weights="
+               << path << "\n";
+  return name;
+}
+
 /// ONNX models have no source lines: diagnostics name the model and the
 /// node, "model.onnx: node 'Add_3' (Add): error: ...".
 static LogicalResult printOnnxDiagnostic(Diagnostic &diag) {
@@ -269,6 +321,7 @@ static int run() {
   llvm::SourceMgr sourceMgr;
   std::optional<SourceMgrDiagnosticHandler> sourceDiagnostics;
   std::optional<ScopedDiagnosticHandler> onnxDiagnostics;
+  tgc::ExternalWeights externalWeights;
   if (inputFile != "-" &&
       tgc::looksLikeOnnx(inputFile, input->getBuffer().take_front(1))) {
     // The importer reads the file itself (weights are mapped or parsed in
@@ -277,12 +330,27 @@ static int run() {
     tgc::OnnxImportOptions onnxOptions;
     if (!parseOnnxOptions(onnxOptions))
       return 1;
+    if (weightsMode == WeightsMode::External) {
+      if (safetensors.empty()) {
+        llvm::errs() << "tgc: error: --weights=external needs the weights "
+                        "files to leave outside the bundle: give them with "
+                        "--safetensors=FILE\n";
+        return 1;
+      }
+      StringRef output = outputFile.empty() || outputFile == "-"
+                             ? StringRef("./-")
+                             : StringRef(outputFile);
+      for (const std::string &path : safetensors)
+        externalWeights.files.push_back(bundleWeightsName(path, output));
+      onnxOptions.externalWeights = &externalWeights;
+    }
     onnxDiagnostics.emplace(&context, printOnnxDiagnostic);
     module = tgc::importOnnxModel(inputFile, &context, onnxOptions);
   } else {
-    if (!dims.empty() || !inputShapes.empty() || !safetensors.empty()) {
-      llvm::errs() << "tgc: error: --dim, --input-shape and --safetensors "
-                      "apply to ONNX models only\n";
+    if (!dims.empty() || !inputShapes.empty() || !safetensors.empty() ||
+        weightsMode != WeightsMode::Inline) {
+      llvm::errs() << "tgc: error: --dim, --input-shape, --safetensors and "
+                      "--weights apply to ONNX models only\n";
       return 1;
     }
     sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
@@ -307,6 +375,8 @@ static int run() {
   options.output = outputFor(emit);
   options.dumpDirectory = dumpIntermediates;
   options.verbose = verbose;
+  if (weightsMode == WeightsMode::External)
+    options.externalWeights = &externalWeights;
   DefaultTimingManager timing;
   applyDefaultTimingManagerCLOptions(timing);
   TimingScope rootTiming = timing.getRootScope();

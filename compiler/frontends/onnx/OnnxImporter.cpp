@@ -231,6 +231,11 @@ FailureOr<Value> Importer::materialize(OnnxValue &v, Location loc,
     size_t width = dataTypeSize(v.type);
     bool aligned =
         reinterpret_cast<uintptr_t>(v.weightBytes.data()) % width == 0;
+    if (ExternalWeights *external = options.externalWeights)
+      for (auto [i, file] : llvm::enumerate(weightFiles))
+        if (file == v.owner)
+          external->tensors[v.weightBytes.data()] = {
+              uint32_t(i), v.weightName, v.shape, v.weightBytes.size()};
     std::shared_ptr<const void> keepAlive = v.owner;
     AsmResourceBlob blob = UnmanagedAsmResourceBlob::allocateWithAlign(
         v.weightBytes, aligned ? width : 1,

@@ -18,6 +18,8 @@
 #ifndef TGC_COMPILER_FRONTENDS_ONNX_ONNXIMPORTER_H
 #define TGC_COMPILER_FRONTENDS_ONNX_ONNXIMPORTER_H
 
+#include "compiler/ExternalWeights.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/StringMap.h"
@@ -36,6 +38,10 @@ struct OnnxImportOptions {
   /// name, or become weights in place of graph inputs of that name (models
   /// exported without their parameters).
   std::vector<std::string> weightFiles;
+  /// When set (tgc --weights=external), every tensor of `weightFiles` that
+  /// becomes a constant is recorded here, so that the bundle refers to it
+  /// rather than holding its bytes.
+  ExternalWeights *externalWeights = nullptr;
 };
 
 /// Whether a model file is ONNX rather than MLIR: by its extension, else by

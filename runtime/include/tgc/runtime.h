@@ -168,6 +168,12 @@ const char *tgc_bundle_producer(const tgc_bundle_t *bundle);
 size_t tgc_bundle_code_object_count(const tgc_bundle_t *bundle);
 const char *tgc_bundle_code_object(const tgc_bundle_t *bundle, size_t index);
 
+/* The weights files a bundle compiled with `tgc --weights=external` keeps
+ * its weights in (safetensors), as it names them: relative to the bundle's
+ * directory. None for a bundle whose weights are inside it. */
+size_t tgc_bundle_weight_file_count(const tgc_bundle_t *bundle);
+const char *tgc_bundle_weight_file(const tgc_bundle_t *bundle, size_t index);
+
 /*===----------------------------------------------------------------------===*
  * Devices
  *===----------------------------------------------------------------------===*/
@@ -228,11 +234,26 @@ typedef struct tgc_module_options_t {
   const char *kernel_cache_dir;
   /* true turns the kernel cache off (so does TGC_KERNEL_CACHE=0). */
   bool disable_kernel_cache;
+  /* For a bundle with external weights (tgc --weights=external): paths of
+   * the safetensors files to read them from, one for each file the bundle
+   * names (tgc_bundle_weight_file), in that order. NULL/0: the files the
+   * bundle names, in its directory (a bundle opened from memory has none,
+   * so then they must be given). Every tensor is checked against the
+   * bundle (present, same dtype and shape) before anything is read. */
+  const char *const *weight_files;
+  size_t weight_file_count;
 } tgc_module_options_t;
+
+/* Fills `options` with the defaults (all zero: default kernel cache, the
+ * bundle's own weights files). */
+void tgc_module_options_init(tgc_module_options_t *options);
 
 /* Loads the code object that fits the device (exact cubin/HSACO/host
  * library, else PTX compiled by the CUDA driver through the kernel cache)
- * and uploads the constants once. `options` may be NULL. */
+ * and uploads the constants once, external weights included: a missing,
+ * damaged or mismatching weights file is an error naming the file and the
+ * tensor (NOT_FOUND, IO_ERROR, DATA_LOSS or INVALID_ARGUMENT). `options`
+ * may be NULL. */
 tgc_status_t tgc_module_load(tgc_device_t *device, const tgc_bundle_t *bundle,
                              const tgc_module_options_t *options,
                              tgc_module_t **out_module);

@@ -180,6 +180,14 @@ public:
       list.push_back(tgc_bundle_code_object(get(), i));
     return list;
   }
+  /// The weights files of a bundle compiled with --weights=external, as it
+  /// names them (relative to its directory).
+  std::vector<std::string> weightFiles() const {
+    std::vector<std::string> list;
+    for (size_t i = 0; i < tgc_bundle_weight_file_count(get()); ++i)
+      list.push_back(tgc_bundle_weight_file(get(), i));
+    return list;
+  }
   /// Verifies every section's checksum, signed hash and decompression now.
   void verify() const { detail::check(tgc_bundle_verify(get())); }
   const tgc_bundle_t *get() const { return handle_.get(); }

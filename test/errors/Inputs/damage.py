@@ -1,6 +1,6 @@
 """damage.py BUNDLE OUTDIR: writes damaged copies of a bundle for the
 bundle error tests: empty, header only, truncated, format versions 1 (before
-signatures) and 3, one flipped bit in the section table, in the metadata and
+signatures) and 4 (newer than any reader), one flipped bit in the section table, in the metadata and
 in the code.
 Offsets come from the container layout of docs/bundle-format.md."""
 import struct
@@ -29,7 +29,7 @@ def section(i):
 write("empty", b"")
 write("header-only", data[:40])
 write("truncated", data[:len(data) // 2])
-for version in (1, 3):
+for version in (1, 4):
     d = bytearray(data)
     struct.pack_into("<I", d, 8, version)
     write(f"version{version}", bytes(d))

@@ -167,7 +167,7 @@ TEST(BundleReader, WrongVersion) {
   Status status = open(bytes);
   ASSERT_FALSE(status.isOk());
   EXPECT_NE(status.message().find("bundle format version 99 is newer than "
-                                  "this runtime reads (version 2)"),
+                                  "this runtime reads (versions 2 to 3)"),
             std::string::npos)
       << status.message();
   // Version 1 bundles predate signatures: they are refused, with the fix.
@@ -559,6 +559,60 @@ INSTANTIATE_TEST_SUITE_P(
             "function 'main' step 0: binding 2 (buffer 0, input, 24 "
             "bytes): what kernel 'add' writes overlaps binding 0 in "
             "the same buffer"}),
+    [](const testing::TestParamInfo<MetadataCase> &info) {
+      return std::string(info.param.name);
+    });
+
+// External constants (format version 3, tgc --weights=external).
+INSTANTIATE_TEST_SUITE_P(
+    External, BrokenMetadata,
+    testing::Values(
+        MetadataCase{"ExternalFileIndex",
+                     [](TModule &m) {
+                       m = externalModule();
+                       m.constants[0].external->file = 1;
+                     },
+                     "constant 0 (external) refers to weights file 1 but the "
+                     "bundle names 1 weights file"},
+        MetadataCase{"ExternalWithoutName",
+                     [](TModule &m) {
+                       m = externalModule();
+                       m.constants[0].external->name = "";
+                     },
+                     "constant 0 (external) has no tensor name"},
+        MetadataCase{"ExternalOffset",
+                     [](TModule &m) {
+                       m = externalModule();
+                       m.constants[0].offset = 64;
+                     },
+                     "constant 0 (external) has offset 64; an external "
+                     "constant's is 0"},
+        MetadataCase{"ExternalSize",
+                     [](TModule &m) {
+                       m = externalModule();
+                       m.constants[0].size = 20;
+                     },
+                     "constant 0 (tensor 'w' of 'w.safetensors') is 20 bytes "
+                     "but tensor<2x3xf32> is 24"},
+        MetadataCase{"ExternalShape",
+                     [](TModule &m) {
+                       m = externalModule();
+                       m.constants[0].external->type.shape = {{-2, 3}};
+                     },
+                     "constant 0 (tensor 'w' of 'w.safetensors'): dimension 0 "
+                     "is negative (-2)"},
+        MetadataCase{"WeightsFileOutside",
+                     [](TModule &m) { m = externalModule("../w.safetensors"); },
+                     "weights file 0 '../w.safetensors' is not a relative "
+                     "path inside the bundle's directory"},
+        MetadataCase{"WeightsFileAbsolute",
+                     [](TModule &m) { m = externalModule("/etc/passwd"); },
+                     "weights file 0 '/etc/passwd' is not a relative path "
+                     "inside the bundle's directory"},
+        MetadataCase{"WeightsFileInsideDots",
+                     [](TModule &m) { m = externalModule("a/../../w"); },
+                     "weights file 0 'a/../../w' is not a relative path "
+                     "inside the bundle's directory"}),
     [](const testing::TestParamInfo<MetadataCase> &info) {
       return std::string(info.param.name);
     });

@@ -68,11 +68,22 @@ std::vector<uint8_t> tgc::test::serializeMetadata(const TModule &m) {
         c.arch.empty() ? nullptr : c.arch.c_str(), c.section, &launches));
   }
   std::vector<flatbuffers::Offset<fb::Constant>> constants;
-  for (const TConstant &c : m.constants)
-    constants.push_back(fb::CreateConstant(b, c.offset, c.size));
-  auto root =
-      fb::CreateModuleDirect(b, m.producer.c_str(), &functions, &kernels,
-                             &codes, &constants, m.constantsSection);
+  for (const TConstant &c : m.constants) {
+    flatbuffers::Offset<fb::ExternalTensor> external;
+    if (const std::optional<TExternal> &e = c.external)
+      external = fb::CreateExternalTensorDirect(
+          b, e->file, e->name.empty() ? nullptr : e->name.c_str(),
+          fb::CreateTensorTypeDirect(b, fb::DType(e->type.dtype),
+                                     e->type.shape ? &*e->type.shape
+                                                   : nullptr));
+    constants.push_back(fb::CreateConstant(b, c.offset, c.size, external));
+  }
+  std::vector<flatbuffers::Offset<fb::WeightsFile>> weightFiles;
+  for (const std::string &path : m.weightFiles)
+    weightFiles.push_back(fb::CreateWeightsFileDirect(b, path.c_str()));
+  auto root = fb::CreateModuleDirect(
+      b, m.producer.c_str(), &functions, &kernels, &codes, &constants,
+      m.constantsSection, m.weightFiles.empty() ? nullptr : &weightFiles);
   fb::FinishModuleBuffer(b, root);
   return std::vector<uint8_t>(b.GetBufferPointer(),
                               b.GetBufferPointer() + b.GetSize());
@@ -86,7 +97,10 @@ tgc::test::buildBundle(const TModule &module,
                   format::SectionInput{format::SectionKind::Metadata,
                                        serializeMetadata(module),
                                        compressMetadata});
-  std::vector<uint8_t> bytes = format::writeContainer(sections);
+  std::vector<uint8_t> bytes = format::writeContainer(
+      sections, 9,
+      module.weightFiles.empty() ? format::kOldestFormatVersion
+                                 : format::kFormatVersion);
   if (sign)
     signBundle(bytes);
   return bytes;
@@ -160,6 +174,20 @@ std::vector<uint8_t> tgc::test::buildAddBundle(const std::vector<uint8_t> &code,
   return buildBundle(module,
                      {{format::SectionKind::Code, code, true},
                       {format::SectionKind::Constants, constants, false}});
+}
+
+TModule tgc::test::externalModule(const std::string &file) {
+  TModule m = addModule();
+  m.constants = {{0, 24, TExternal{0, "w", {k::f32, {{2, 3}}}}}};
+  m.constantsSection = -1;
+  m.weightFiles = {file};
+  return m;
+}
+
+std::vector<uint8_t>
+tgc::test::buildExternalBundle(const std::vector<uint8_t> &code,
+                               const TModule &module) {
+  return buildBundle(module, {{format::SectionKind::Code, code, true}});
 }
 
 std::string tgc::test::testPtx() {

@@ -75,8 +75,15 @@ struct TCodeObject {
   std::vector<TLaunch> launches;
 };
 
+struct TExternal {
+  uint32_t file;
+  std::string name;
+  TTensor type;
+};
+
 struct TConstant {
   uint64_t offset, size;
+  std::optional<TExternal> external = std::nullopt;
 };
 
 struct TModule {
@@ -86,6 +93,8 @@ struct TModule {
   std::vector<TCodeObject> codeObjects;
   std::vector<TConstant> constants;
   int32_t constantsSection = -1;
+  /// Weights files (format version 3); empty: the field is absent.
+  std::vector<std::string> weightFiles;
 };
 
 /// Enum values of the schema, spelled out so tests read like the schema.
@@ -124,6 +133,13 @@ std::vector<float> addModuleConstants();
 /// addModule with its sections: `code` is the host library's bytes.
 std::vector<uint8_t> buildAddBundle(const std::vector<uint8_t> &code,
                                     const TModule &module = addModule());
+
+/// addModule with its constant 0 (w, f32 [2, 3]) external: tensor "w" of
+/// weights file `file`, and no constants section.
+TModule externalModule(const std::string &file = "w.safetensors");
+/// externalModule with its sections: the bundle holds no constants.
+std::vector<uint8_t> buildExternalBundle(const std::vector<uint8_t> &code,
+                                         const TModule &module);
 
 /// The kernels of host_kernels.c as PTX (sm_50, PTX ISA 7.0), for GPU
 /// tests: one thread per element, so block * grid is the element count.
