@@ -134,16 +134,30 @@ LogicalResult AttentionOp::verify() {
   ArrayRef<int64_t> batch = q.getShape().drop_back(2);
   int64_t m = q.getDimSize(rank - 2), d = q.getDimSize(rank - 1),
           n = k.getDimSize(rank - 2), e = v.getDimSize(rank - 1);
-  if (k.getShape().drop_back(2) != batch ||
-      v.getShape().drop_back(2) != batch ||
-      result.getShape().drop_back(2) != batch)
+  if (k.getShape().drop_back(2) != batch || v.getShape().drop_back(2) != batch)
     return emitOpError("needs the same leading dimensions on every operand");
   if (k.getDimSize(rank - 1) != d)
     return emitOpError("needs query and key of one depth");
   if (v.getDimSize(rank - 2) != n)
     return emitOpError("needs as many values as keys");
-  if (result.getDimSize(rank - 2) != m || result.getDimSize(rank - 1) != e)
-    return emitOpError("result must be [..., queries, value depth]");
+  SmallVector<int64_t> natural(batch);
+  natural.append({m, e});
+  SmallVector<int64_t> expected(natural);
+  if (std::optional<ArrayRef<int64_t>> perm = getResultPermutation()) {
+    SmallVector<int64_t> sorted(*perm);
+    llvm::sort(sorted);
+    if (int64_t(perm->size()) != rank ||
+        llvm::any_of(llvm::enumerate(sorted),
+                     [](auto p) { return p.value() != int64_t(p.index()); }))
+      return emitOpError("result_permutation must be a permutation of the "
+                         "result's dimensions");
+    for (int64_t i = 0; i < rank; ++i)
+      expected[i] = natural[(*perm)[i]];
+  }
+  if (result.getShape() != ArrayRef<int64_t>(expected))
+    return emitOpError("result must be [..., queries, value depth]")
+           << (getResultPermutation() ? ", permuted by result_permutation"
+                                      : "");
   if (Value mask = getMask()) {
     auto type = cast<RankedTensorType>(mask.getType());
     SmallVector<int64_t> expected(batch);

@@ -86,8 +86,11 @@ def Tgc_AttentionOp : Op<Tgc_Dialect, "attention", [Pure]> {
     the leading (batch, head) dimensions of all operands equal:
     q `[..., M, D]`, k `[..., N, D]`, v `[..., N, E]`, the optional mask
     `[..., M, N]` (added to the scaled scores; -inf hides a key), result
-    `[..., M, E]`. Accumulation is in f32 for narrower floats. A row whose
-    keys are all masked is NaN, as the unfused softmax gives.
+    `[..., M, E]`, or that permuted by `result_permutation` (result
+    dimension i is dimension `result_permutation[i]` of `[..., M, E]`: the
+    transpose back to `[M, heads, E]` that attention is followed by, written
+    directly). Accumulation is in f32 for narrower floats. A row whose keys
+    are all masked is NaN, as the unfused softmax gives.
 
     Formed by `tgc-fuse-attention`; the host strategy computes it in query
     blocks with an online softmax over key blocks, so the M×N scores are
@@ -95,7 +98,8 @@ def Tgc_AttentionOp : Op<Tgc_Dialect, "attention", [Pure]> {
   }];
   let arguments = (ins AnyRankedTensor:$query, AnyRankedTensor:$key,
                        AnyRankedTensor:$value,
-                       Optional<AnyRankedTensor>:$mask, F64Attr:$scale);
+                       Optional<AnyRankedTensor>:$mask, F64Attr:$scale,
+                       OptionalAttr<DenseI64ArrayAttr>:$result_permutation);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $query `,` $key `,` $value (`mask` $mask^)? `scale` `=` $scale attr-dict

@@ -9,7 +9,8 @@
 //   p = softmax(s, last axis)
 //   o = matmul(p, v)
 //
-// and replaces it with one tgc.attention, which host code generation
+// and replaces it with one tgc.attention (which also absorbs a following
+// transpose back to [M, heads, E]), which host code generation
 // computes in query blocks with an online softmax so that the scores never
 // go to memory. Each intermediate must have no other use. Operands whose
 // batch dimensions broadcast in the matmuls are broadcast explicitly (an
@@ -162,9 +163,22 @@ struct FuseAttentionPattern : OpRewritePattern<tg::MatmulOp> {
     Value value = full(pv.getRhs(), n, e);
     if (mask)
       mask = full(mask, m, n);
+    // A transpose of the result that keeps the value depth innermost (back
+    // to [M, heads, E] before the output projection) is written directly.
+    auto transpose = dyn_cast<tg::TransposeOp>(
+        pv->hasOneUse() ? *pv->getUsers().begin() : nullptr);
+    if (transpose && transpose.getPermutation().back() == rank - 1) {
+      rewriter.setInsertionPoint(transpose);
+      auto fused = tgc::AttentionOp::create(
+          rewriter, loc, transpose.getType(), query, key, value, mask,
+          rewriter.getF64FloatAttr(scale), transpose.getPermutationAttr());
+      rewriter.replaceOp(transpose, fused.getResult());
+      rewriter.eraseOp(pv);
+      return success();
+    }
     rewriter.replaceOpWithNewOp<tgc::AttentionOp>(
         pv, resultType, query, key, value, mask,
-        rewriter.getF64FloatAttr(scale));
+        rewriter.getF64FloatAttr(scale), DenseI64ArrayAttr());
     return success();
   }
 };

@@ -651,7 +651,43 @@ def attention_groups():
         attention_case("unscaled-many-queries", (2, 70, 12), (2, 130, 12),
                        (2, 130, 12), scale=None),
     ]
+    cases.append(multi_head_case(s=10, d=24, heads=4))
     return [Group("attention", cases)]
+
+
+def multi_head_case(s, d, heads):
+    """Projections, heads split and transposed, attention, the transpose
+    back (written by the fused kernel directly) and the output projection,
+    as a transformer layer has them."""
+    dh = d // heads
+    c = Case(name_of("attention", "multi-head"))
+    rng = Rng(c.name)
+    x = c.arg((s, d), "f32", rng.values((s, d), "f32", (-2, 2)))
+    w = {n: c.arg((d, d), "f32", rng.values((d, d), "f32", (-0.5, 0.5)))
+         for n in "qkvo"}
+    sd, hs, hp = (s, d), (s, heads, dh), (heads, s, dh)
+    t = lambda sh: tensor_type(sh, "f32")
+    per_head = {}
+    for n in "qkv":
+        m = c.op(f"tg.matmul {x}, {w[n]} : {x.type}, {w[n].type} -> {t(sd)}",
+                 sd, "f32")
+        r = c.op(f"tg.reshape {m} : {t(sd)} -> {t(hs)}", hs, "f32")
+        per_head[n] = c.op(f"tg.transpose {r} permutation = [1, 0, 2] : "
+                           f"{t(hs)} -> {t(hp)}", hp, "f32")
+    q, k, v = per_head["q"], per_head["k"], per_head["v"]
+    ss = (heads, s, s)
+    sc = c.op(f"tg.matmul {q}, {k} transpose_b : {t(hp)}, {t(hp)} -> {t(ss)}",
+              ss, "f32")
+    cst = c.op(f"tg.constant dense<{dh ** -0.5:.9e}> : tensor<f32>", (), "f32")
+    sc = c.op(f"tg.mul {sc}, {cst} : {t(ss)}, tensor<f32> -> {t(ss)}", ss,
+              "f32")
+    p = c.op(f"tg.softmax {sc} axis = 2 : {t(ss)}", ss, "f32")
+    o = c.op(f"tg.matmul {p}, {v} : {t(ss)}, {t(hp)} -> {t(hp)}", hp, "f32")
+    o = c.op(f"tg.transpose {o} permutation = [1, 0, 2] : {t(hp)} -> {t(hs)}",
+             hs, "f32")
+    o = c.op(f"tg.reshape {o} : {t(hs)} -> {t(sd)}", sd, "f32")
+    return c.ret(c.op(f"tg.matmul {o}, {w['o']} : {t(sd)}, {w['o'].type} -> "
+                      f"{t(sd)}", sd, "f32"))
 
 
 def example_groups(src_root):
