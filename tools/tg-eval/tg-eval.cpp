@@ -22,6 +22,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -32,6 +33,10 @@
 
 using namespace mlir;
 namespace cl = llvm::cl;
+
+/// tg-eval's own options: what --help shows (LLVM's and MLIR's stay usable
+/// and are listed by --help-hidden).
+static cl::OptionCategory evalCategory("tg-eval options");
 
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"),
                                       cl::init("-"));
@@ -216,6 +221,27 @@ int evaluateAll(ModuleOp module) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  for (cl::Option *option : std::initializer_list<cl::Option *>{
+           std::addressof(inputFile), std::addressof(functionName),
+           std::addressof(inputs), std::addressof(outputs), std::addressof(all),
+           std::addressof(ioDir), std::addressof(sensitivityRuns),
+           std::addressof(printMaxElements)})
+    option->addCategory(evalCategory);
+  // The rest is hidden (cl::Hidden: --help-hidden lists it), not removed.
+  for (auto &entry : cl::getRegisteredOptions()) {
+    cl::Option *option = entry.second;
+    bool ours = llvm::any_of(option->Categories, [](cl::OptionCategory *c) {
+      return llvm::is_contained(
+                 std::initializer_list<cl::OptionCategory *>{&evalCategory},
+                 c) ||
+             c->getName() == "Generic Options";
+    });
+    if (!ours && option->getOptionHiddenFlag() == cl::NotHidden)
+      option->setHiddenFlag(cl::Hidden);
+  }
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << "tg-eval (tgc " TGC_VERSION ", LLVM " LLVM_VERSION_STRING ")\n";
+  });
   cl::ParseCommandLineOptions(argc, argv,
                               "tg-eval: reference evaluator for tg models\n");
   DialectRegistry registry;

@@ -25,8 +25,7 @@
 using namespace tgc;
 namespace cl = llvm::cl;
 
-static cl::OptionCategory
-    cacheCategory("Cache commands (instead of compiling)");
+cl::OptionCategory tgc::cacheCategory("Cache commands (instead of compiling)");
 static cl::opt<bool>
     cacheInfo("cache-info",
               cl::desc("Show where the compile and kernel caches are, what "

@@ -41,6 +41,10 @@
 using namespace mlir;
 namespace cl = llvm::cl;
 
+/// tgc's own options: what --help shows (LLVM's and MLIR's stay usable and
+/// are listed by --help-hidden).
+static cl::OptionCategory tgcCategory("tgc options");
+
 static cl::opt<std::string>
     inputFile(cl::Positional, cl::desc("<model.mlir | model.onnx | model.bin>"),
               cl::init("-"));
@@ -438,7 +442,47 @@ int main(int argc, char **argv) {
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
   registerDefaultTimingManagerCLOptions();
-  cl::ParseCommandLineOptions(argc, argv, "tgc: tensor graph compiler\n");
+  // Every option declared in this file, and the MLIR ones users ask for.
+  auto &registered = cl::getRegisteredOptions();
+  // (cl::list overloads operator&, hence std::addressof.)
+  for (cl::Option *option : std::initializer_list<cl::Option *>{
+           std::addressof(inputFile), std::addressof(outputFile),
+           std::addressof(targets), std::addressof(optLevel),
+           std::addressof(hostCpu), std::addressof(emit),
+           std::addressof(dumpIntermediates), std::addressof(dims),
+           std::addressof(inputShapes), std::addressof(safetensors),
+           std::addressof(weightsMode), std::addressof(onnxOps),
+           std::addressof(inspect), std::addressof(verbose),
+           std::addressof(signKey)})
+    option->addCategory(tgcCategory);
+  for (StringRef name : {"mlir-timing", "mlir-timing-display"})
+    if (cl::Option *option = registered.lookup(name))
+      option->addCategory(tgcCategory);
+  // The rest is hidden (cl::Hidden: --help-hidden lists it), not removed.
+  for (auto &entry : cl::getRegisteredOptions()) {
+    cl::Option *option = entry.second;
+    bool ours = llvm::any_of(option->Categories, [](cl::OptionCategory *c) {
+      return llvm::is_contained(
+                 std::initializer_list<cl::OptionCategory *>{
+                     &tgcCategory, &tgc::cacheCategory},
+                 c) ||
+             c->getName() == "Generic Options";
+    });
+    if (!ours && option->getOptionHiddenFlag() == cl::NotHidden)
+      option->setHiddenFlag(cl::Hidden);
+  }
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << tgc::producerString() << ", bundle format versions "
+       << tgc::format::kOldestFormatVersion << " to "
+       << tgc::format::kFormatVersion << "\n";
+  });
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "tgc: tensor graph compiler\n\n"
+      "  tgc model.mlir|model.onnx -o model.bin   compile\n"
+      "  tgc --inspect model.bin                  describe a bundle\n"
+      "  tgc trust add|list|remove|key|new-key    bundle signing keys\n\n"
+      "  LLVM's and MLIR's own options: --help-hidden\n");
 
   // Parsing, verifying and printing recurse with the model's nesting: on a
   // stack known to hold what the front end allows (support/LargeStack.h),
