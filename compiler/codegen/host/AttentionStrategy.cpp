@@ -46,10 +46,10 @@ namespace {
 /// the transposed queries and output.
 constexpr int64_t kKeyGroupsPerBlock = 8;
 
-class AttentionGenerator {
+class AttentionGenerator : HostLoopBuilder {
 public:
   AttentionGenerator(HostKernelBuilder &kernel, AttentionOp op)
-      : kernel(kernel), op(op), loc(op.getLoc()),
+      : HostLoopBuilder(op.getLoc()), kernel(kernel), op(op),
         f32(Float32Type::get(op.getContext())), lanes(kernel.vectors.lanes()),
         MB(2 * lanes), MR(kernel.vectors.registers >= 32 ? 12 : 6) {
     auto q = op.getQuery().getType();
@@ -86,15 +86,6 @@ public:
 
 private:
   VectorType vectorType() const { return VectorType::get({lanes}, f32); }
-  Value add(OpBuilder &b, Value x, Value y) {
-    return b.createOrFold<arith::AddIOp>(loc, x, y);
-  }
-  Value mul(OpBuilder &b, Value x, Value y) {
-    return b.createOrFold<arith::MulIOp>(loc, x, y);
-  }
-  Value min(OpBuilder &b, Value x, Value y) {
-    return b.createOrFold<arith::MinSIOp>(loc, x, y);
-  }
   Value splat(OpBuilder &b, double v) {
     return arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(vectorType(), b.getFloatAttr(f32, v)));
@@ -106,32 +97,6 @@ private:
     vector::StoreOp::create(b, loc, v, space, at);
   }
 
-  /// for iv in [lb, ub) step: body(iv, carried) -> next carried values.
-  using CarriedBody =
-      function_ref<SmallVector<Value>(Value iv, ValueRange carried)>;
-  SmallVector<Value> loop(OpBuilder &b, KernelEmitter &e, Value lb, Value ub,
-                          int64_t step, ValueRange init, CarriedBody body) {
-    auto l = scf::ForOp::create(b, loc, lb, ub, e.index(step), init);
-    {
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointToStart(l.getBody());
-      e.pushScope();
-      SmallVector<Value> next =
-          body(l.getInductionVar(), l.getRegionIterArgs());
-      e.popScope();
-      // Without carried values the loop already ends in its yield.
-      if (!init.empty())
-        scf::YieldOp::create(b, loc, next);
-    }
-    return SmallVector<Value>(l.getResults());
-  }
-  void loop(OpBuilder &b, KernelEmitter &e, Value lb, Value ub, int64_t step,
-            function_ref<void(Value)> body) {
-    loop(b, e, lb, ub, step, {}, [&](Value iv, ValueRange) {
-      body(iv);
-      return SmallVector<Value>();
-    });
-  }
   /// if (condition) body(), in its own emitter scope.
   void when(OpBuilder &b, KernelEmitter &e, Value condition,
             function_ref<void()> body) {
@@ -163,7 +128,6 @@ private:
 
   HostKernelBuilder &kernel;
   AttentionOp op;
-  Location loc;
   Type f32;
   int64_t lanes, MB, MR;
   SmallVector<int64_t> batchShape;

@@ -4,6 +4,7 @@
 
 #include "ir/TgcDialect.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
@@ -66,4 +67,40 @@ void HostKernelBuilder::loop(OpBuilder &b, KernelEmitter &e, Value lb, Value ub,
   e.pushScope();
   body(l.getInductionVar());
   e.popScope();
+}
+
+Value HostLoopBuilder::add(OpBuilder &b, Value x, Value y) {
+  return b.createOrFold<arith::AddIOp>(loc, x, y);
+}
+Value HostLoopBuilder::mul(OpBuilder &b, Value x, Value y) {
+  return b.createOrFold<arith::MulIOp>(loc, x, y);
+}
+Value HostLoopBuilder::min(OpBuilder &b, Value x, Value y) {
+  return b.createOrFold<arith::MinSIOp>(loc, x, y);
+}
+Value HostLoopBuilder::less(OpBuilder &b, Value x, Value y) {
+  return b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, x, y);
+}
+
+SmallVector<Value> HostLoopBuilder::loop(OpBuilder &b, KernelEmitter &e,
+                                         Value lb, Value ub, int64_t step,
+                                         ValueRange init, CarriedBody body) {
+  auto l = scf::ForOp::create(b, loc, lb, ub, e.index(step), init);
+  OpBuilder::InsertionGuard g(b);
+  b.setInsertionPointToStart(l.getBody());
+  e.pushScope();
+  SmallVector<Value> next = body(l.getInductionVar(), l.getRegionIterArgs());
+  e.popScope();
+  // Without carried values the loop already ends in its yield.
+  if (!init.empty())
+    scf::YieldOp::create(b, loc, next);
+  return SmallVector<Value>(l.getResults());
+}
+
+void HostLoopBuilder::loop(OpBuilder &b, KernelEmitter &e, Value lb, Value ub,
+                           int64_t step, function_ref<void(Value)> body) {
+  loop(b, e, lb, ub, step, {}, [&](Value iv, ValueRange) {
+    body(iv);
+    return SmallVector<Value>();
+  });
 }

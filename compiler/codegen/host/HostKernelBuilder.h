@@ -62,6 +62,33 @@ private:
   mlir::Value workspaceArg;
 };
 
+/// What host strategies that build loop nests by hand share: index
+/// arithmetic that folds constants, and scf.for loops whose bodies get their
+/// own emitter scope.
+class HostLoopBuilder {
+protected:
+  explicit HostLoopBuilder(mlir::Location loc) : loc(loc) {}
+
+  mlir::Value add(mlir::OpBuilder &b, mlir::Value x, mlir::Value y);
+  mlir::Value mul(mlir::OpBuilder &b, mlir::Value x, mlir::Value y);
+  mlir::Value min(mlir::OpBuilder &b, mlir::Value x, mlir::Value y);
+  mlir::Value less(mlir::OpBuilder &b, mlir::Value x, mlir::Value y);
+
+  /// for iv in [lb, ub) step: body(iv, carried) -> next carried values.
+  using CarriedBody = llvm::function_ref<llvm::SmallVector<mlir::Value>(
+      mlir::Value iv, mlir::ValueRange carried)>;
+  llvm::SmallVector<mlir::Value> loop(mlir::OpBuilder &b, KernelEmitter &e,
+                                      mlir::Value lb, mlir::Value ub,
+                                      int64_t step, mlir::ValueRange init,
+                                      CarriedBody body);
+  /// for iv in [lb, ub) step: body(iv).
+  void loop(mlir::OpBuilder &b, KernelEmitter &e, mlir::Value lb,
+            mlir::Value ub, int64_t step,
+            llvm::function_ref<void(mlir::Value)> body);
+
+  mlir::Location loc;
+};
+
 /// Elementwise and generic kernels: a workgroup is a block of rows of the
 /// output.
 mlir::LogicalResult generateHostElementwiseKernel(HostKernelBuilder &kernel);

@@ -118,10 +118,10 @@ std::optional<DirectOperand> directOperand(OpOperand *operand, AffineMap map,
   return direct;
 }
 
-class MatmulGenerator {
+class MatmulGenerator : HostLoopBuilder {
 public:
   MatmulGenerator(HostKernelBuilder &kernel, const MatmulLoops &loops)
-      : kernel(kernel), loops(loops), loc(kernel.func.getLoc()),
+      : HostLoopBuilder(kernel.func.getLoc()), kernel(kernel), loops(loops),
         acc(loops.accumulator), lanes(kernel.vectors.lanes()), NR(2 * lanes),
         MR(kernel.vectors.registers >= 32 ? 12 : 6) {
     int64_t batch = computeProduct(loops.batchShape);
@@ -178,30 +178,6 @@ private:
   bool isFloat() const { return isa<FloatType>(acc); }
   VectorType vectorType() const { return VectorType::get({lanes}, acc); }
 
-  Value add(OpBuilder &b, Value x, Value y) {
-    return b.createOrFold<arith::AddIOp>(loc, x, y);
-  }
-  Value mul(OpBuilder &b, Value x, Value y) {
-    return b.createOrFold<arith::MulIOp>(loc, x, y);
-  }
-  Value min(OpBuilder &b, Value x, Value y) {
-    return b.createOrFold<arith::MinSIOp>(loc, x, y);
-  }
-  Value less(OpBuilder &b, Value x, Value y) {
-    return b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, x, y);
-  }
-
-  /// for v in [lb, ub) step: body(v), in its own emitter scope.
-  void loop(OpBuilder &b, KernelEmitter &e, Value lb, Value ub, int64_t step,
-            function_ref<void(Value)> body) {
-    auto l = scf::ForOp::create(b, loc, lb, ub, e.index(step));
-    OpBuilder::InsertionGuard g(b);
-    b.setInsertionPointToStart(l.getBody());
-    e.pushScope();
-    body(l.getInductionVar());
-    e.popScope();
-  }
-
   /// The loop indices of an operand element: the batch, m (or n) and k.
   SmallVector<Value> loopIndices(KernelEmitter &e, Value mn, unsigned mnDim,
                                  Value k) {
@@ -236,7 +212,6 @@ private:
 
   HostKernelBuilder &kernel;
   const MatmulLoops &loops;
-  Location loc;
   Type acc;
   int64_t lanes, NR, MR;
   int64_t MC = 0, NC = 0, KC = 0, slices = 0, workgroups = 0;
