@@ -386,8 +386,18 @@ static FailureOr<SmallString<0>> compileHost(ModuleOp module,
     return failure();
   llvm::LLVMContext llvmContext;
   auto llvmModule = translateToLlvm(module, llvmContext, **machine);
-  if (failed(llvmModule) ||
-      failed(optimizeModule(loc, **llvmModule, **machine, optLevel)) ||
+  if (failed(llvmModule))
+    return failure();
+  // LLVM's x86-64-v4 tuning prefers 256-bit vectors (Skylake-X clocked down
+  // on 512-bit code); the kernels are shaped for the whole register, and
+  // with this the loops LLVM vectorizes itself (epilogues, row reductions,
+  // elementwise chains) use all of it too.
+  FailureOr<HostVectorShape> shape = hostVectorShape(target, loc);
+  if (succeeded(shape) && shape->bits == 512)
+    for (llvm::Function &function : **llvmModule)
+      if (!function.isDeclaration())
+        function.addFnAttr("prefer-vector-width", "512");
+  if (failed(optimizeModule(loc, **llvmModule, **machine, optLevel)) ||
       failed(checkNoExternals(loc, **llvmModule, kAllowedImports,
                               target.triple())))
     return failure();
