@@ -459,6 +459,40 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
+LogicalResult DynamicUpdateSliceOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  auto operand = cast<RankedTensorType>(adaptor.getOperand().getType());
+  auto update = cast<RankedTensorType>(adaptor.getUpdate().getType());
+  if (update.getElementType() != operand.getElementType() ||
+      update.getRank() != operand.getRank())
+    return emitOptionalError(loc, "'tg.dynamic_update_slice' op update ",
+                             update,
+                             " must have the rank and element type of the "
+                             "operand ",
+                             operand);
+  for (int64_t d = 0; d < operand.getRank(); ++d)
+    if (update.getDimSize(d) > operand.getDimSize(d))
+      return emitOptionalError(loc, "'tg.dynamic_update_slice' op update ",
+                               update, " is larger than the operand ", operand,
+                               " in dimension ", d);
+  if (static_cast<int64_t>(adaptor.getOffsets().size()) != operand.getRank())
+    return emitOptionalError(loc, "'tg.dynamic_update_slice' op needs ",
+                             operand.getRank(),
+                             " offsets (one per dimension of ", operand,
+                             "), got ", adaptor.getOffsets().size());
+  for (auto [d, offset] : llvm::enumerate(adaptor.getOffsets())) {
+    auto type = cast<RankedTensorType>(offset.getType());
+    if (!type.getElementType().isSignlessInteger(32) ||
+        type.getNumElements() != 1 || type.getRank() > 1)
+      return emitOptionalError(loc, "'tg.dynamic_update_slice' op offset ", d,
+                               " must be tensor<i32> or tensor<1xi32>, got ",
+                               type);
+  }
+  types.push_back(operand);
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Composites
 //===----------------------------------------------------------------------===//

@@ -532,6 +532,34 @@ def Tg_GatherOp : Tg_Op<"gather", [Pure, InferTypeOpAdaptor]> {
   }];
 }
 
+def Tg_DynamicUpdateSliceOp : Tg_Op<"dynamic_update_slice",
+    [Pure, InferTypeOpAdaptor]> {
+  let summary = "Write a tensor into another at offsets known at run time";
+  let description = [{
+    The result is `operand` with `update` written over it starting at
+    `offsets`: one i32 scalar (`tensor<i32>` or `tensor<1xi32>`) per
+    dimension, read when the function runs. `update` has the rank and element
+    type of `operand` and no larger a dimension. Each offset is clamped into
+    `[0, operand_dim - update_dim]`, so the update always lies inside (as in
+    XLA); the result has the operand's type.
+
+    This is how one function compiled for a maximum context length appends
+    the keys and values of the current position to a KV cache: the position
+    is an input, not a constant.
+
+    ```mlir
+    %c = tg.dynamic_update_slice %cache, %kv, %zero, %pos, %zero : tensor<4x128x64xf32>, tensor<4x1x64xf32>, tensor<i32>, tensor<i32>, tensor<i32> -> tensor<4x128x64xf32>
+    ```
+  }];
+  let arguments = (ins Tg_AnyTensor:$operand, Tg_AnyTensor:$update,
+                       Variadic<Tg_I32Tensor>:$offsets);
+  let results = (outs Tg_AnyTensor:$result);
+  let assemblyFormat = [{
+    $operand `,` $update `,` $offsets attr-dict `:` type($operand) `,`
+    type($update) `,` type($offsets) `->` type($result)
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Composites (decomposed by the compiler, kept for fusion and readability)
 //===----------------------------------------------------------------------===//

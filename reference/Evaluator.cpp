@@ -369,6 +369,7 @@ private:
   Tensor reduce(Operation *op, ArrayRef<int64_t> axes, bool keepDims);
   Tensor matmul(MatmulOp op);
   Tensor gather(GatherOp op);
+  Tensor dynamicUpdateSlice(DynamicUpdateSliceOp op);
   Tensor slice(SliceOp op);
   Tensor concat(ConcatOp op);
   Tensor transpose(TransposeOp op);
@@ -632,6 +633,29 @@ Tensor Interpreter::gather(GatherOp op) {
                                   rows - 1);
     for (int64_t j = 0; j < rowSize; ++j)
       out.values[i * rowSize + j] = table.values[r * rowSize + j];
+  }
+  return out;
+}
+
+/// Offsets are clamped so that the update lies inside the operand.
+Tensor Interpreter::dynamicUpdateSlice(DynamicUpdateSliceOp op) {
+  const Tensor &operand = get(op.getOperand()), &update = get(op.getUpdate());
+  Tensor out = resultTensor(op);
+  out.values = operand.values;
+  std::vector<int64_t> start;
+  for (auto [d, offset] : llvm::enumerate(op.getOffsets())) {
+    int64_t limit = operand.shape[d] - update.shape[d];
+    start.push_back(std::min<int64_t>(
+        std::max<int64_t>(int64_t(get(offset).values[0]), 0), limit));
+  }
+  std::vector<int64_t> strides = stridesOf(out.shape);
+  SmallVector<int64_t> index;
+  for (int64_t i = 0; i < update.numElements(); ++i) {
+    unravel(i, update.shape, index);
+    int64_t at = 0;
+    for (size_t d = 0; d < index.size(); ++d)
+      at += (start[d] + index[d]) * strides[d];
+    out.values[at] = update.values[i];
   }
   return out;
 }
@@ -941,6 +965,8 @@ void Interpreter::run(Operation *op) {
     return set(result, matmul(m));
   if (auto g = dyn_cast<GatherOp>(op))
     return set(result, gather(g));
+  if (auto u = dyn_cast<DynamicUpdateSliceOp>(op))
+    return set(result, dynamicUpdateSlice(u));
   if (auto s = dyn_cast<SliceOp>(op))
     return set(result, slice(s));
   if (auto c = dyn_cast<ConcatOp>(op))

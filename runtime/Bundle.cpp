@@ -148,8 +148,14 @@ private:
           return Status::dataLoss(
               where + " binding " + std::to_string(b) + " extent " +
               std::to_string(binding->extent()) + " is too large");
+        bool write = access == uint8_t(fb::BindingAccess::write);
+        // In place describes how an input is read next to the output: a
+        // written binding that claims it is a corrupt bundle.
+        if (write && binding->in_place())
+          return Status::dataLoss(where + " binding " + std::to_string(b) +
+                                  " is written and marked in place");
         desc.bindings.push_back(
-            {binding->extent(), access == uint8_t(fb::BindingAccess::write)});
+            {binding->extent(), write, binding->in_place()});
       }
       out_.kernels.push_back(std::move(desc));
     }

@@ -88,6 +88,9 @@ struct FunctionDesc {
 struct BindingUse {
   uint64_t extent; // bytes from the binding's address
   bool write;
+  /// A read the kernel makes element by element, before writing the same
+  /// element of its output: the output may alias it (donation).
+  bool inPlace = false;
 };
 
 struct KernelDesc {

@@ -183,6 +183,102 @@ Status Module::uploadConstants(const Bundle &bundle,
 }
 
 //===----------------------------------------------------------------------===//
+// Device buffers and donation
+//===----------------------------------------------------------------------===//
+
+Status DeviceBuffer::create(std::shared_ptr<hal::Device> device,
+                            TensorType type,
+                            std::shared_ptr<DeviceBuffer> &out) {
+  std::shared_ptr<DeviceBuffer> buffer(new DeviceBuffer());
+  buffer->device_ = std::move(device);
+  buffer->type_ = std::move(type);
+  // A tensor with no elements needs no memory; nothing ever touches it.
+  if (buffer->type_.byteSize > 0)
+    TGC_RETURN_IF_ERROR(fromHal(
+        buffer->device_->allocate(buffer->type_.byteSize, buffer->memory_),
+        "allocating a " + buffer->type_.str() + " buffer (" +
+            std::to_string(buffer->type_.byteSize) + " bytes) on " +
+            deviceId(buffer->device_->info()),
+        TGC_STATUS_RESOURCE_EXHAUSTED));
+  out = std::move(buffer);
+  return Status::ok();
+}
+
+DeviceBuffer::~DeviceBuffer() {
+  if (memory_.size)
+    device_->free(memory_);
+}
+
+Status tgc::rt::checkDonation(const ModuleDesc &desc, const FunctionDesc &fn,
+                              size_t input, size_t output) {
+  std::string pair = "function '" + fn.name + "' output " +
+                     std::to_string(output) + " cannot be written over input " +
+                     std::to_string(input);
+  if (!(fn.inputs[input] == fn.outputs[output]))
+    return Status::invalidArgument(
+        pair + ": the input is " + fn.inputs[input].str() +
+        " but the output is " + fn.outputs[output].str());
+  int64_t in = fn.inputBuffers[input];
+  if (in < 0)
+    return Status::ok(); // nothing reads the input
+  uint32_t out = fn.outputBuffers[output];
+  // The schedule runs in order, so the memory holds the input until the
+  // first step that writes the output. A read of the input after that (or by
+  // that same kernel, which assumes its bindings do not alias) would see the
+  // output instead. A copy of the input onto the output at the same offset
+  // is the one write that donation turns into a no-op: it counts as a read
+  // of the input, not as a write.
+  int64_t firstWrite = -1;
+  for (size_t s = 0; s < fn.steps.size(); ++s) {
+    const StepDesc &step = fn.steps[s];
+    bool reads = false, writes = false;
+    if (step.kind == StepKind::Copy) {
+      const BindingDesc &src = step.bindings[0], &dst = step.bindings[1];
+      bool identity =
+          src.buffer == in && dst.buffer == out && src.offset == dst.offset;
+      reads = src.buffer == in || dst.buffer == in;
+      writes = dst.buffer == out && !identity;
+    } else {
+      // A kernel that reads the input only through in-place bindings (each
+      // element before it writes the same element of its output) at the
+      // offset where it writes the output may run on one buffer: the
+      // compiler marks such bindings (a lone elementwise op, e.g. a KV
+      // cache update).
+      const KernelDesc &kernel = desc.kernels[step.kernel];
+      const BindingDesc *written = nullptr;
+      for (size_t b = 0; b < step.bindings.size(); ++b)
+        if (kernel.bindings[b].write && step.bindings[b].buffer == out)
+          written = &step.bindings[b];
+      bool inPlace = written != nullptr;
+      for (size_t b = 0; b < step.bindings.size(); ++b) {
+        if (step.bindings[b].buffer != in)
+          continue;
+        reads = true;
+        inPlace &= written && kernel.bindings[b].inPlace &&
+                   step.bindings[b].offset == written->offset;
+      }
+      writes = written != nullptr;
+      if (reads && writes && inPlace && firstWrite < 0) {
+        firstWrite = int64_t(s);
+        continue;
+      }
+    }
+    if (reads && writes)
+      return Status::invalidArgument(
+          pair + ": step " + std::to_string(s) +
+          " reads the input while it writes the output");
+    if (reads && firstWrite >= 0)
+      return Status::invalidArgument(pair + ": step " + std::to_string(s) +
+                                     " reads the input after step " +
+                                     std::to_string(firstWrite) +
+                                     " writes the output");
+    if (writes && firstWrite < 0)
+      firstWrite = int64_t(s);
+  }
+  return Status::ok();
+}
+
+//===----------------------------------------------------------------------===//
 // Session
 //===----------------------------------------------------------------------===//
 
@@ -232,50 +328,109 @@ Status Session::prepare(size_t function) {
       buffers[b].offset = module_->desc().constants[desc.index].offset;
       continue;
     }
-    if (desc.size == 0)
-      continue; // nothing to allocate; kernels never touch it
-    hal::Buffer memory;
-    hal::Status status = module_->device().allocate(desc.size, memory);
-    if (!status.ok())
-      return fromHal(status,
-                     "function '" + fn.name + "': allocating buffer " +
-                         std::to_string(b) + " (" + std::to_string(desc.size) +
-                         " bytes)",
-                     TGC_STATUS_RESOURCE_EXHAUSTED);
-    state.allocations.push_back(memory);
-    buffers[b].memory = memory;
+    // Inputs and outputs get memory when a call first passes a host tensor
+    // the kernels cannot use in place (allocate): a KV cache passed as a
+    // device buffer is never duplicated in the session.
+    if (desc.kind == BufferKind::Scratch)
+      TGC_RETURN_IF_ERROR(allocate(function, b, buffers[b]));
   }
   state.buffers = std::move(buffers);
   state.ready = true;
   return Status::ok();
 }
 
-Status Session::checkTensors(const FunctionDesc &fn, const char *what,
-                             const std::vector<TensorType> &types,
-                             const tgc_tensor_view_t *views,
-                             size_t count) const {
+Status Session::allocate(size_t function, size_t b, BoundBuffer &out) {
+  FunctionState &state = functions_[function];
+  const FunctionDesc &fn = module_->desc().functions[function];
+  uint64_t size = fn.buffers[b].size;
+  if (size == 0)
+    return Status::ok(); // nothing to allocate; kernels never touch it
+  hal::Buffer memory;
+  hal::Status status = module_->device().allocate(size, memory);
+  if (!status.ok())
+    return fromHal(status,
+                   "function '" + fn.name + "': allocating buffer " +
+                       std::to_string(b) + " (" + std::to_string(size) +
+                       " bytes)",
+                   TGC_STATUS_RESOURCE_EXHAUSTED);
+  state.allocations.push_back(memory);
+  out.memory = memory;
+  out.offset = 0;
+  return Status::ok();
+}
+
+/// The caller's host tensor must have exactly `type` and memory behind it.
+static Status checkTensorView(const TensorType &type,
+                              const tgc_tensor_view_t &view,
+                              const std::string &where) {
+  bool same = int(view.dtype) == int(type.dtype) &&
+              view.rank == int32_t(type.shape.size()) &&
+              (view.rank == 0 ||
+               (view.shape &&
+                std::equal(type.shape.begin(), type.shape.end(), view.shape)));
+  if (!same)
+    return Status::invalidArgument(where + ": expected " + type.str() +
+                                   ", got " + viewTypeString(view));
+  if (!view.data && type.byteSize > 0)
+    return Status::invalidArgument(where + ": data pointer is null");
+  return Status::ok();
+}
+
+Status Session::checkArgs(const FunctionDesc &fn, const char *what,
+                          const std::vector<TensorType> &types,
+                          const CallArg *args, size_t count) const {
   if (count != types.size())
     return Status::invalidArgument("function '" + fn.name + "' takes " +
                                    countOf(types.size(), what) + ", got " +
                                    std::to_string(count));
-  if (count > 0 && !views)
+  if (count > 0 && !args)
     return Status::invalidArgument("function '" + fn.name + "': " + what +
                                    "s pointer is null");
   for (size_t i = 0; i < count; ++i) {
-    const tgc_tensor_view_t &view = views[i];
     const TensorType &type = types[i];
     std::string where =
         "function '" + fn.name + "' " + what + " " + std::to_string(i);
-    bool same = int(view.dtype) == int(type.dtype) &&
-                view.rank == int32_t(type.shape.size()) &&
-                (view.rank == 0 ||
-                 (view.shape && std::equal(type.shape.begin(), type.shape.end(),
-                                           view.shape)));
-    if (!same)
-      return Status::invalidArgument(where + ": expected " + type.str() +
-                                     ", got " + viewTypeString(view));
-    if (!view.data && type.byteSize > 0)
-      return Status::invalidArgument(where + ": data pointer is null");
+    if (args[i].buffer) {
+      TGC_RETURN_IF_ERROR(checkBuffer(*args[i].buffer, type, where));
+      continue;
+    }
+    TGC_RETURN_IF_ERROR(checkTensorView(type, *args[i].tensor, where));
+  }
+  return Status::ok();
+}
+
+Status Session::checkBuffer(const DeviceBuffer &buffer, const TensorType &type,
+                            const std::string &where) const {
+  const hal::Device &mine = module_->device();
+  if (&buffer.device() != &mine) {
+    std::string theirs = deviceId(buffer.device().info());
+    std::string ours = deviceId(mine.info());
+    return Status::invalidArgument(
+        where + ": the buffer belongs to device " + theirs +
+        (theirs == ours ? " opened separately" : "") +
+        ", not to the session's device " + ours +
+        " (a buffer is used only on the device it was made on)");
+  }
+  if (!(buffer.type() == type))
+    return Status::invalidArgument(where + ": expected " + type.str() +
+                                   ", got a buffer of " + buffer.type().str());
+  return Status::ok();
+}
+
+Status Session::checkAliasing(const FunctionDesc &fn, const CallArg *inputs,
+                              const CallArg *outputs) const {
+  for (size_t o = 0; o < fn.outputs.size(); ++o) {
+    const DeviceBuffer *buffer = outputs[o].buffer.get();
+    if (!buffer)
+      continue;
+    for (size_t p = o + 1; p < fn.outputs.size(); ++p)
+      if (outputs[p].buffer.get() == buffer)
+        return Status::invalidArgument(
+            "function '" + fn.name + "' outputs " + std::to_string(o) +
+            " and " + std::to_string(p) + " are the same buffer");
+    for (size_t i = 0; i < fn.inputs.size(); ++i)
+      if (inputs[i].buffer.get() == buffer)
+        TGC_RETURN_IF_ERROR(checkDonation(module_->desc(), fn, i, o));
   }
   return Status::ok();
 }
@@ -291,8 +446,8 @@ Status Session::record(size_t eventIndex) {
                  "recording a profiling event");
 }
 
-Status Session::callAsync(size_t function, const tgc_tensor_view_t *inputs,
-                          size_t inputCount, const tgc_tensor_view_t *outputs,
+Status Session::callAsync(size_t function, const CallArg *inputs,
+                          size_t inputCount, const CallArg *outputs,
                           size_t outputCount) {
   const ModuleDesc &desc = module_->desc();
   if (function >= desc.functions.size())
@@ -300,9 +455,10 @@ Status Session::callAsync(size_t function, const tgc_tensor_view_t *inputs,
         "function index " + std::to_string(function) + " is out of range (" +
         countOf(desc.functions.size(), "function") + ")");
   const FunctionDesc &fn = desc.functions[function];
-  TGC_RETURN_IF_ERROR(checkTensors(fn, "input", fn.inputs, inputs, inputCount));
+  TGC_RETURN_IF_ERROR(checkArgs(fn, "input", fn.inputs, inputs, inputCount));
   TGC_RETURN_IF_ERROR(
-      checkTensors(fn, "output", fn.outputs, outputs, outputCount));
+      checkArgs(fn, "output", fn.outputs, outputs, outputCount));
+  TGC_RETURN_IF_ERROR(checkAliasing(fn, inputs, outputs));
   TGC_RETURN_IF_ERROR(prepare(function));
   // On the host, kernels can use the caller's memory itself: inputs are
   // only read, and outputs that overlap nothing else are written in place
@@ -310,8 +466,41 @@ Status Session::callAsync(size_t function, const tgc_tensor_view_t *inputs,
   // skipped. A tensor the kernels cannot address (misaligned) is copied.
   std::vector<BoundBuffer> buffers = functions_[function].buffers;
   std::vector<bool> inPlace(buffers.size(), false);
+  // Device buffers are used where they lie, on every device. A donated input
+  // and its output bind the same memory (checkAliasing allowed it).
+  uint64_t hostToDeviceBytes = 0, deviceToHostBytes = 0;
+  auto bindBuffer = [&](int64_t b, const CallArg &arg) {
+    if (b < 0)
+      return;
+    buffers[b].memory = arg.buffer->memory();
+    buffers[b].offset = 0;
+    inPlace[b] = true;
+    inFlight_.push_back(arg.buffer);
+  };
+  for (size_t i = 0; i < fn.inputs.size(); ++i) {
+    if (inputs[i].buffer)
+      bindBuffer(fn.inputBuffers[i], inputs[i]);
+    else if (fn.inputBuffers[i] >= 0)
+      hostToDeviceBytes += fn.inputs[i].byteSize;
+  }
+  for (size_t o = 0; o < fn.outputs.size(); ++o) {
+    if (outputs[o].buffer)
+      bindBuffer(fn.outputBuffers[o], outputs[o]);
+    else
+      deviceToHostBytes += fn.outputs[o].byteSize;
+  }
   if (module_->device().info().kind == hal::DeviceKind::Host)
     bindCallerMemory(fn, inputs, outputs, buffers, inPlace);
+  FunctionState &state = functions_[function];
+  for (size_t b = 0; b < buffers.size(); ++b) {
+    BufferKind kind = fn.buffers[b].kind;
+    if ((kind == BufferKind::Input || kind == BufferKind::Output) &&
+        !inPlace[b] && state.buffers[b].memory.size == 0 &&
+        fn.buffers[b].size > 0) {
+      TGC_RETURN_IF_ERROR(allocate(function, b, state.buffers[b]));
+      buffers[b] = state.buffers[b];
+    }
+  }
   std::string where = "function '" + fn.name + "'";
 
   // Events: [0] start, [1] inputs copied, [2 + s] step s done, last: outputs
@@ -320,14 +509,15 @@ Status Session::callAsync(size_t function, const tgc_tensor_view_t *inputs,
   size_t eventIndex = 0;
   if (profile) {
     TGC_RETURN_IF_ERROR(record(eventIndex++));
-    pendingProfile_ = {true, function, 3 + fn.steps.size()};
+    pendingProfile_ = {true, function, 3 + fn.steps.size(), hostToDeviceBytes,
+                       deviceToHostBytes};
   }
   for (size_t i = 0; i < fn.inputs.size(); ++i) {
     int64_t b = fn.inputBuffers[i];
     if (b < 0 || fn.inputs[i].byteSize == 0 || inPlace[b])
       continue;
     TGC_RETURN_IF_ERROR(fromHal(
-        queue_->copyHostToDevice(inputs[i].data, buffers[b].memory,
+        queue_->copyHostToDevice(inputs[i].tensor->data, buffers[b].memory,
                                  buffers[b].offset, fn.inputs[i].byteSize),
         where + ": copying input " + std::to_string(i) + " to the device"));
   }
@@ -351,11 +541,15 @@ Status Session::callAsync(size_t function, const tgc_tensor_view_t *inputs,
     } else if (step.size > 0) {
       const BoundBuffer &src = buffers[step.bindings[0].buffer];
       const BoundBuffer &dst = buffers[step.bindings[1].buffer];
-      TGC_RETURN_IF_ERROR(fromHal(
-          queue_->copyDeviceToDevice(
-              src.memory, src.offset + step.bindings[0].offset, dst.memory,
-              dst.offset + step.bindings[1].offset, step.size),
-          where + " step " + std::to_string(s) + ": copy"));
+      uint64_t from = src.memory.address + src.offset + step.bindings[0].offset;
+      uint64_t to = dst.memory.address + dst.offset + step.bindings[1].offset;
+      // A copy of a donated input onto its output: the bytes are there.
+      if (from != to)
+        TGC_RETURN_IF_ERROR(fromHal(
+            queue_->copyDeviceToDevice(
+                src.memory, src.offset + step.bindings[0].offset, dst.memory,
+                dst.offset + step.bindings[1].offset, step.size),
+            where + " step " + std::to_string(s) + ": copy"));
     }
     if (profile)
       TGC_RETURN_IF_ERROR(record(eventIndex++));
@@ -366,7 +560,8 @@ Status Session::callAsync(size_t function, const tgc_tensor_view_t *inputs,
     if (fn.outputs[o].byteSize == 0 || inPlace[fn.outputBuffers[o]])
       continue;
     TGC_RETURN_IF_ERROR(fromHal(
-        queue_->copyDeviceToHost(buffer.memory, buffer.offset, outputs[o].data,
+        queue_->copyDeviceToHost(buffer.memory, buffer.offset,
+                                 outputs[o].tensor->data,
                                  fn.outputs[o].byteSize),
         where + ": copying output " + std::to_string(o) + " to the host"));
   }
@@ -376,7 +571,9 @@ Status Session::callAsync(size_t function, const tgc_tensor_view_t *inputs,
 }
 
 Status Session::synchronize() {
-  TGC_RETURN_IF_ERROR(fromHal(queue_->synchronize(), "waiting for the device"));
+  hal::Status done = queue_->synchronize();
+  inFlight_.clear();
+  TGC_RETURN_IF_ERROR(fromHal(done, "waiting for the device"));
   if (pendingProfile_.active)
     return collectProfile();
   return Status::ok();
@@ -392,11 +589,8 @@ Status Session::collectProfile() {
     return double(ms);
   };
   CallProfile profile;
-  for (size_t i = 0; i < fn.inputs.size(); ++i)
-    if (fn.inputBuffers[i] >= 0)
-      profile.hostToDeviceBytes += fn.inputs[i].byteSize;
-  for (const TensorType &output : fn.outputs)
-    profile.deviceToHostBytes += output.byteSize;
+  profile.hostToDeviceBytes = pendingProfile_.hostToDeviceBytes;
+  profile.deviceToHostBytes = pendingProfile_.deviceToHostBytes;
   size_t steps = fn.steps.size();
   profile.hostToDeviceMs = elapsed(0, 1);
   profile.deviceToHostMs = elapsed(1 + steps, 2 + steps);
@@ -409,9 +603,8 @@ Status Session::collectProfile() {
   return Status::ok();
 }
 
-void Session::bindCallerMemory(const FunctionDesc &fn,
-                               const tgc_tensor_view_t *inputs,
-                               const tgc_tensor_view_t *outputs,
+void Session::bindCallerMemory(const FunctionDesc &fn, const CallArg *inputs,
+                               const CallArg *outputs,
                                std::vector<BoundBuffer> &buffers,
                                std::vector<bool> &inPlace) {
   struct Range {
@@ -432,37 +625,108 @@ void Session::bindCallerMemory(const FunctionDesc &fn,
     buffers[b].offset = 0;
     inPlace[b] = true;
   };
+  // Device buffers are already bound, and the caller cannot reach their
+  // memory: they take no part here (an empty range overlaps nothing).
+  auto dataOf = [](const CallArg &arg) {
+    return arg.buffer ? nullptr : arg.tensor->data;
+  };
   std::vector<Range> ranges;
   for (size_t i = 0; i < fn.inputs.size(); ++i)
-    ranges.push_back(rangeOf(inputs[i].data, fn.inputs[i].byteSize));
+    ranges.push_back(inputs[i].buffer
+                         ? Range{0, 0}
+                         : rangeOf(dataOf(inputs[i]), fn.inputs[i].byteSize));
   for (size_t o = 0; o < fn.outputs.size(); ++o)
-    ranges.push_back(rangeOf(outputs[o].data, fn.outputs[o].byteSize));
+    ranges.push_back(outputs[o].buffer
+                         ? Range{0, 0}
+                         : rangeOf(dataOf(outputs[o]), fn.outputs[o].byteSize));
   for (size_t i = 0; i < fn.inputs.size(); ++i) {
     int64_t b = fn.inputBuffers[i];
-    if (b >= 0 && fn.inputs[i].byteSize > 0 &&
-        aligned(inputs[i].data, fn.inputs[i]))
-      bind(uint32_t(b), inputs[i].data, fn.inputs[i].byteSize);
+    if (b >= 0 && !inputs[i].buffer && fn.inputs[i].byteSize > 0 &&
+        aligned(dataOf(inputs[i]), fn.inputs[i]))
+      bind(uint32_t(b), dataOf(inputs[i]), fn.inputs[i].byteSize);
   }
   for (size_t o = 0; o < fn.outputs.size(); ++o) {
+    if (outputs[o].buffer)
+      continue;
     const Range &mine = ranges[fn.inputs.size() + o];
     bool alone = true;
     for (size_t r = 0; r < ranges.size(); ++r)
       alone &= r == fn.inputs.size() + o || !mine.overlaps(ranges[r]);
     if (alone && fn.outputs[o].byteSize > 0 &&
-        aligned(outputs[o].data, fn.outputs[o]))
-      bind(fn.outputBuffers[o], outputs[o].data, fn.outputs[o].byteSize);
+        aligned(dataOf(outputs[o]), fn.outputs[o]))
+      bind(fn.outputBuffers[o], dataOf(outputs[o]), fn.outputs[o].byteSize);
   }
+}
+
+Status Session::call(size_t function, const CallArg *inputs, size_t inputCount,
+                     const CallArg *outputs, size_t outputCount) {
+  Status status = callAsync(function, inputs, inputCount, outputs, outputCount);
+  if (!status) {
+    // Do not leave half a call running into the caller's memory.
+    (void)queue_->synchronize();
+    inFlight_.clear();
+    pendingProfile_.active = false;
+    return status;
+  }
+  return synchronize();
+}
+
+/// Host tensors as call arguments; a null array stays null (so that the
+/// count check reports it).
+static std::vector<CallArg> tensorArgs(const tgc_tensor_view_t *views,
+                                       size_t count) {
+  std::vector<CallArg> args(views ? count : 0);
+  for (size_t i = 0; i < args.size(); ++i)
+    args[i].tensor = &views[i];
+  return args;
+}
+
+Status Session::callAsync(size_t function, const tgc_tensor_view_t *inputs,
+                          size_t inputCount, const tgc_tensor_view_t *outputs,
+                          size_t outputCount) {
+  std::vector<CallArg> in = tensorArgs(inputs, inputCount);
+  std::vector<CallArg> out = tensorArgs(outputs, outputCount);
+  return callAsync(function, inputs ? in.data() : nullptr, inputCount,
+                   outputs ? out.data() : nullptr, outputCount);
 }
 
 Status Session::call(size_t function, const tgc_tensor_view_t *inputs,
                      size_t inputCount, const tgc_tensor_view_t *outputs,
                      size_t outputCount) {
-  Status status = callAsync(function, inputs, inputCount, outputs, outputCount);
-  if (!status) {
-    // Do not leave half a call running into the caller's memory.
-    (void)queue_->synchronize();
-    pendingProfile_.active = false;
-    return status;
+  std::vector<CallArg> in = tensorArgs(inputs, inputCount);
+  std::vector<CallArg> out = tensorArgs(outputs, outputCount);
+  return call(function, inputs ? in.data() : nullptr, inputCount,
+              outputs ? out.data() : nullptr, outputCount);
+}
+
+Status Session::upload(const std::shared_ptr<DeviceBuffer> &buffer,
+                       const tgc_tensor_view_t &source, bool wait) {
+  const TensorType &type = buffer->type();
+  TGC_RETURN_IF_ERROR(checkBuffer(*buffer, type, "upload"));
+  std::string where = "upload into a " + type.str() + " buffer";
+  TGC_RETURN_IF_ERROR(checkTensorView(type, source, where));
+  if (type.byteSize > 0) {
+    inFlight_.push_back(buffer);
+    TGC_RETURN_IF_ERROR(
+        fromHal(queue_->copyHostToDevice(source.data, buffer->memory(), 0,
+                                         type.byteSize),
+                where));
   }
-  return synchronize();
+  return wait ? synchronize() : Status::ok();
+}
+
+Status Session::download(const std::shared_ptr<DeviceBuffer> &buffer,
+                         const tgc_tensor_view_t &destination, bool wait) {
+  const TensorType &type = buffer->type();
+  TGC_RETURN_IF_ERROR(checkBuffer(*buffer, type, "download"));
+  std::string where = "download from a " + type.str() + " buffer";
+  TGC_RETURN_IF_ERROR(checkTensorView(type, destination, where));
+  if (type.byteSize > 0) {
+    inFlight_.push_back(buffer);
+    TGC_RETURN_IF_ERROR(
+        fromHal(queue_->copyDeviceToHost(buffer->memory(), 0, destination.data,
+                                         type.byteSize),
+                where));
+  }
+  return wait ? synchronize() : Status::ok();
 }

@@ -44,6 +44,7 @@ public:
 
   const ModuleDesc &desc() const { return *desc_; }
   hal::Device &device() const { return *device_; }
+  const std::shared_ptr<hal::Device> &deviceRef() const { return device_; }
   const std::string &codeDescription() const { return codeDescription_; }
   void *kernelHandle(uint32_t kernel) const { return kernels_[kernel]; }
   const hal::LaunchConfig &launchConfig(uint32_t kernel) const {
@@ -70,6 +71,43 @@ private:
   std::string codeDescription_;
 };
 
+/// A tgc_buffer_t's memory: one tensor on one device, kept alive by the
+/// handle and by every pending call or copy that uses it.
+class DeviceBuffer {
+public:
+  static Status create(std::shared_ptr<hal::Device> device, TensorType type,
+                       std::shared_ptr<DeviceBuffer> &out);
+  ~DeviceBuffer();
+  DeviceBuffer(const DeviceBuffer &) = delete;
+  DeviceBuffer &operator=(const DeviceBuffer &) = delete;
+
+  const TensorType &type() const { return type_; }
+  hal::Buffer memory() const { return memory_; }
+  const hal::Device &device() const { return *device_; }
+
+private:
+  DeviceBuffer() = default;
+  std::shared_ptr<hal::Device> device_;
+  TensorType type_;
+  hal::Buffer memory_;
+};
+
+/// One input or output of a call: a device buffer if `buffer` is set, else
+/// the caller's host tensor.
+struct CallArg {
+  const tgc_tensor_view_t *tensor = nullptr;
+  std::shared_ptr<DeviceBuffer> buffer;
+};
+
+/// OK if `output` of `fn` may be written over `input` (one buffer passed as
+/// both): the schedule reads nothing of the input once it has begun writing
+/// the output (a copy of the input onto the output at the same place reads
+/// it, and is a no-op under donation; a kernel may read it and write the
+/// output in one step through bindings the compiler marked in place).
+/// Otherwise INVALID_ARGUMENT naming the steps. Indices must be in range.
+Status checkDonation(const ModuleDesc &desc, const FunctionDesc &fn,
+                     size_t input, size_t output);
+
 struct DispatchProfile {
   size_t step;
   uint32_t kernel;
@@ -94,15 +132,28 @@ public:
 
   const Module &module() const { return *module_; }
 
-  /// Checks the tensors against the signature, then enqueues the input
-  /// copies, the schedule and the output copies.
+  /// Checks the arguments against the signature (and buffers against the
+  /// device and each other), then enqueues the copies of host inputs, the
+  /// schedule and the copies of host outputs. Buffers are used in place.
+  Status callAsync(size_t function, const CallArg *inputs, size_t inputCount,
+                   const CallArg *outputs, size_t outputCount);
+  Status synchronize();
+  Status call(size_t function, const CallArg *inputs, size_t inputCount,
+              const CallArg *outputs, size_t outputCount);
+  /// The same with host tensors only.
   Status callAsync(size_t function, const tgc_tensor_view_t *inputs,
                    size_t inputCount, const tgc_tensor_view_t *outputs,
                    size_t outputCount);
-  Status synchronize();
   Status call(size_t function, const tgc_tensor_view_t *inputs,
               size_t inputCount, const tgc_tensor_view_t *outputs,
               size_t outputCount);
+
+  /// Enqueues a copy between a host tensor of the buffer's type and the
+  /// buffer, in order with calls; waits for it if `wait`.
+  Status upload(const std::shared_ptr<DeviceBuffer> &buffer,
+                const tgc_tensor_view_t &source, bool wait);
+  Status download(const std::shared_ptr<DeviceBuffer> &buffer,
+                  const tgc_tensor_view_t &destination, bool wait);
 
   void setProfiling(bool enabled) { profiling_ = enabled; }
   /// The profile of the last call made with profiling on, once
@@ -119,8 +170,8 @@ private:
   };
   /// Host device: binds input and output buffers to the caller's memory
   /// where the kernels may use it directly, marking them in `inPlace`.
-  void bindCallerMemory(const FunctionDesc &fn, const tgc_tensor_view_t *inputs,
-                        const tgc_tensor_view_t *outputs,
+  void bindCallerMemory(const FunctionDesc &fn, const CallArg *inputs,
+                        const CallArg *outputs,
                         std::vector<BoundBuffer> &buffers,
                         std::vector<bool> &inPlace);
   struct FunctionState {
@@ -132,13 +183,22 @@ private:
     bool active = false;
     size_t function = 0;
     size_t eventCount = 0;
+    uint64_t hostToDeviceBytes = 0;
+    uint64_t deviceToHostBytes = 0;
   };
 
   Session() = default;
   Status prepare(size_t function);
-  Status checkTensors(const FunctionDesc &fn, const char *what,
-                      const std::vector<TensorType> &types,
-                      const tgc_tensor_view_t *views, size_t count) const;
+  /// Allocates function buffer `b` for the session (kept until it ends).
+  Status allocate(size_t function, size_t b, BoundBuffer &out);
+  Status checkArgs(const FunctionDesc &fn, const char *what,
+                   const std::vector<TensorType> &types, const CallArg *args,
+                   size_t count) const;
+  /// A buffer must be on this session's device and have `type`.
+  Status checkBuffer(const DeviceBuffer &buffer, const TensorType &type,
+                     const std::string &where) const;
+  Status checkAliasing(const FunctionDesc &fn, const CallArg *inputs,
+                       const CallArg *outputs) const;
   Status record(size_t eventIndex);
   Status collectProfile();
 
@@ -150,6 +210,9 @@ private:
   PendingProfile pendingProfile_;
   CallProfile profile_;
   bool hasProfile_ = false;
+  /// Buffers that enqueued work uses: kept alive until synchronize, so a
+  /// buffer destroyed by the caller meanwhile is freed only after.
+  std::vector<std::shared_ptr<DeviceBuffer>> inFlight_;
 };
 
 /// "tensor<2x3xf32>" for a caller's view, tolerating bad dtypes.

@@ -15,7 +15,9 @@
 #include "runtime/Module.h"
 
 #include <cstring>
+#include <mutex>
 #include <new>
+#include <unordered_set>
 
 using namespace tgc;
 using namespace tgc::rt;
@@ -66,6 +68,34 @@ struct tgc_session_s {
   std::unique_ptr<Session> session;
   tgc_module_s module; // for tgc_session_module
 };
+
+struct tgc_buffer_s {
+  std::shared_ptr<DeviceBuffer> buffer;
+};
+
+// Every live buffer handle, so that a destroyed one is reported rather than
+// read: handles travel through the caller's data structures (a cache per
+// layer), where a stale one is an easy mistake. Leaked on purpose, so that
+// handles destroyed from other static destructors still find it.
+static std::mutex &liveBuffersMutex() {
+  static std::mutex *mutex = new std::mutex();
+  return *mutex;
+}
+static std::unordered_set<const tgc_buffer_s *> &liveBuffers() {
+  static auto *set = new std::unordered_set<const tgc_buffer_s *>();
+  return *set;
+}
+
+/// The memory behind a handle the caller passed as `what`.
+static Status resolveBuffer(const tgc_buffer_t *handle, const std::string &what,
+                            std::shared_ptr<DeviceBuffer> &out) {
+  std::lock_guard<std::mutex> lock(liveBuffersMutex());
+  if (!liveBuffers().count(handle))
+    return Status::failedPrecondition(
+        what + ": the buffer was destroyed (or is not a tgc_buffer_t)");
+  out = handle->buffer;
+  return Status::ok();
+}
 
 // Returned when even the error cannot be allocated; never freed.
 static tgc_status_s outOfMemoryStatus{TGC_STATUS_RESOURCE_EXHAUSTED,
@@ -569,6 +599,59 @@ tgc_status_t tgc_session_call_async(tgc_session_t *session, size_t function,
   });
 }
 
+/// The C arguments of a call as the session's; `what` is "input"/"output".
+static Status toCallArgs(const char *api, const char *what,
+                         const tgc_arg_t *args, size_t count,
+                         std::vector<CallArg> &out) {
+  if (!args)
+    return Status::ok(); // the session reports a null array with a count
+  out.resize(count);
+  for (size_t i = 0; i < count; ++i) {
+    if (args[i].buffer)
+      TGC_RETURN_IF_ERROR(resolveBuffer(args[i].buffer,
+                                        std::string(api) + ": " + what + " " +
+                                            std::to_string(i),
+                                        out[i].buffer));
+    else
+      out[i].tensor = &args[i].tensor;
+  }
+  return Status::ok();
+}
+
+static tgc_status_t callArgs(const char *apiName, bool wait,
+                             tgc_session_t *session, size_t function,
+                             const tgc_arg_t *inputs, size_t input_count,
+                             const tgc_arg_t *outputs, size_t output_count) {
+  return guarded(apiName, [&](const char *api) -> Status {
+    TGC_REQUIRE(session);
+    std::vector<CallArg> in, out;
+    TGC_RETURN_IF_ERROR(toCallArgs(api, "input", inputs, input_count, in));
+    TGC_RETURN_IF_ERROR(toCallArgs(api, "output", outputs, output_count, out));
+    const CallArg *inArgs = inputs ? in.data() : nullptr;
+    const CallArg *outArgs = outputs ? out.data() : nullptr;
+    return wait ? session->session->call(function, inArgs, input_count, outArgs,
+                                         output_count)
+                : session->session->callAsync(function, inArgs, input_count,
+                                              outArgs, output_count);
+  });
+}
+
+tgc_status_t tgc_session_call_args(tgc_session_t *session, size_t function,
+                                   const tgc_arg_t *inputs, size_t input_count,
+                                   const tgc_arg_t *outputs,
+                                   size_t output_count) {
+  return callArgs(__func__, true, session, function, inputs, input_count,
+                  outputs, output_count);
+}
+
+tgc_status_t
+tgc_session_call_args_async(tgc_session_t *session, size_t function,
+                            const tgc_arg_t *inputs, size_t input_count,
+                            const tgc_arg_t *outputs, size_t output_count) {
+  return callArgs(__func__, false, session, function, inputs, input_count,
+                  outputs, output_count);
+}
+
 tgc_status_t tgc_session_synchronize(tgc_session_t *session) {
   return guarded(__func__, [&]([[maybe_unused]] const char *api) -> Status {
     TGC_REQUIRE(session);
@@ -623,5 +706,126 @@ tgc_session_last_dispatch_profile(const tgc_session_t *session, size_t dispatch,
         session->session->module().desc().kernels[d.kernel].name.c_str();
     out_profile->ms = d.ms;
     return Status::ok();
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Device buffers
+//===----------------------------------------------------------------------===//
+
+tgc_status_t tgc_buffer_create(const tgc_module_t *module, tgc_dtype_t dtype,
+                               int32_t rank, const int64_t *shape,
+                               tgc_buffer_t **out_buffer) {
+  return guarded(__func__, [&](const char *api) -> Status {
+    TGC_REQUIRE(module);
+    TGC_REQUIRE(out_buffer);
+    *out_buffer = nullptr;
+    if (rank < 0)
+      return Status::invalidArgument(std::string(api) + ": rank " +
+                                     std::to_string(rank) + " is negative");
+    TGC_REQUIRE(shape || rank == 0);
+    TensorType type;
+    TGC_RETURN_IF_ERROR(makeTensorType(int(dtype), shape, size_t(rank),
+                                       std::string(api) + ": the buffer",
+                                       type));
+    auto handle = std::make_unique<tgc_buffer_s>();
+    TGC_RETURN_IF_ERROR(DeviceBuffer::create(module->module->deviceRef(),
+                                             std::move(type), handle->buffer));
+    std::lock_guard<std::mutex> lock(liveBuffersMutex());
+    liveBuffers().insert(handle.get());
+    *out_buffer = handle.release();
+    return Status::ok();
+  });
+}
+
+void tgc_buffer_destroy(tgc_buffer_t *buffer) {
+  if (!buffer)
+    return;
+  {
+    std::lock_guard<std::mutex> lock(liveBuffersMutex());
+    // A second destroy of the same handle must not free it twice.
+    if (!liveBuffers().erase(buffer))
+      return;
+  }
+  delete buffer; // pending calls keep the memory until they are done
+}
+
+tgc_status_t tgc_buffer_type(const tgc_buffer_t *buffer,
+                             tgc_tensor_view_t *out_type) {
+  return guarded(__func__, [&](const char *api) -> Status {
+    TGC_REQUIRE(buffer);
+    TGC_REQUIRE(out_type);
+    std::shared_ptr<DeviceBuffer> memory;
+    TGC_RETURN_IF_ERROR(resolveBuffer(buffer, api, memory));
+    const TensorType &type = memory->type();
+    out_type->dtype = tgc_dtype_t(type.dtype);
+    out_type->rank = int32_t(type.shape.size());
+    out_type->shape = type.shape.data();
+    out_type->data = nullptr;
+    return Status::ok();
+  });
+}
+
+size_t tgc_buffer_byte_size(const tgc_buffer_t *buffer) {
+  std::shared_ptr<DeviceBuffer> memory;
+  if (!buffer || !resolveBuffer(buffer, "", memory).isOk())
+    return 0;
+  return size_t(memory->type().byteSize);
+}
+
+static tgc_status_t transfer(const char *apiName, bool upload, bool wait,
+                             tgc_session_t *session, const tgc_buffer_t *buffer,
+                             const tgc_tensor_view_t *tensor) {
+  return guarded(apiName, [&](const char *api) -> Status {
+    TGC_REQUIRE(session);
+    TGC_REQUIRE(buffer);
+    TGC_REQUIRE(tensor);
+    std::shared_ptr<DeviceBuffer> memory;
+    TGC_RETURN_IF_ERROR(resolveBuffer(buffer, api, memory));
+    return upload ? session->session->upload(memory, *tensor, wait)
+                  : session->session->download(memory, *tensor, wait);
+  });
+}
+
+tgc_status_t tgc_session_upload(tgc_session_t *session, tgc_buffer_t *buffer,
+                                const tgc_tensor_view_t *source) {
+  return transfer(__func__, true, true, session, buffer, source);
+}
+
+tgc_status_t tgc_session_upload_async(tgc_session_t *session,
+                                      tgc_buffer_t *buffer,
+                                      const tgc_tensor_view_t *source) {
+  return transfer(__func__, true, false, session, buffer, source);
+}
+
+tgc_status_t tgc_session_download(tgc_session_t *session,
+                                  const tgc_buffer_t *buffer,
+                                  const tgc_tensor_view_t *destination) {
+  return transfer(__func__, false, true, session, buffer, destination);
+}
+
+tgc_status_t tgc_session_download_async(tgc_session_t *session,
+                                        const tgc_buffer_t *buffer,
+                                        const tgc_tensor_view_t *destination) {
+  return transfer(__func__, false, false, session, buffer, destination);
+}
+
+tgc_status_t tgc_module_function_check_donation(const tgc_module_t *module,
+                                                size_t function, size_t input,
+                                                size_t output) {
+  return guarded(__func__, [&](const char *api) -> Status {
+    TGC_REQUIRE(module);
+    const FunctionDesc *fn = functionAt(module, function);
+    if (!fn)
+      return Status::invalidArgument(std::string(api) + ": function index " +
+                                     std::to_string(function) +
+                                     " is out of range");
+    if (input >= fn->inputs.size() || output >= fn->outputs.size())
+      return Status::invalidArgument(
+          "function '" + fn->name + "' has " +
+          countOf(fn->inputs.size(), "input") + " and " +
+          countOf(fn->outputs.size(), "output") + ", no input " +
+          std::to_string(input) + " and output " + std::to_string(output));
+    return checkDonation(module->module->desc(), *fn, input, output);
   });
 }

@@ -68,11 +68,14 @@ public:
     for (const ScheduledKernel &kernel : schedule.kernels) {
       // Inputs are read, the last binding (the result) is written.
       std::vector<flatbuffers::Offset<fmt::KernelBinding>> bindings;
-      for (auto [i, bytes] : llvm::enumerate(kernel.bindingBytes))
+      for (auto [i, bytes] : llvm::enumerate(kernel.bindingBytes)) {
+        bool output = i + 1 == kernel.bindingBytes.size();
         bindings.push_back(fmt::CreateKernelBinding(
             fbb, bytes,
-            i + 1 == kernel.bindingBytes.size() ? fmt::BindingAccess::write
-                                                : fmt::BindingAccess::read));
+            output ? fmt::BindingAccess::write : fmt::BindingAccess::read,
+            !output && i < kernel.inPlaceInputs.size() &&
+                kernel.inPlaceInputs[i]));
+      }
       std::string name = demangleSymbol(kernel.name);
       kernels.push_back(fmt::CreateKernelDirect(fbb, name.c_str(),
                                                 kernel.numBindings, &bindings));

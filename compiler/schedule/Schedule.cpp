@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -86,6 +87,37 @@ static FailureOr<std::vector<uint8_t>> constantBytes(Location loc,
   }
   emitError(loc) << "unsupported constant attribute kind";
   return failure();
+}
+
+/// Which inputs of a kernel its output may be written over (donation).
+/// Elementwise kernels compute each output element from scratch, reading
+/// arguments where the expression tree says (KernelEmitter), and store it
+/// once; an argument read only by the returned generic, through an identity
+/// map, is therefore read at exactly the element being written, and before
+/// it. Anything else (another reader, a permuted or broadcast read, a
+/// different type, another kind of kernel) is left unmarked.
+static std::vector<bool> inPlaceInputs(func::FuncOp kernel) {
+  std::vector<bool> result(kernel.getNumArguments(), false);
+  if (getKernelKind(kernel) != KernelKind::elementwise ||
+      kernel.getNumResults() != 1 || kernel.getBody().empty())
+    return result;
+  auto ret = dyn_cast<func::ReturnOp>(kernel.getBody().front().getTerminator());
+  auto root =
+      ret ? ret.getOperand(0).getDefiningOp<linalg::GenericOp>() : nullptr;
+  if (!root || root.getNumDpsInits() != 1 ||
+      root.getNumParallelLoops() != root.getNumLoops() ||
+      !root.getMatchingIndexingMap(root.getDpsInitOperand(0)).isIdentity())
+    return result;
+  for (BlockArgument arg : kernel.getArguments()) {
+    if (arg.getType() != ret.getOperand(0).getType() || arg.use_empty())
+      continue;
+    bool ok = true;
+    for (OpOperand &use : arg.getUses())
+      ok &= use.getOwner() == root.getOperation() && root.isDpsInput(&use) &&
+            root.getMatchingIndexingMap(&use).isIdentity();
+    result[arg.getArgNumber()] = ok;
+  }
+  return result;
 }
 
 namespace {
@@ -347,6 +379,7 @@ FailureOr<Schedule> tgc::buildSchedule(ModuleOp module,
                << type << "; kernels take and return static tensors";
       kernel.bindingBytes.push_back(storageSize(tensor));
     }
+    kernel.inPlaceInputs = inPlaceInputs(func);
     if (IntegerAttr workgroups =
             tgc->getHostWorkgroupsAttrHelper().getAttr(func))
       kernel.hostWorkgroups = workgroups.getInt();
@@ -425,6 +458,16 @@ void tgc::printSchedule(const Schedule &schedule, llvm::raw_ostream &os) {
       printShape(*kernel.gpuGrid);
       os << " block ";
       printShape(*kernel.gpuBlock);
+    }
+    // Inputs the output may be written over (donation); only when there
+    // are any, so that listings of other kernels stay as they were.
+    SmallVector<size_t> inPlace;
+    for (auto [i, flag] : llvm::enumerate(kernel.inPlaceInputs))
+      if (flag)
+        inPlace.push_back(i);
+    if (!inPlace.empty()) {
+      os << ", in place ";
+      llvm::interleaveComma(inPlace, os);
     }
     os << "\n";
   }

@@ -72,6 +72,9 @@ struct ScheduledKernel {
   /// its output: the storage size of each argument and of the result. The
   /// runtime checks every dispatch against them.
   std::vector<uint64_t> bindingBytes;
+  /// Per input binding: the output may be written over it (the kernel reads
+  /// it element by element, each before writing the same output element).
+  std::vector<bool> inPlaceInputs;
   /// Host targets: workgroups; GPU targets: grid and block. Only the ones
   /// whose kernels were generated are set.
   std::optional<int64_t> hostWorkgroups;

@@ -601,10 +601,17 @@ private:
         }
         // The root of another kernel that absorbed reductions cannot be
         // recomputed here (its reductions live only in that kernel): read
-        // its materialized result.
+        // its materialized result. Nor is a value the function returns: it
+        // is materialized anyway, and recomputing it here would read its
+        // operands again after its kernel may have written over one of them
+        // (a KV cache update whose input the caller donated to the output,
+        // docs/runtime.md) besides doing the work twice.
         if (auto other = owner.find(def);
             other != owner.end() && regions[other->second].root == def &&
-            regions[other->second].heavy.size() > 1) {
+            (regions[other->second].heavy.size() > 1 ||
+             llvm::any_of(def->getUsers(), [](Operation *user) {
+               return isa<func::ReturnOp>(user);
+             }))) {
           arguments.insert(v);
           continue;
         }

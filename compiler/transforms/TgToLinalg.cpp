@@ -428,6 +428,63 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
   }
 };
 
+/// result[i] = update[i - start] inside the window at `start`, else
+/// operand[i], with start[d] = clamp(offset[d], 0, dim[d] - update[d]): an
+/// elementwise generic over the operand whose payload reads the offsets and
+/// the update with tensor.extract (like gather), so it fuses with its
+/// producers and runs on every target's elementwise strategy.
+struct DynamicUpdateSliceLowering : OpConversionPattern<DynamicUpdateSliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DynamicUpdateSliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    auto updateType = tensorType(op.getUpdate());
+    Value update = adaptor.getUpdate();
+    SmallVector<Value> offsets(adaptor.getOffsets());
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), type, adaptor.getOperand(),
+        [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+          Value inside;
+          SmallVector<Value> at;
+          Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+          for (int64_t d = 0; d < type.getRank(); ++d) {
+            auto offsetType = tensorType(offsets[d]);
+            SmallVector<Value> first(offsetType.getRank(), zero);
+            Value offset = arith::IndexCastOp::create(
+                b, loc, b.getIndexType(),
+                tensor::ExtractOp::create(b, loc, offsets[d], first));
+            int64_t size = updateType.getDimSize(d);
+            Value last = arith::ConstantIndexOp::create(
+                b, loc, type.getDimSize(d) - size);
+            Value start = arith::MinSIOp::create(
+                b, loc, arith::MaxSIOp::create(b, loc, offset, zero), last);
+            Value i = linalg::IndexOp::create(b, loc, d);
+            Value rel = arith::SubIOp::create(b, loc, i, start);
+            Value hi = arith::ConstantIndexOp::create(b, loc, size);
+            Value in = arith::AndIOp::create(
+                b, loc,
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, rel,
+                                      zero),
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, rel,
+                                      hi));
+            inside = inside ? arith::AndIOp::create(b, loc, inside, in) : in;
+            // Clamped so the read stays in bounds where it is not used.
+            Value maxRel = arith::ConstantIndexOp::create(b, loc, size - 1);
+            at.push_back(arith::MinSIOp::create(
+                b, loc, arith::MaxSIOp::create(b, loc, rel, zero), maxRel));
+          }
+          if (!inside) // rank 0: the update is the whole result
+            return tensor::ExtractOp::create(b, loc, update, ValueRange{})
+                .getResult();
+          Value fresh = tensor::ExtractOp::create(b, loc, update, at);
+          return arith::SelectOp::create(b, loc, inside, fresh, args[0]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 /// result[i..., j...] = table[clamp(indices[i...]), j...], as a generic
 /// whose payload reads both tensors with tensor.extract.
 struct GatherLowering : OpConversionPattern<GatherOp> {
@@ -591,6 +648,6 @@ void tgc::populateTgToLinalgConversionPatterns(RewritePatternSet &patterns) {
                ReductionLowering<ReduceSumOp>, ReductionLowering<ReduceMaxOp>,
                ReductionLowering<ReduceMinOp>, ConstantLowering, MatmulLowering,
                ReshapeLowering, TransposeLowering, BroadcastToLowering,
-               SliceLowering, ConcatLowering, GatherLowering>(
-      patterns.getContext());
+               SliceLowering, ConcatLowering, GatherLowering,
+               DynamicUpdateSliceLowering>(patterns.getContext());
 }

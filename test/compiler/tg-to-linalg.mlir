@@ -110,6 +110,30 @@ func.func @gather(%t: tensor<10x4xf32>, %i: tensor<3xi32>) -> tensor<3x4xf32> {
 
 // -----
 
+// dynamic_update_slice is elementwise over the operand: each offset is read
+// with tensor.extract and clamped to [0, dim - update dim], and the update is
+// read at the clamped relative index inside the window.
+// CHECK-LABEL: func.func @dynamic_update_slice
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%arg0 : tensor<8x4xf32>)
+// CHECK: ^bb0(%[[OLD:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[P:.*]] = tensor.extract %arg2[]
+// CHECK: arith.index_cast %[[P]]
+// CHECK: arith.maxsi
+// CHECK: arith.minsi
+// CHECK: linalg.index 0
+// CHECK: tensor.extract %arg3[%{{.*}}] : tensor<1xi32>
+// CHECK: linalg.index 1
+// CHECK: %[[NEW:.*]] = tensor.extract %arg1[
+// CHECK: %[[R:.*]] = arith.select %{{.*}}, %[[NEW]], %[[OLD]] : f32
+// CHECK: linalg.yield %[[R]]
+func.func @dynamic_update_slice(%c: tensor<8x4xf32>, %u: tensor<1x4xf32>, %p: tensor<i32>, %z: tensor<1xi32>) -> tensor<8x4xf32> {
+  %0 = tg.dynamic_update_slice %c, %u, %p, %z : tensor<8x4xf32>, tensor<1x4xf32>, tensor<i32>, tensor<1xi32> -> tensor<8x4xf32>
+  return %0 : tensor<8x4xf32>
+}
+
+// -----
+
 // Float to integer saturates and maps NaN to 0; f16 math runs in f32.
 // CHECK-LABEL: func.func @casts
 // CHECK: arith.maximumf

@@ -479,6 +479,28 @@ def shape_groups():
             cases.append(c.ret(c.op(
                 f"tg.gather {t}[{i}] : {t.type}, {i.type} -> "
                 f"{tensor_type(out, dtype)}", out, dtype)))
+        # Offsets read at run time, clamped so the update lies inside; the
+        # last case is a KV-cache append (one row at a position).
+        for shape, ushape, offs in [
+                ((5,), (2,), [[1], [-3], [4]]),
+                ((4, 6), (2, 3), [[1, 2], [9, -1], [0, 3]]),
+                ((2, 8, 3), (2, 1, 3), [[0, 5], [0, 7], [1, 100]]),
+                ((3, 4), (3, 4), [[1, 1]])]:
+            for k, off in enumerate(offs):
+                off = list(off) + [0] * (len(shape) - len(off))
+                c = Case(name_of("dynamic_update_slice", dtype,
+                                 shape_name(shape), shape_name(ushape), k))
+                rng = Rng(c.name)
+                x = c.arg(shape, dtype, rng.values(shape, dtype))
+                u = c.arg(ushape, dtype, rng.values(ushape, dtype))
+                os_ = [c.arg((1,) if d % 2 else (), "i32",
+                             np.reshape(o, (1,) if d % 2 else ()))
+                       for d, o in enumerate(off)]
+                cases.append(c.ret(c.op(
+                    f"tg.dynamic_update_slice {x}, {u}, "
+                    f"{', '.join(map(str, os_))} : {x.type}, {u.type}, "
+                    f"{', '.join(o.type for o in os_)} -> {x.type}", shape,
+                    dtype)))
     return [Group("shape", cases)]
 
 

@@ -379,6 +379,25 @@ class Gen:
                        f"{tensor_type(shape, v.dtype)}", shape, v.dtype, v,
                        ids)
 
+    def dynamic_update_slice(self):
+        v = self.pick(lambda u: len(u.shape) > 0)
+        if v is None:
+            return None
+        ushape = tuple(int(self.rng.integers(1, d + 1)) if d else 0
+                       for d in v.shape)
+        u = self.value(lambda w: w.dtype == v.dtype and w.shape == ushape,
+                       lambda: self.arg(ushape, v.dtype))
+        # Offsets past either end are clamped; tensor<i32> or tensor<1xi32>.
+        offsets = []
+        for d in v.shape:
+            oshape = self.choice([(), (1,)])
+            offsets.append(self.arg(oshape, "i32", np.reshape(
+                self.rng.integers(-2, d + 3, 1), oshape)))
+        return self.op(f"tg.dynamic_update_slice {v}, {u}, "
+                       f"{', '.join(map(str, offsets))} : {v.type}, {u.type}, "
+                       f"{', '.join(o.type for o in offsets)} -> {v.type}",
+                       v.shape, v.dtype, v, u, *offsets)
+
     def composite(self):
         v = self.pick(lambda u: u.dtype in FLOATS and len(u.shape) > 0)
         if v is None:
@@ -406,7 +425,7 @@ class Gen:
            ("cast", 2), ("reduce", 3), ("matmul", 2), ("reshape", 2),
            ("transpose", 2), ("broadcast_to", 1), ("slice", 2), ("concat", 1),
            ("gather", 1), ("composite", 2)]
-    NEW_OPS = [("scan", 2)]
+    NEW_OPS = [("scan", 2), ("dynamic_update_slice", 2)]
 
     def build(self, max_ops=20):
         n_ops = int(self.rng.integers(1, max_ops + 1))

@@ -70,3 +70,11 @@ func.func @gather(%t: tensor<1000x64xf32>, %i: tensor<8xi32>, %j: tensor<2x4xi32
   %2 = tg.gather %v[%j] : tensor<10xi8>, tensor<2x4xi32> -> tensor<2x4xi8>
   return
 }
+
+// CHECK-LABEL: func.func @dynamic_update_slice
+// CHECK-SAME: (%[[C:.*]]: tensor<2x8x4xf32>, %[[U:.*]]: tensor<2x1x4xf32>, %[[Z:.*]]: tensor<i32>, %[[P:.*]]: tensor<1xi32>)
+func.func @dynamic_update_slice(%c: tensor<2x8x4xf32>, %u: tensor<2x1x4xf32>, %z: tensor<i32>, %p: tensor<1xi32>) -> tensor<2x8x4xf32> {
+  // CHECK: tg.dynamic_update_slice %[[C]], %[[U]], %[[Z]], %[[P]], %[[Z]] : tensor<2x8x4xf32>, tensor<2x1x4xf32>, tensor<i32>, tensor<1xi32>, tensor<i32> -> tensor<2x8x4xf32>
+  %0 = tg.dynamic_update_slice %c, %u, %z, %p, %z : tensor<2x8x4xf32>, tensor<2x1x4xf32>, tensor<i32>, tensor<1xi32>, tensor<i32> -> tensor<2x8x4xf32>
+  return %0 : tensor<2x8x4xf32>
+}

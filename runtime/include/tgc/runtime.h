@@ -320,6 +320,88 @@ tgc_status_t tgc_session_call_async(tgc_session_t *session, size_t function,
  * Reports the first device error of the pending calls. */
 tgc_status_t tgc_session_synchronize(tgc_session_t *session);
 
+/*===----------------------------------------------------------------------===*
+ * Device buffers: tensors that stay on the device between calls
+ *===----------------------------------------------------------------------===*/
+
+/* One tensor's worth of memory on a module's device (docs/runtime.md,
+ * "Device buffers"). Passed to a call instead of a host tensor, it is used
+ * where it lies: nothing is copied. Passing the same buffer as an input and
+ * an output *donates* the input: the output is written over it (how a KV
+ * cache is updated in place), where the function's schedule allows it (see
+ * tgc_module_function_check_donation).
+ *
+ * A buffer may be used by every session whose module runs on the device it
+ * was made on. It keeps that device alive. Destroying a buffer while calls
+ * that use it are pending is allowed: its memory is freed once they are done.
+ * Using a destroyed handle is reported as FAILED_PRECONDITION, unless a new
+ * buffer has since been made at the same address. */
+typedef struct tgc_buffer_s tgc_buffer_t;
+
+/* Allocates a buffer for a `dtype` tensor of `shape` (`rank` dims) on the
+ * module's device. Its contents are unspecified until written by an upload
+ * or a call. */
+tgc_status_t tgc_buffer_create(const tgc_module_t *module, tgc_dtype_t dtype,
+                               int32_t rank, const int64_t *shape,
+                               tgc_buffer_t **out_buffer);
+/* NULL is allowed. */
+void tgc_buffer_destroy(tgc_buffer_t *buffer);
+/* The buffer's dtype and shape (owned by the buffer); `data` is NULL. */
+tgc_status_t tgc_buffer_type(const tgc_buffer_t *buffer,
+                             tgc_tensor_view_t *out_type);
+/* Bytes of the tensor; 0 for NULL or a destroyed buffer. */
+size_t tgc_buffer_byte_size(const tgc_buffer_t *buffer);
+
+/* Copies a host tensor into a buffer of the same dtype and shape, in order
+ * with the session's calls, and waits for it. */
+tgc_status_t tgc_session_upload(tgc_session_t *session, tgc_buffer_t *buffer,
+                                const tgc_tensor_view_t *source);
+/* Copies a buffer into a host tensor of the same dtype and shape, after the
+ * session's pending calls, and waits for it. */
+tgc_status_t tgc_session_download(tgc_session_t *session,
+                                  const tgc_buffer_t *buffer,
+                                  const tgc_tensor_view_t *destination);
+/* The same, enqueued: the host memory must stay valid (and, for an upload,
+ * unchanged) until tgc_session_synchronize returns. */
+tgc_status_t tgc_session_upload_async(tgc_session_t *session,
+                                      tgc_buffer_t *buffer,
+                                      const tgc_tensor_view_t *source);
+tgc_status_t tgc_session_download_async(tgc_session_t *session,
+                                        const tgc_buffer_t *buffer,
+                                        const tgc_tensor_view_t *destination);
+
+/* One input or output of a call: a device buffer when `buffer` is not NULL
+ * (then `tensor` is ignored), else the host tensor `tensor`. */
+typedef struct tgc_arg_t {
+  tgc_tensor_view_t tensor;
+  tgc_buffer_t *buffer;
+} tgc_arg_t;
+
+/* tgc_session_call and tgc_session_call_async with any mix of host tensors
+ * and device buffers. A buffer must have exactly the dtype and shape of the
+ * signature and live on the session's device. A buffer may be passed as
+ * several inputs; as at most one output; and as an output and an input only
+ * where that input may be donated to that output. Host tensors are copied as
+ * in tgc_session_call; buffers are not. */
+tgc_status_t tgc_session_call_args(tgc_session_t *session, size_t function,
+                                   const tgc_arg_t *inputs, size_t input_count,
+                                   const tgc_arg_t *outputs,
+                                   size_t output_count);
+tgc_status_t
+tgc_session_call_args_async(tgc_session_t *session, size_t function,
+                            const tgc_arg_t *inputs, size_t input_count,
+                            const tgc_arg_t *outputs, size_t output_count);
+
+/* NULL if `output` of `function` may be written over `input` (one buffer
+ * passed as both); else INVALID_ARGUMENT saying why. It may when the
+ * function's schedule reads nothing of the input after it starts writing the
+ * output, except through a copy of the input onto the output at the same
+ * place, which donation makes a no-op. Input and output must have the same
+ * dtype and shape. */
+tgc_status_t tgc_module_function_check_donation(const tgc_module_t *module,
+                                                size_t function, size_t input,
+                                                size_t output);
+
 /* Profiling: when enabled, each call records device events around its
  * transfers and every kernel launch (this costs a little per call). */
 tgc_status_t tgc_session_set_profiling(tgc_session_t *session, bool enabled);

@@ -313,11 +313,68 @@ public:
     }
     return types;
   }
+  /// Whether `output` of `function` may be written over `input` (one Buffer
+  /// passed as both); if not, `why` (when given) says which steps prevent
+  /// it.
+  bool canDonate(size_t function, size_t input, size_t output,
+                 std::string *why = nullptr) const {
+    tgc_status_t status =
+        tgc_module_function_check_donation(get(), function, input, output);
+    if (!status)
+      return true;
+    if (why)
+      *why = tgc_status_message(status);
+    tgc_status_free(status);
+    return false;
+  }
   tgc_module_t *get() const { return handle_.get(); }
 
 private:
   explicit Module(tgc_module_t *handle) : handle_(handle) {}
   detail::Handle<tgc_module_t, tgc_module_destroy> handle_;
+};
+
+/// A tensor that stays on a module's device (tgc_buffer_t): passed to
+/// Session::callArgs instead of a host Tensor, it is not copied; passed as an
+/// input and an output of one call, the output is written over it.
+class Buffer {
+public:
+  static Buffer create(const Module &module, const TensorType &type) {
+    tgc_buffer_t *handle = nullptr;
+    detail::check(tgc_buffer_create(module.get(), type.dtype,
+                                    int32_t(type.shape.size()),
+                                    type.shape.data(), &handle));
+    return Buffer(handle);
+  }
+  TensorType type() const {
+    tgc_tensor_view_t view;
+    detail::check(tgc_buffer_type(get(), &view));
+    return TensorType(view);
+  }
+  size_t byteSize() const { return tgc_buffer_byte_size(get()); }
+  tgc_buffer_t *get() const { return handle_.get(); }
+
+private:
+  explicit Buffer(tgc_buffer_t *handle) : handle_(handle) {}
+  detail::Handle<tgc_buffer_t, tgc_buffer_destroy> handle_;
+};
+
+/// One input or output of Session::callArgs: a host tensor (borrowed; it
+/// must outlive the call) or a device buffer.
+class Arg {
+public:
+  Arg(const Tensor &tensor) {
+    raw_.tensor = tensor.view();
+    raw_.buffer = nullptr;
+  }
+  Arg(const Buffer &buffer) {
+    raw_.tensor = tgc_tensor_view_t();
+    raw_.buffer = buffer.get();
+  }
+  const tgc_arg_t &raw() const { return raw_; }
+
+private:
+  tgc_arg_t raw_;
 };
 
 struct DispatchProfile {
@@ -371,6 +428,40 @@ public:
   }
   void synchronize() { detail::check(tgc_session_synchronize(get())); }
 
+  /// Any mix of host tensors and device buffers; outputs given as tensors
+  /// are written into them.
+  void callArgs(size_t function, const std::vector<Arg> &inputs,
+                const std::vector<Arg> &outputs) {
+    auto in = raws(inputs), out = raws(outputs);
+    detail::check(tgc_session_call_args(get(), function, in.data(), in.size(),
+                                        out.data(), out.size()));
+  }
+  void callArgsAsync(size_t function, const std::vector<Arg> &inputs,
+                     const std::vector<Arg> &outputs) {
+    auto in = raws(inputs), out = raws(outputs);
+    detail::check(tgc_session_call_args_async(
+        get(), function, in.data(), in.size(), out.data(), out.size()));
+  }
+  /// Copies between host and device in order with this session's calls.
+  void upload(Buffer &buffer, const Tensor &source) {
+    tgc_tensor_view_t view = source.view();
+    detail::check(tgc_session_upload(get(), buffer.get(), &view));
+  }
+  void download(const Buffer &buffer, Tensor &destination) {
+    tgc_tensor_view_t view = destination.view();
+    detail::check(tgc_session_download(get(), buffer.get(), &view));
+  }
+  /// Enqueued only: the tensors must stay alive (and `source` unchanged)
+  /// until synchronize() returns.
+  void uploadAsync(Buffer &buffer, const Tensor &source) {
+    tgc_tensor_view_t view = source.view();
+    detail::check(tgc_session_upload_async(get(), buffer.get(), &view));
+  }
+  void downloadAsync(const Buffer &buffer, Tensor &destination) {
+    tgc_tensor_view_t view = destination.view();
+    detail::check(tgc_session_download_async(get(), buffer.get(), &view));
+  }
+
   /// Zero-filled tensors of `function`'s output types.
   std::vector<Tensor> makeOutputs(size_t function) const {
     std::vector<Tensor> outputs;
@@ -415,6 +506,14 @@ private:
     result.reserve(tensors.size());
     for (const Tensor &t : tensors)
       result.push_back(t.view());
+    return result;
+  }
+
+  static std::vector<tgc_arg_t> raws(const std::vector<Arg> &args) {
+    std::vector<tgc_arg_t> result;
+    result.reserve(args.size());
+    for (const Arg &a : args)
+      result.push_back(a.raw());
     return result;
   }
 

@@ -213,3 +213,30 @@ TEST_F(GpuEndToEnd, ConcurrentSessions) {
   c.join();
   EXPECT_EQ(failures.load(), 0);
 }
+
+TEST_F(GpuEndToEnd, ResidentBuffersAndDonation) {
+  Bundle bundle = Bundle::openMemory(bytes_.data(), bytes_.size(), "gpu.bin");
+  Device device = Device::open(gpu_->id, &bundle);
+  Module module = load(device, bundle);
+  Session session(module);
+  TensorType t23(TGC_DTYPE_F32, {2, 3});
+  Buffer x = Buffer::create(module, t23), y = Buffer::create(module, t23);
+  session.upload(x, floats({1, 2, 3, 4, 5, 6}));
+  session.upload(y, floats({10, 20, 30, 40, 50, 60}));
+  Tensor out1(t23), out2(t23), back(t23);
+  session.setProfiling(true);
+  // out0 = x + y written over y, twice; out2 (a copy of x) stays a copy.
+  session.callArgs(0, {x, y}, {y, out1, out2});
+  session.callArgs(0, {x, y}, {y, out1, out2});
+  CallProfile profile = session.lastProfile();
+  EXPECT_EQ(profile.hostToDeviceBytes, 0u);
+  EXPECT_EQ(profile.deviceToHostBytes, 48u);
+  session.download(y, back);
+  EXPECT_EQ(values(back), (std::vector<float>{12, 24, 36, 48, 60, 72}));
+  EXPECT_EQ(values(out2), (std::vector<float>{1, 2, 3, 4, 5, 6}));
+  // The donated copy of x onto out2 is skipped, x is unchanged.
+  Tensor out0(t23);
+  session.callArgs(0, {x, y}, {out0, out1, x});
+  session.download(x, back);
+  EXPECT_EQ(values(back), (std::vector<float>{1, 2, 3, 4, 5, 6}));
+}

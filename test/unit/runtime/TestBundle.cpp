@@ -52,7 +52,7 @@ std::vector<uint8_t> tgc::test::serializeMetadata(const TModule &m) {
     if (k.bindings)
       for (const TKernelBinding &kb : *k.bindings)
         bindings.push_back(fb::CreateKernelBinding(
-            b, kb.extent, fb::BindingAccess(kb.access)));
+            b, kb.extent, fb::BindingAccess(kb.access), kb.inPlace));
     kernels.push_back(fb::CreateKernelDirect(b, k.name.c_str(), k.numBindings,
                                              k.bindings ? &bindings : nullptr));
   }

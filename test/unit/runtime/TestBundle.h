@@ -52,6 +52,7 @@ struct TFunction {
 struct TKernelBinding {
   uint64_t extent;
   uint8_t access; // k::read or k::write
+  bool inPlace = false;
 };
 
 struct TKernel {
