@@ -9,7 +9,8 @@
 #   scripts/llm-check.sh [--device=host|cuda|auto] [make_model.py options]
 #
 # Environment: BUILD (default build), PYTHON (a Python with torch and
-# transformers; default /work/venv-bench/bin/python), WORK (default a
+# transformers; default: the script's own venv, $LLM_VENV or
+# $BUILD/llm-venv, made on first use with pip: several GB), WORK (default a
 # temporary directory). The default model has about 32 M parameters (512
 # hidden, 8 layers, 8 heads, 4 kv heads, vocab 8192, context 128; about 35 s
 # here): its weights travel as MLIR text until bundles take external
@@ -17,7 +18,18 @@
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$root/build}
-python=${PYTHON:-/work/venv-bench/bin/python}
+python=${PYTHON:-}
+if [ -z "$python" ]; then
+  venv=${LLM_VENV:-$build/llm-venv}
+  if ! "$venv/bin/python" -c "import torch, transformers" 2>/dev/null; then
+    echo "llm-check: installing torch and transformers into $venv" \
+      "(several GB, once)"
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install -q --upgrade pip
+    "$venv/bin/python" -m pip install -q torch transformers numpy safetensors
+  fi
+  python=$venv/bin/python
+fi
 device=host
 case "${1:-}" in --device=*) device=${1#--device=}; shift ;; esac
 work=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/tgc-llm-check.XXXXXX")}
@@ -25,8 +37,8 @@ mkdir -p "$work"
 new=40
 
 "$python" -c "import torch, transformers" 2>/dev/null || {
-  echo "llm-check: $python cannot import torch and transformers (set PYTHON," \
-    "or PYTHONPATH to where transformers is installed)" >&2
+  echo "llm-check: $python cannot import torch and transformers (set PYTHON" \
+    "to a Python that can, or unset it to use the script's own venv)" >&2
   exit 2
 }
 targets=
