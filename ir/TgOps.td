@@ -607,7 +607,7 @@ class Tg_ArgReduceOp<string mnemonic, string summaryText, string extremum,
         ::mlir::MLIRContext *context, ::std::optional<::mlir::Location> loc,
         Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &types) {
       if (failed(inferReduction(getOperationName(), loc, adaptor.getInput(),
-                                {adaptor.getAxis()}, adaptor.getKeepDims(),
+                                {static_cast<int64_t>(adaptor.getAxis())}, adaptor.getKeepDims(),
                                 types)))
         return ::mlir::failure();
       types[0] = ::llvm::cast<::mlir::RankedTensorType>(types[0]).clone(
