@@ -100,8 +100,10 @@ Status Client::read(void *data, size_t size, const std::string &what,
                     int *passedFd) {
   int64_t deadline = nowMs() + options_.timeoutMs;
   if (Status s = readFull(fd_.get(), data, size, deadline, what, passedFd); !s)
-    return fail(
-        error(s.message() + " (did the server stop or the eGPU disconnect?)"));
+    return fail(error(s.message() +
+                      " (did the server stop, the eGPU disconnect, or "
+                      "another program hold the server, which serves "
+                      "one client at a time?)"));
   return Status();
 }
 
