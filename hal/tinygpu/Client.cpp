@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace tgc::hal::tinygpu {
@@ -313,6 +314,14 @@ Status Client::mapSysmemFd(uint64_t size, bool contiguous,
     return error("MAP_SYSMEM_FD of " + std::to_string(size) +
                  " bytes returned a mapping of " + std::to_string(mapped) +
                  " bytes");
+  // Pages of a mapping past the end of the file fault (SIGBUS) when
+  // touched: a server that claims more than it passed must be an error.
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0 || st.st_size < 0 ||
+      static_cast<uint64_t>(st.st_size) < mapped)
+    return error("MAP_SYSMEM_FD announced " + std::to_string(mapped) +
+                 " bytes but passed a file of " +
+                 std::to_string(static_cast<long long>(st.st_size)) + " bytes");
   void *data =
       ::mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0);
   if (data == MAP_FAILED)

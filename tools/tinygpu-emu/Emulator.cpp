@@ -271,6 +271,12 @@ void Emulator::serve() {
     int client = ::accept(listener_.get(), nullptr, nullptr);
     if (client < 0)
       continue;
+#ifdef SO_NOSIGPIPE
+    // macOS has no MSG_NOSIGNAL: a client that leaves must not kill the
+    // emulator (or the test process it runs in) with SIGPIPE.
+    int one = 1;
+    ::setsockopt(client, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof(one));
+#endif
     serveClient(client);
     ::close(client);
     dropSysmem();

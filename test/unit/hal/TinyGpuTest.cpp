@@ -25,6 +25,7 @@
 #include <vector>
 
 #include <csignal>
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -124,8 +125,8 @@ protected:
 class ScriptedServer {
 public:
   ScriptedServer(const std::string &path, std::vector<uint8_t> answer,
-                 bool closeAfter)
-      : answer_(std::move(answer)), closeAfter_(closeAfter) {
+                 bool closeAfter, int passFd = -1)
+      : answer_(std::move(answer)), closeAfter_(closeAfter), passFd_(passFd) {
     parseEndpoint("unix:" + path, endpoint_);
     uint16_t port;
     Status s = listenEndpoint(endpoint_, listener_, port);
@@ -150,8 +151,8 @@ private:
     if (!readFull(client.get(), request, sizeof(request), nowMs() + 5000,
                   "a request"))
       return;
-    writeFull(client.get(), answer_.data(), answer_.size(), nowMs() + 5000,
-              "the answer");
+    writeWithFd(client.get(), answer_.data(), answer_.size(), passFd_,
+                nowMs() + 5000, "the answer");
     if (closeAfter_)
       return;
     while (!stop_)
@@ -161,6 +162,7 @@ private:
   UniqueFd listener_;
   std::vector<uint8_t> answer_;
   bool closeAfter_;
+  int passFd_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
@@ -481,6 +483,26 @@ TEST(TinyGpuErrors, MalformedReplies) {
     EXPECT_TRUE(contains(s.message(), c.expected))
         << "expected '" << c.expected << "' in: " << s.message();
   }
+}
+
+TEST(TinyGpuErrors, SysmemLargerThanThePassedFile) {
+  // A server that claims 1 MiB but passes a 4 KiB file: mapping it all would
+  // fault (SIGBUS) on the first touch past 4 KiB, so it must be refused.
+  TempDir dir;
+  std::string path = dir.file("small");
+  UniqueFd file(::open(path.c_str(), O_CREAT | O_RDWR, 0600));
+  ASSERT_TRUE(file);
+  ASSERT_EQ(::ftruncate(file.get(), 4096), 0);
+  ScriptedServer server(dir.file("s.sock"), replyBytes(kStatusOk, 1 << 20, 0),
+                        false, file.get());
+  std::unique_ptr<Client> client;
+  ASSERT_TRUE(Client::connect(server.endpoint(), ClientOptions(), client));
+  std::unique_ptr<SharedSysmem> memory;
+  Status s = client->mapSysmemFd(1 << 20, false, memory);
+  EXPECT_FALSE(s);
+  EXPECT_TRUE(contains(s.message(), "announced 1048576 bytes but passed a "
+                                    "file of 4096 bytes"))
+      << s.message();
 }
 
 TEST(TinyGpuErrors, SilentServerTimesOut) {
