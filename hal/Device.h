@@ -41,7 +41,10 @@ private:
   std::string message_;
 };
 
-enum class DeviceKind { Host, Cuda, Hip };
+/// TinyGpu: a GPU behind TinyGPU.app's socket server (an eGPU on macOS),
+/// listed from its PCI config space; it cannot run kernels until tgc has a
+/// userspace bring-up for it (docs/egpu.md).
+enum class DeviceKind { Host, Cuda, Hip, TinyGpu };
 
 /// Programs load from the code objects the compiler writes into bundles.
 using ::tgc::CodeFormat;
@@ -62,6 +65,9 @@ struct DeviceInfo {
   uint32_t maxGrid[3] = {1, 1, 1};
   uint32_t maxBlock[3] = {1, 1, 1};
   std::string driverVersion; // e.g. "12080" for CUDA 12.8; "" for the host
+  /// Facts that fit no field above, for listings: for TinyGPU the PCI id,
+  /// server, BAR sizes and PCIe link. Empty for the other kinds.
+  std::string details;
 };
 
 /// Device memory. Owned by the caller; freed by Device::free.
@@ -169,10 +175,20 @@ public:
 Status listHostDevices(std::vector<DeviceInfo> &out);
 Status listCudaDevices(std::vector<DeviceInfo> &out, std::string &note);
 Status listHipDevices(std::vector<DeviceInfo> &out, std::string &note);
+/// The GPUs behind TinyGPU servers: those named by TGC_TINYGPU_SOCKET
+/// (comma-separated endpoints, see tinygpu/Socket.h) or, on macOS without
+/// it, TinyGPU.app's default socket if it exists. A server that does not
+/// answer is a note, not an error; each listed device adds a note that it
+/// cannot run kernels yet.
+Status listTinyGpuDevices(std::vector<DeviceInfo> &out,
+                          std::vector<std::string> &notes);
 
 Status openHostDevice(std::unique_ptr<Device> &out);
 Status openCudaDevice(int ordinal, std::unique_ptr<Device> &out);
 Status openHipDevice(int ordinal, std::unique_ptr<Device> &out);
+/// Always an error for now, saying why: there is no userspace bring-up
+/// (firmware boot, page tables, queues) for TinyGPU devices yet.
+Status openTinyGpuDevice(int ordinal, std::unique_ptr<Device> &out);
 
 /// The host kernel ABI: the compiler emits one such function per kernel in
 /// the host shared library; the host backend calls it for contiguous ranges

@@ -18,6 +18,8 @@ std::string DeviceSpec::str() const {
     return "cuda:" + std::to_string(ordinal);
   case Kind::Hip:
     return "hip:" + std::to_string(ordinal);
+  case Kind::TinyGpu:
+    return "tinygpu:" + std::to_string(ordinal);
   }
   return "?";
 }
@@ -31,8 +33,9 @@ Status tgc::rt::parseDeviceSpec(const std::string &text, DeviceSpec &out) {
     return Status::ok();
   }
   auto bad = [&] {
-    return Status::invalidArgument("unknown device '" + text +
-                                   "' (expected auto, host, cuda:N or hip:N)");
+    return Status::invalidArgument(
+        "unknown device '" + text +
+        "' (expected auto, host, cuda:N, hip:N or tinygpu:N)");
   };
   std::string prefix;
   if (text.rfind("cuda", 0) == 0) {
@@ -41,6 +44,9 @@ Status tgc::rt::parseDeviceSpec(const std::string &text, DeviceSpec &out) {
   } else if (text.rfind("hip", 0) == 0) {
     out.kind = DeviceSpec::Kind::Hip;
     prefix = "hip";
+  } else if (text.rfind("tinygpu", 0) == 0) {
+    out.kind = DeviceSpec::Kind::TinyGpu;
+    prefix = "tinygpu";
   } else {
     return bad();
   }
@@ -67,6 +73,8 @@ std::string tgc::rt::deviceId(const hal::DeviceInfo &info) {
     return "cuda:" + std::to_string(info.ordinal);
   case hal::DeviceKind::Hip:
     return "hip:" + std::to_string(info.ordinal);
+  case hal::DeviceKind::TinyGpu:
+    return "tinygpu:" + std::to_string(info.ordinal);
   }
   return "?";
 }
@@ -81,11 +89,15 @@ DeviceInventory tgc::rt::listDevices() {
       inventory.notes.push_back(note);
     inventory.devices.insert(inventory.devices.end(), list.begin(), list.end());
   };
-  std::vector<hal::DeviceInfo> cuda, hip, host;
+  std::vector<hal::DeviceInfo> cuda, hip, host, tinygpu;
   std::string cudaNote, hipNote;
+  std::vector<std::string> tinygpuNotes;
   add(hal::listCudaDevices(cuda, cudaNote), cuda, cudaNote, "CUDA");
   add(hal::listHipDevices(hip, hipNote), hip, hipNote, "HIP");
   add(hal::listHostDevices(host), host, "", "host");
+  add(hal::listTinyGpuDevices(tinygpu, tinygpuNotes), tinygpu, "", "TinyGPU");
+  inventory.notes.insert(inventory.notes.end(), tinygpuNotes.begin(),
+                         tinygpuNotes.end());
   return inventory;
 }
 
@@ -201,6 +213,10 @@ CodeChoice tgc::rt::chooseCodeObject(const ModuleDesc &desc,
     }
     return choice;
   }
+  case hal::DeviceKind::TinyGpu:
+    // Nothing runs there yet: no code object is ever chosen, so `auto`
+    // passes it over and an explicit choice reports why (openDevice).
+    return choice;
   }
   return choice;
 }
@@ -214,6 +230,8 @@ static hal::Status openHal(const hal::DeviceInfo &info,
     return hal::openCudaDevice(info.ordinal, out);
   case hal::DeviceKind::Hip:
     return hal::openHipDevice(info.ordinal, out);
+  case hal::DeviceKind::TinyGpu:
+    return hal::openTinyGpuDevice(info.ordinal, out);
   }
   return hal::Status::error("unknown device kind");
 }
@@ -261,15 +279,22 @@ Status tgc::rt::openDevice(const DeviceSpec &spec, const ModuleDesc *bundle,
           bundle->codeObjectList() + "; " + describeInventory(inventory));
   } else {
     hal::DeviceKind kind =
-        spec.kind == DeviceSpec::Kind::Host   ? hal::DeviceKind::Host
-        : spec.kind == DeviceSpec::Kind::Cuda ? hal::DeviceKind::Cuda
-                                              : hal::DeviceKind::Hip;
+        spec.kind == DeviceSpec::Kind::Host      ? hal::DeviceKind::Host
+        : spec.kind == DeviceSpec::Kind::Cuda    ? hal::DeviceKind::Cuda
+        : spec.kind == DeviceSpec::Kind::TinyGpu ? hal::DeviceKind::TinyGpu
+                                                 : hal::DeviceKind::Hip;
     for (const hal::DeviceInfo &info : inventory.devices)
       if (info.kind == kind && info.ordinal == spec.ordinal)
         chosen = &info;
     if (!chosen)
       return Status::notFound("device " + spec.str() + " not found; " +
                               describeInventory(inventory));
+    // Say why it cannot run before "the bundle has no code for it", which
+    // would send the user to recompile for nothing.
+    if (chosen->kind == hal::DeviceKind::TinyGpu)
+      return fromHal(openHal(*chosen, out),
+                     "cannot open device " + deviceId(*chosen),
+                     TGC_STATUS_UNAVAILABLE);
     if (bundle) {
       CodeChoice choice = chooseCodeObject(*bundle, *chosen);
       if (choice.codeObject < 0)

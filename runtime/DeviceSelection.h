@@ -1,6 +1,7 @@
 //===- DeviceSelection.h - choosing a device and its code -------*- C++ -*-===//
 //
-// Parses device strings ("auto", "host", "cuda:N", "hip:N"), lists the
+// Parses device strings ("auto", "host", "cuda:N", "hip:N", "tinygpu:N"),
+// lists the
 // devices present, and decides which code object of a bundle runs on a
 // device. Module loading and `auto` selection share chooseCodeObject so they
 // can never disagree about what "has code for" means.
@@ -21,18 +22,18 @@
 namespace tgc::rt {
 
 struct DeviceSpec {
-  enum class Kind { Auto, Host, Cuda, Hip } kind = Kind::Auto;
+  enum class Kind { Auto, Host, Cuda, Hip, TinyGpu } kind = Kind::Auto;
   int ordinal = 0;
   std::string str() const;
 };
 
 Status parseDeviceSpec(const std::string &text, DeviceSpec &out);
 
-/// "host", "cuda:0", "hip:1".
+/// "host", "cuda:0", "hip:1", "tinygpu:0".
 std::string deviceId(const hal::DeviceInfo &info);
 
 struct DeviceInventory {
-  std::vector<hal::DeviceInfo> devices; // CUDA, then HIP, then the host
+  std::vector<hal::DeviceInfo> devices; // CUDA, HIP, the host, TinyGPU
   std::vector<std::string> notes;       // why a backend has no devices
 };
 

@@ -342,6 +342,8 @@ static tgc_device_kind_t toC(hal::DeviceKind kind) {
     return TGC_DEVICE_CUDA;
   case hal::DeviceKind::Hip:
     return TGC_DEVICE_HIP;
+  case hal::DeviceKind::TinyGpu:
+    return TGC_DEVICE_TINYGPU;
   }
   return TGC_DEVICE_HOST;
 }
@@ -356,6 +358,7 @@ static void fillInfo(const hal::DeviceInfo &info, const std::string &id,
   out->driver_version = info.driverVersion.c_str();
   out->memory_bytes = info.memoryBytes;
   out->compute_units = info.computeUnits;
+  out->details = info.details.c_str();
 }
 
 tgc_status_t tgc_device_list_create(tgc_device_list_t **out_list) {

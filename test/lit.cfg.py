@@ -2,7 +2,7 @@
 # The tgc lit suite: test/<area>/*.mlir and *.test, run with lit's internal
 # shell. Features a test may REQUIRE:
 #   tgc-compiler  built with TGC_BUILD_COMPILER (set for ir/, compiler/, tgc/)
-#   tg-opt, tgc, tg-run, tg-eval   the tool has been built
+#   tg-opt, tgc, tg-run, tg-eval, tinygpu-emu   the tool has been built
 #   ptxas         ptxas on PATH, in $CUDA_HOME/bin or /usr/local/cuda/bin
 #   numpy         %python can import numpy
 #   onnx-venv     build/onnx-venv exists (scripts/onnx-venv.sh): %onnx_python
@@ -42,7 +42,7 @@ path = list(dict.fromkeys([d for d in config.tgc_tools_dirs if d] +
                           [config.llvm_tools_dir]))
 config.environment["PATH"] = os.pathsep.join(path + [config.environment["PATH"]])
 
-for tool in ["tg-opt", "tgc", "tg-run", "tg-eval"]:
+for tool in ["tg-opt", "tgc", "tg-run", "tg-eval", "tinygpu-emu"]:
     found = shutil.which(tool, path=config.environment["PATH"])
     if found:
         config.available_features.add(tool)

@@ -77,6 +77,12 @@ double median(std::vector<double> values) {
 void listDevices() {
   DeviceInventory inventory = tgc::listDevices();
   for (const DeviceInfo &d : inventory.devices) {
+    if (d.kind == TGC_DEVICE_TINYGPU) {
+      // Nothing but config space is known: no memory size or unit count.
+      std::printf("%s: %s, arch %s, %s\n", d.id.c_str(), d.name.c_str(),
+                  d.arch.c_str(), d.details.c_str());
+      continue;
+    }
     std::printf("%s: %s, arch %s, %s, %d compute units", d.id.c_str(),
                 d.name.c_str(), d.arch.c_str(),
                 formatGiB(d.memoryBytes).c_str(), d.computeUnits);
@@ -294,7 +300,8 @@ int main(int argc, char **argv) {
   app.add_option("--function", options.function,
                  "Function to call (default: 'main', or the only one)");
   app.add_option("--device", options.device,
-                 "auto (CUDA, then HIP, then host), host, cuda:N or hip:N")
+                 "auto (CUDA, then HIP, then host), host, cuda:N, hip:N or "
+                 "tinygpu:N (listed, cannot run yet)")
       ->capture_default_str();
   app.add_option("--input", options.inputs,
                  "An input, in order: @file.npy or \"2x3xf32=1 2 3 4 5 6\"")

@@ -182,17 +182,23 @@ typedef enum tgc_device_kind_e {
   TGC_DEVICE_HOST = 0,
   TGC_DEVICE_CUDA = 1,
   TGC_DEVICE_HIP = 2,
+  /* A GPU behind TinyGPU.app's socket server (an eGPU on macOS): listed
+   * from its PCI config space, cannot run kernels yet (docs/egpu.md). */
+  TGC_DEVICE_TINYGPU = 3,
 } tgc_device_kind_t;
 
 typedef struct tgc_device_info_t {
   tgc_device_kind_t kind;
   int32_t ordinal;            /* N in cuda:N / hip:N; 0 for the host */
-  const char *id;             /* "host", "cuda:0", "hip:1" */
+  const char *id;             /* "host", "cuda:0", "hip:1", "tinygpu:0" */
   const char *name;           /* "NVIDIA H100 80GB HBM3" */
   const char *arch;           /* "sm_90", "gfx1100", "x86_64" */
   const char *driver_version; /* "12080"; "" for the host */
   uint64_t memory_bytes;
   int32_t compute_units; /* SMs, CUs or host threads */
+  /* Facts that fit no field above; TinyGPU: PCI vendor:device id in hex,
+   * server, BAR sizes, PCIe link. "" for other kinds. */
+  const char *details;
 } tgc_device_info_t;
 
 /* A snapshot of the devices present, with notes for backends that are not
@@ -210,11 +216,13 @@ const char *tgc_device_list_note(const tgc_device_list_t *list, size_t index);
 
 typedef struct tgc_device_s tgc_device_t;
 
-/* Opens a device. `spec` is "auto", "host", "cuda:N" or "hip:N" (NULL means
- * "auto"). With "auto" the best present device that `bundle` has code for is
- * chosen: CUDA, then HIP, then the host; `bundle` may be NULL only for an
- * explicit spec. An explicit device that the bundle has no code for is an
- * error that lists what the bundle has. */
+/* Opens a device. `spec` is "auto", "host", "cuda:N", "hip:N" or "tinygpu:N"
+ * (NULL means "auto"; a TinyGPU device is never chosen by "auto" and opening
+ * one fails with TGC_STATUS_UNAVAILABLE until tgc can bring it up). With "auto"
+ * the best present device that `bundle` has code for is chosen: CUDA, then HIP,
+ * then the host; `bundle` may be NULL only for an explicit spec. An explicit
+ * device that the bundle has no code for is an error that lists what the bundle
+ * has. */
 tgc_status_t tgc_device_open(const char *spec, const tgc_bundle_t *bundle,
                              tgc_device_t **out_device);
 void tgc_device_destroy(tgc_device_t *device);

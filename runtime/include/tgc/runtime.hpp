@@ -214,6 +214,7 @@ struct DeviceInfo {
   std::string id, name, arch, driverVersion;
   uint64_t memoryBytes = 0;
   int computeUnits = 0;
+  std::string details; // TinyGPU: PCI id, server, BARs, PCIe link
 
   static DeviceInfo from(const tgc_device_info_t &info) {
     DeviceInfo d;
@@ -225,6 +226,7 @@ struct DeviceInfo {
     d.driverVersion = info.driver_version;
     d.memoryBytes = info.memory_bytes;
     d.computeUnits = info.compute_units;
+    d.details = info.details ? info.details : "";
     return d;
   }
 };

@@ -412,10 +412,11 @@ TEST_F(HostEndToEnd, DeviceErrorsNameWhatIsMissing) {
   Bundle b = bundle();
   EXPECT_EQ(
       errorOf([&] { Device::open("gpu", &b); }, TGC_STATUS_INVALID_ARGUMENT),
-      "unknown device 'gpu' (expected auto, host, cuda:N or hip:N)");
+      "unknown device 'gpu' (expected auto, host, cuda:N, hip:N or tinygpu:N)");
   EXPECT_EQ(
       errorOf([&] { Device::open("cuda:x", &b); }, TGC_STATUS_INVALID_ARGUMENT),
-      "unknown device 'cuda:x' (expected auto, host, cuda:N or hip:N)");
+      "unknown device 'cuda:x' (expected auto, host, cuda:N, hip:N or "
+      "tinygpu:N)");
   EXPECT_EQ(errorOf([&] { Device::open("auto"); }, TGC_STATUS_INVALID_ARGUMENT),
             "device 'auto' needs a bundle to choose by; name a device instead");
   std::string missing =
