@@ -288,7 +288,7 @@ std::string tgc::rt::viewTypeString(const tgc_tensor_view_t &view) {
     return s + "rank " + std::to_string(view.rank) + ">";
   for (int32_t i = 0; i < view.rank; ++i)
     s += std::to_string(view.shape[i]) + "x";
-  int dtype = int(view.dtype);
+  int dtype = rawEnumValue(view.dtype);
   s += isDType(dtype) ? dtypeName(DType(dtype))
                       : "dtype" + std::to_string(dtype);
   return s + ">";
@@ -363,7 +363,7 @@ Status Session::allocate(size_t function, size_t b, BoundBuffer &out) {
 static Status checkTensorView(const TensorType &type,
                               const tgc_tensor_view_t &view,
                               const std::string &where) {
-  bool same = int(view.dtype) == int(type.dtype) &&
+  bool same = rawEnumValue(view.dtype) == int(type.dtype) &&
               view.rank == int32_t(type.shape.size()) &&
               (view.rank == 0 ||
                (view.shape &&

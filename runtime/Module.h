@@ -17,11 +17,22 @@
 #include "support/Status.h"
 #include "tgc/runtime.h"
 
+#include <cstring>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace tgc::rt {
+
+/// A C caller may pass any integer where the API takes an enum (a dtype);
+/// loading it as the C++ enum type is undefined for values outside the
+/// enum's range (UBSan reports it), so its bytes are read instead.
+template <typename Enum> int rawEnumValue(const Enum &value) {
+  std::underlying_type_t<Enum> raw;
+  std::memcpy(&raw, &value, sizeof raw);
+  return int(raw);
+}
 
 /// The most per-thread workspace a host kernel may ask for. tgc's own
 /// kernels ask for well under this (packed matmul panels); a larger request

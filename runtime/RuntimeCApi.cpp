@@ -189,12 +189,12 @@ const char *tgc_status_code_name(tgc_status_code_t code) {
 const char *tgc_runtime_version(void) { return TGC_VERSION; }
 
 size_t tgc_dtype_size(tgc_dtype_t dtype) {
-  int d = int(dtype);
+  int d = rawEnumValue(dtype);
   return isDType(d) ? dtypeSize(DType(d)) : 0;
 }
 
 const char *tgc_dtype_name(tgc_dtype_t dtype) {
-  int d = int(dtype);
+  int d = rawEnumValue(dtype);
   return isDType(d) ? dtypeName(DType(d)) : "?";
 }
 
@@ -728,7 +728,7 @@ tgc_status_t tgc_buffer_create(const tgc_module_t *module, tgc_dtype_t dtype,
                                      std::to_string(rank) + " is negative");
     TGC_REQUIRE(shape || rank == 0);
     TensorType type;
-    TGC_RETURN_IF_ERROR(makeTensorType(int(dtype), shape, size_t(rank),
+    TGC_RETURN_IF_ERROR(makeTensorType(rawEnumValue(dtype), shape, size_t(rank),
                                        std::string(api) + ": the buffer",
                                        type));
     auto handle = std::make_unique<tgc_buffer_s>();
