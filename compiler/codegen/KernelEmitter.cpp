@@ -368,8 +368,11 @@ Value KernelEmitter::emitSerialReduction(linalg::GenericOp op,
   SmallVector<Value> loopIndices(outIndices);
   std::function<Value(unsigned, Value)> nest = [&](unsigned dim,
                                                    Value current) -> Value {
+    // Reassociable, so LLVM vectorizes the innermost loop with several
+    // accumulators: a dependent chain of adds ran a matrix-vector product
+    // (an LLM decode step) at one element per add latency.
     if (dim == ranges.size())
-      return emitGeneric(op, loopIndices, current, false);
+      return emitGeneric(op, loopIndices, current, /*reassociate=*/true);
     auto loop = scf::ForOp::create(b, location, index(0), index(ranges[dim]),
                                    index(1), current);
     OpBuilder::InsertionGuard guard(b);
