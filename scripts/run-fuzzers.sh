@@ -49,8 +49,11 @@ for h in "${harnesses[@]}"; do targets+=("tgc-fuzz-$h"); done
 ninja -C "$build" -j"${TGC_FUZZ_JOBS:-2}" "${targets[@]}"
 
 # Uninstrumented LLVM/MLIR code shares std::vector with instrumented code, so
-# container-overflow annotations would be half-applied.
-export ASAN_OPTIONS="detect_container_overflow=0:detect_leaks=1:allocator_may_return_null=1"
+# container-overflow annotations would be half-applied; and LLVM's
+# BumpPtrAllocator poisons slabs from instrumented inline code that
+# uninstrumented libMLIR then allocates from (see sanitizer-check.sh), which
+# allow_user_poisoning=0 ignores (ASan's own checks stay).
+export ASAN_OPTIONS="detect_container_overflow=0:detect_leaks=1:allocator_may_return_null=1:allow_user_poisoning=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 failed=0
 summary=""
