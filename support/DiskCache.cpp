@@ -2,6 +2,7 @@
 
 #include "support/DiskCache.h"
 
+#include "support/SafeFiles.h"
 #include "support/Trust.h"
 
 #define XXH_INLINE_ALL
@@ -16,7 +17,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <mutex>
-#include <pwd.h>
 #include <set>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -161,22 +161,7 @@ std::string lockNameFor(const std::string &entryName) {
 //===----------------------------------------------------------------------===//
 
 std::string tgc::defaultCacheRoot() {
-  auto env = [](const char *name) -> std::string {
-    const char *value = std::getenv(name);
-    return value ? value : "";
-  };
-  std::string base = env("TGC_CACHE_DIR");
-  if (!base.empty())
-    return base;
-  // The XDG spec says relative paths are invalid and must be ignored.
-  std::string xdg = env("XDG_CACHE_HOME");
-  if (!xdg.empty() && xdg[0] == '/')
-    return xdg + "/tgc";
-  std::string home = env("HOME");
-  if (home.empty())
-    if (const struct passwd *pw = ::getpwuid(::getuid()))
-      home = pw->pw_dir ? pw->pw_dir : "";
-  return home.empty() ? "" : home + "/.cache/tgc";
+  return userDirectory("TGC_CACHE_DIR", "XDG_CACHE_HOME", ".cache");
 }
 
 bool tgc::parseByteSize(const std::string &text, uint64_t &bytes) {

@@ -5,9 +5,11 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -340,4 +342,24 @@ Status tgc::writeFileAtomically(const std::string &path, const void *bytes,
     return ioError("cannot write '" + path + "'", err);
   }
   return Status::ok();
+}
+
+std::string tgc::userDirectory(const char *overrideVariable,
+                               const char *xdgVariable,
+                               const char *homeRelative) {
+  auto env = [](const char *name) -> std::string {
+    const char *value = std::getenv(name);
+    return value ? value : "";
+  };
+  std::string dir = env(overrideVariable);
+  if (!dir.empty())
+    return dir;
+  std::string xdg = env(xdgVariable);
+  if (!xdg.empty() && xdg[0] == '/')
+    return xdg + "/tgc";
+  std::string home = env("HOME");
+  if (home.empty())
+    if (const struct passwd *pw = ::getpwuid(::getuid()))
+      home = pw->pw_dir ? pw->pw_dir : "";
+  return home.empty() ? "" : home + "/" + homeRelative + "/tgc";
 }

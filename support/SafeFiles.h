@@ -95,6 +95,12 @@ Status writeFileAtomically(const std::string &path, const void *bytes,
 /// `name` is a plain file name: not empty, no '/', not "." or "..".
 bool isPlainFileName(const std::string &name);
 
+/// A per-user directory by the XDG rules: $<overrideVariable> if set, else
+/// $<xdgVariable>/tgc if that is absolute (relative ones are invalid), else
+/// ~/<homeRelative>/tgc; "" when there is no home directory.
+std::string userDirectory(const char *overrideVariable, const char *xdgVariable,
+                          const char *homeRelative);
+
 } // namespace tgc
 
 #endif // TGC_SUPPORT_SAFEFILES_H

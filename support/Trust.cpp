@@ -13,7 +13,6 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -210,17 +209,7 @@ static Status requireSodium() {
 }
 
 std::string tgc::trust::configDirectory() {
-  std::string dir = env("TGC_CONFIG_DIR");
-  if (!dir.empty())
-    return dir;
-  std::string xdg = env("XDG_CONFIG_HOME");
-  if (!xdg.empty() && xdg[0] == '/')
-    return xdg + "/tgc";
-  std::string home = env("HOME");
-  if (home.empty())
-    if (const struct passwd *pw = ::getpwuid(::getuid()))
-      home = pw->pw_dir ? pw->pw_dir : "";
-  return home.empty() ? "" : home + "/.config/tgc";
+  return userDirectory("TGC_CONFIG_DIR", "XDG_CONFIG_HOME", ".config");
 }
 
 std::string tgc::trust::trustedKeysDirectory() {

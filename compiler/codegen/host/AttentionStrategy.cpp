@@ -76,10 +76,7 @@ public:
           body(b, e, wg, out);
         },
         [&](OpBuilder &b, KernelEmitter &) {
-          space = memref::ViewOp::create(
-              b, loc, MemRefType::get({workspaceElements}, f32),
-              kernel.workspace(), arith::ConstantIndexOp::create(b, loc, 0),
-              ValueRange{});
+          space = kernel.typedWorkspace(b, f32, workspaceElements);
         },
         workspaceElements * 4);
   }

@@ -5,6 +5,7 @@
 #include "ir/TgcDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
@@ -103,4 +104,12 @@ void HostLoopBuilder::loop(OpBuilder &b, KernelEmitter &e, Value lb, Value ub,
     body(iv);
     return SmallVector<Value>();
   });
+}
+
+Value HostKernelBuilder::typedWorkspace(OpBuilder &b, Type element,
+                                        int64_t elements) {
+  Location loc = func.getLoc();
+  return memref::ViewOp::create(
+      b, loc, MemRefType::get({elements}, element), workspaceArg,
+      arith::ConstantIndexOp::create(b, loc, 0), ValueRange{});
 }

@@ -50,6 +50,10 @@ public:
 
   /// The workspace argument (memref<N x i8>), inside createFunc's callbacks.
   mlir::Value workspace() const { return workspaceArg; }
+  /// The workspace as one buffer of `elements` values of type `element`
+  /// (blocks are offsets into it), inside createFunc's callbacks.
+  mlir::Value typedWorkspace(mlir::OpBuilder &b, mlir::Type element,
+                             int64_t elements);
 
   const HostVectorShape vectors;
 

@@ -165,11 +165,7 @@ public:
           body(b, e, wg, out);
         },
         [&](OpBuilder &b, KernelEmitter &) {
-          // The workspace as one typed buffer; blocks are offsets into it.
-          space = memref::ViewOp::create(
-              b, loc, MemRefType::get({workspaceElements}, acc),
-              kernel.workspace(), arith::ConstantIndexOp::create(b, loc, 0),
-              ValueRange{});
+          space = kernel.typedWorkspace(b, acc, workspaceElements);
         },
         workspaceElements * bytes);
   }
