@@ -264,27 +264,39 @@ struct Jit::ParsedSource {
   OwningOpRef<ModuleOp> module;
 };
 
-Status Jit::parse(llvm::StringRef source, const std::string &name,
+Status Jit::parse(const ModelSource &source,
                   std::unique_ptr<ParsedSource> &out) {
   auto parsed = std::make_unique<ParsedSource>(registry_, *threadPool_);
-  // A copy: MLIR's lexer relies on the NUL that MemoryBuffer puts after
-  // the text, and the C API accepts text that has none.
-  parsed->sourceMgr.AddNewSourceBuffer(
-      llvm::MemoryBuffer::getMemBufferCopy(source, name), llvm::SMLoc());
-  parsed->module = parseTgModule(parsed->sourceMgr, &parsed->context);
+  if (source.onnx) {
+    ScopedDiagnosticHandler onnxDiagnostics(
+        &parsed->context, [&](Diagnostic &diag) {
+          parsed->diagnostics += formatOnnxDiagnostic(diag);
+          return success();
+        });
+    parsed->module =
+        importOnnxModel(source.name, &parsed->context, *source.onnx);
+  } else {
+    // A copy: MLIR's lexer relies on the NUL that MemoryBuffer puts after
+    // the text, and the C API accepts text that has none.
+    parsed->sourceMgr.AddNewSourceBuffer(
+        llvm::MemoryBuffer::getMemBufferCopy(source.text, source.name),
+        llvm::SMLoc());
+    parsed->module = parseTgModule(parsed->sourceMgr, &parsed->context);
+  }
   if (!parsed->module)
     return Status::invalidArgument(parsed->diagnostics.empty()
-                                       ? "'" + name +
-                                             "' is not a valid MLIR module"
+                                       ? "'" + source.name +
+                                             "' is not a valid model"
                                        : trimmed(parsed->diagnostics));
   out = std::move(parsed);
   return Status::ok();
 }
 
-Status Jit::obtain(llvm::StringRef source, const std::string &name,
-                   CompileCacheKey &key, std::unique_ptr<ParsedSource> &parsed,
+Status Jit::obtain(const ModelSource &source, CompileCacheKey &key,
+                   std::unique_ptr<ParsedSource> &parsed,
                    std::shared_ptr<LoadedModule> &out,
                    tgc_jit_cache_result_t &cache) {
+  const std::string &name = source.name;
   std::string keyText = key.text();
   if (!parsed) {
     // The alias named the key: the bundle is usually there.
@@ -303,7 +315,7 @@ Status Jit::obtain(llvm::StringRef source, const std::string &name,
       cache_->disk().remove(keyText);
     }
     // Evicted or broken since: compile after all.
-    TGC_RETURN_IF_ERROR(parse(source, name, parsed));
+    TGC_RETURN_IF_ERROR(parse(source, parsed));
     key = CompileCacheKey::forModule(*parsed->module, compileOptions_);
     keyText = key.text();
   }
@@ -350,7 +362,7 @@ void Jit::forgetUnloaded() {
   loadedAfterSweep_ = loaded_.size();
 }
 
-Status Jit::compile(llvm::StringRef source, const std::string &name,
+Status Jit::compile(const ModelSource &source,
                     std::shared_ptr<LoadedModule> &out, CompileInfo &info) {
   auto start = std::chrono::steady_clock::now();
   auto finish = [&](Status status) {
@@ -371,9 +383,12 @@ Status Jit::compile(llvm::StringRef source, const std::string &name,
     return true;
   };
 
-  // Fast path: this exact text was compiled before and is still loaded.
-  std::string textDigest = digestOf(source);
-  {
+  // Fast path: this exact text was compiled before and is still loaded. Not
+  // for ONNX models: their file need not hold their weights (external data,
+  // safetensors), so only the imported module says what they are.
+  bool byText = !source.onnx;
+  std::string textDigest = byText ? digestOf(source.text) : "";
+  if (byText) {
     std::lock_guard<std::mutex> lock(mutex_);
     auto known = sourceKeys_.find(textDigest);
     if (known != sourceKeys_.end() && reuse(known->second))
@@ -384,17 +399,18 @@ Status Jit::compile(llvm::StringRef source, const std::string &name,
   // by parsing the model. An alias names only the input: the settings are
   // this JIT's own, so no entry can redirect it to other code.
   CompileCacheKey key = CompileCacheKey::forSettings(compileOptions_);
-  std::string aliasText = key.aliasText(textDigest, source.size());
+  std::string aliasText =
+      byText ? key.aliasText(textDigest, source.text.size()) : "";
   std::unique_ptr<ParsedSource> parsed;
   std::vector<uint8_t> alias;
-  bool aliased = cache_->lookup(aliasText, alias) &&
+  bool aliased = byText && cache_->lookup(aliasText, alias) &&
                  key.setInputFromAlias(std::string(alias.begin(), alias.end()));
   if (!aliased) {
     // Parsing recurses with the model's nesting: on a stack known to hold
     // what the front end allows.
     Status parsedStatus;
     runOnLargeStack([&] {
-      parsedStatus = parse(source, name, parsed);
+      parsedStatus = parse(source, parsed);
       if (parsedStatus)
         key = CompileCacheKey::forModule(*parsed->module, compileOptions_);
     });
@@ -403,13 +419,17 @@ Status Jit::compile(llvm::StringRef source, const std::string &name,
   std::string keyText = key.text();
   std::string digest = digestOf(keyText);
   info.key = digest;
+  auto rememberText = [&] { // with mutex_ held
+    if (byText)
+      sourceKeys_[textDigest] = digest;
+  };
 
   std::promise<Result> promise;
   std::shared_future<Result> pending;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (reuse(digest)) {
-      sourceKeys_[textDigest] = digest;
+      rememberText();
       return finish(Status::ok());
     }
     auto it = inFlight_.find(digest);
@@ -426,17 +446,17 @@ Status Jit::compile(llvm::StringRef source, const std::string &name,
     out = result.module;
     info.cache = TGC_JIT_CACHE_MEMORY_HIT;
     std::lock_guard<std::mutex> lock(mutex_);
-    sourceKeys_[textDigest] = digest;
+    rememberText();
     return finish(Status::ok());
   }
 
   Result result;
   CompileCacheKey finalKey = key;
   runOnLargeStack([&] {
-    result.status =
-        obtain(source, name, finalKey, parsed, result.module, info.cache);
+    result.status = obtain(source, finalKey, parsed, result.module, info.cache);
   });
-  if (result.status.isOk() && (!aliased || finalKey.text() != keyText)) {
+  if (byText && result.status.isOk() &&
+      (!aliased || finalKey.text() != keyText)) {
     std::string payload = finalKey.aliasPayload();
     cache_->store(aliasText,
                   std::vector<uint8_t>(payload.begin(), payload.end()));
@@ -445,7 +465,7 @@ Status Jit::compile(llvm::StringRef source, const std::string &name,
     std::lock_guard<std::mutex> lock(mutex_);
     if (result.status.isOk()) {
       loaded_[digest] = result.module;
-      sourceKeys_[textDigest] = digest;
+      rememberText();
       forgetUnloaded();
     }
     inFlight_.erase(digest);

@@ -13,6 +13,7 @@
 #ifndef TGC_JIT_JIT_H
 #define TGC_JIT_JIT_H
 
+#include "compiler/frontends/onnx/OnnxImporter.h"
 #include "jit/CompileCache.h"
 
 #include "support/Trust.h"
@@ -25,6 +26,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -72,6 +74,16 @@ private:
   tgc_session_t *session_ = nullptr;
 };
 
+/// What to compile: MLIR text, or an ONNX model file.
+struct ModelSource {
+  /// MLIR text; empty for ONNX.
+  llvm::StringRef text;
+  /// Names the source in diagnostics; the ONNX model's path.
+  std::string name;
+  /// Set for an ONNX model.
+  std::optional<OnnxImportOptions> onnx;
+};
+
 struct CompileInfo {
   tgc_jit_cache_result_t cache = TGC_JIT_CACHE_DISABLED;
   double milliseconds = 0;
@@ -83,10 +95,9 @@ public:
   static Status create(JitConfig config, std::unique_ptr<Jit> &out);
   ~Jit();
 
-  /// Compiles (or finds) `source` and loads it; `name` names it in
-  /// diagnostics.
-  Status compile(llvm::StringRef source, const std::string &name,
-                 std::shared_ptr<LoadedModule> &out, CompileInfo &info);
+  /// Compiles (or finds) `source` and loads it.
+  Status compile(const ModelSource &source, std::shared_ptr<LoadedModule> &out,
+                 CompileInfo &info);
 
   const tgc_device_t *device() const { return device_; }
   /// The targets as spelled by the configuration (or the device's).
@@ -103,14 +114,13 @@ private:
 
   struct ParsedSource;
 
-  /// Parses and verifies `source`; on failure the status carries the
-  /// diagnostics.
-  Status parse(llvm::StringRef source, const std::string &name,
-               std::unique_ptr<ParsedSource> &out);
+  /// Parses and verifies `source` (or imports the ONNX model); on failure
+  /// the status carries the diagnostics.
+  Status parse(const ModelSource &source, std::unique_ptr<ParsedSource> &out);
   /// The bundle for `key` from the disk cache, or compiled from `parsed`
   /// (parsed first if null, which may change `key`), loaded on the device.
-  Status obtain(llvm::StringRef source, const std::string &name,
-                CompileCacheKey &key, std::unique_ptr<ParsedSource> &parsed,
+  Status obtain(const ModelSource &source, CompileCacheKey &key,
+                std::unique_ptr<ParsedSource> &parsed,
                 std::shared_ptr<LoadedModule> &out,
                 tgc_jit_cache_result_t &cache);
   Status load(const std::vector<uint8_t> &bundle, const std::string &name,

@@ -125,12 +125,10 @@ const char *tgc_jit_targets(const tgc_jit_t *jit) {
   return jit ? jit->targets.c_str() : "";
 }
 
-static Status compileInto(tgc_jit_t *jit, llvm::StringRef source,
-                          const std::string &name,
+static Status compileInto(tgc_jit_t *jit, const ModelSource &source,
                           tgc_jit_module_t **out_module) {
   auto handle = std::make_unique<tgc_jit_module_s>();
-  TGC_RETURN_IF_ERROR(
-      jit->jit->compile(source, name, handle->loaded, handle->info));
+  TGC_RETURN_IF_ERROR(jit->jit->compile(source, handle->loaded, handle->info));
   *out_module = handle.release();
   return Status::ok();
 }
@@ -143,9 +141,26 @@ tgc_status_t tgc_jit_compile_source(tgc_jit_t *jit, const char *source,
     TGC_REQUIRE(source || size == 0);
     TGC_REQUIRE(out_module);
     *out_module = nullptr;
-    return compileInto(jit, llvm::StringRef(source, size),
-                       name && *name ? name : "<source>", out_module);
+    ModelSource model;
+    model.text = llvm::StringRef(source, size);
+    model.name = name && *name ? name : "<source>";
+    return compileInto(jit, model, out_module);
   });
+}
+
+/// Reads a model file; NOT_FOUND or IO_ERROR if it cannot be read.
+static Status readModelFile(const char *path,
+                            std::unique_ptr<llvm::MemoryBuffer> &out) {
+  auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!file) {
+    std::error_code ec = file.getError();
+    return Status(ec == std::errc::no_such_file_or_directory
+                      ? TGC_STATUS_NOT_FOUND
+                      : TGC_STATUS_IO_ERROR,
+                  "cannot read '" + std::string(path) + "': " + ec.message());
+  }
+  out = std::move(*file);
+  return Status::ok();
 }
 
 tgc_status_t tgc_jit_compile_file(tgc_jit_t *jit, const char *path,
@@ -155,15 +170,66 @@ tgc_status_t tgc_jit_compile_file(tgc_jit_t *jit, const char *path,
     TGC_REQUIRE(path);
     TGC_REQUIRE(out_module);
     *out_module = nullptr;
-    auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
-    if (!file) {
-      std::error_code ec = file.getError();
-      return Status(ec == std::errc::no_such_file_or_directory
-                        ? TGC_STATUS_NOT_FOUND
-                        : TGC_STATUS_IO_ERROR,
-                    "cannot read '" + std::string(path) + "': " + ec.message());
+    std::unique_ptr<llvm::MemoryBuffer> file;
+    TGC_RETURN_IF_ERROR(readModelFile(path, file));
+    ModelSource model;
+    model.name = path;
+    if (looksLikeOnnx(path, file->getBuffer().take_front(1))) {
+      // The importer reads the file itself (weights mapped, not held twice).
+      file.reset();
+      model.onnx.emplace();
+    } else {
+      model.text = file->getBuffer();
     }
-    return compileInto(jit, (*file)->getBuffer(), path, out_module);
+    return compileInto(jit, model, out_module);
+  });
+}
+
+void tgc_jit_onnx_options_init(tgc_jit_onnx_options_t *options) {
+  if (options)
+    *options = tgc_jit_onnx_options_t{};
+}
+
+tgc_status_t tgc_jit_compile_onnx(tgc_jit_t *jit, const char *path,
+                                  const tgc_jit_onnx_options_t *options,
+                                  tgc_jit_module_t **out_module) {
+  return guarded(__func__, [&](const char *api) -> Status {
+    TGC_REQUIRE(jit);
+    TGC_REQUIRE(path);
+    TGC_REQUIRE(out_module);
+    *out_module = nullptr;
+    tgc_jit_onnx_options_t none{};
+    const tgc_jit_onnx_options_t &o = options ? *options : none;
+    TGC_REQUIRE(o.dims || o.dim_count == 0);
+    TGC_REQUIRE(o.input_shapes || o.input_shape_count == 0);
+    TGC_REQUIRE(o.weight_files || o.weight_file_count == 0);
+    // Unreadable files are NOT_FOUND/IO_ERROR, as for tgc_jit_compile_file,
+    // rather than an import diagnostic.
+    std::unique_ptr<llvm::MemoryBuffer> file;
+    TGC_RETURN_IF_ERROR(readModelFile(path, file));
+    file.reset();
+    ModelSource model;
+    model.name = path;
+    OnnxImportOptions &onnx = model.onnx.emplace();
+    std::string error;
+    for (size_t i = 0; i < o.dim_count; ++i) {
+      TGC_REQUIRE(o.dims[i]);
+      if (!addOnnxDimOption(o.dims[i], onnx, error))
+        return Status::invalidArgument("dims[" + std::to_string(i) + "] '" +
+                                       o.dims[i] + "': " + error);
+    }
+    for (size_t i = 0; i < o.input_shape_count; ++i) {
+      TGC_REQUIRE(o.input_shapes[i]);
+      if (!addOnnxInputShapeOption(o.input_shapes[i], onnx, error))
+        return Status::invalidArgument("input_shapes[" + std::to_string(i) +
+                                       "] '" + o.input_shapes[i] +
+                                       "': " + error);
+    }
+    for (size_t i = 0; i < o.weight_file_count; ++i) {
+      TGC_REQUIRE(o.weight_files[i]);
+      onnx.weightFiles.push_back(o.weight_files[i]);
+    }
+    return compileInto(jit, model, out_module);
   });
 }
 

@@ -184,49 +184,18 @@ static LogicalResult writeAtomically(StringRef path, StringRef bytes) {
 
 /// --dim and --input-shape into import options; false after an error.
 static bool parseOnnxOptions(tgc::OnnxImportOptions &options) {
-  auto split = [](StringRef arg, StringRef flag, StringRef &name,
-                  StringRef &value) {
-    std::tie(name, value) = arg.rsplit('=');
-    if (name.empty() || value.empty() || !arg.contains('=')) {
-      llvm::errs() << "tgc: error: --" << flag << "=" << arg
-                   << " is not NAME=VALUE\n";
+  std::string error;
+  for (const std::string &arg : dims)
+    if (!tgc::addOnnxDimOption(arg, options, error)) {
+      llvm::errs() << "tgc: error: --dim=" << arg << ": " << error << "\n";
       return false;
     }
-    return true;
-  };
-  for (StringRef arg : dims) {
-    StringRef name, value;
-    int64_t size;
-    if (!split(arg, "dim", name, value))
-      return false;
-    if (value.getAsInteger(10, size) || size < 1) {
-      llvm::errs() << "tgc: error: --dim=" << arg
-                   << ": the size must be a positive integer\n";
+  for (const std::string &arg : inputShapes)
+    if (!tgc::addOnnxInputShapeOption(arg, options, error)) {
+      llvm::errs() << "tgc: error: --input-shape=" << arg << ": " << error
+                   << "\n";
       return false;
     }
-    options.dims[name] = size;
-  }
-  for (StringRef arg : inputShapes) {
-    StringRef name, value;
-    if (!split(arg, "input-shape", name, value))
-      return false;
-    std::vector<int64_t> shape;
-    if (value != "scalar") {
-      SmallVector<StringRef> parts;
-      value.split(parts, 'x');
-      for (StringRef part : parts) {
-        int64_t d;
-        if (part.getAsInteger(10, d) || d < 1) {
-          llvm::errs() << "tgc: error: --input-shape=" << arg
-                       << ": dimensions are positive integers separated by "
-                          "'x' (or 'scalar')\n";
-          return false;
-        }
-        shape.push_back(d);
-      }
-    }
-    options.inputShapes[name] = shape;
-  }
   options.weightFiles.assign(safetensors.begin(), safetensors.end());
   return true;
 }
@@ -271,25 +240,9 @@ static std::string bundleWeightsName(StringRef path, StringRef output) {
 }
 
 /// ONNX models have no source lines: diagnostics name the model and the
-/// node, "model.onnx: node 'Add_3' (Add): error: ...".
+/// node.
 static LogicalResult printOnnxDiagnostic(Diagnostic &diag) {
-  auto print = [](Location loc, DiagnosticSeverity severity,
-                  const Twine &message) {
-    std::string where;
-    if (auto name = dyn_cast<NameLoc>(loc))
-      where = name.getName().str() + ": ";
-    else if (auto file = dyn_cast<FileLineColLoc>(loc))
-      where = (file.getFilename().str() + ":" + Twine(file.getLine()) + ":" +
-               Twine(file.getColumn()) + ": ")
-                  .str();
-    const char *kind = severity == DiagnosticSeverity::Error     ? "error"
-                       : severity == DiagnosticSeverity::Warning ? "warning"
-                                                                 : "note";
-    llvm::errs() << where << kind << ": " << message << "\n";
-  };
-  print(diag.getLocation(), diag.getSeverity(), diag.str());
-  for (Diagnostic &note : diag.getNotes())
-    print(note.getLocation(), note.getSeverity(), note.str());
+  llvm::errs() << tgc::formatOnnxDiagnostic(diag);
   return success();
 }
 

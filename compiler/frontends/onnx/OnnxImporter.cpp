@@ -605,6 +605,75 @@ OwningOpRef<ModuleOp> Importer::run() {
 // Entry points
 //===----------------------------------------------------------------------===//
 
+/// Splits "NAME=VALUE"; false when either side is empty.
+static bool splitOption(StringRef arg, StringRef &name, StringRef &value,
+                        std::string &error) {
+  std::tie(name, value) = arg.rsplit('=');
+  if (!arg.contains('=') || name.empty() || value.empty()) {
+    error = "expected NAME=VALUE";
+    return false;
+  }
+  return true;
+}
+
+bool tgc::addOnnxDimOption(StringRef arg, OnnxImportOptions &options,
+                           std::string &error) {
+  StringRef name, value;
+  if (!splitOption(arg, name, value, error))
+    return false;
+  int64_t size;
+  if (value.getAsInteger(10, size) || size < 1) {
+    error = "the size must be a positive integer";
+    return false;
+  }
+  options.dims[name] = size;
+  return true;
+}
+
+bool tgc::addOnnxInputShapeOption(StringRef arg, OnnxImportOptions &options,
+                                  std::string &error) {
+  StringRef name, value;
+  if (!splitOption(arg, name, value, error))
+    return false;
+  std::vector<int64_t> shape;
+  if (value != "scalar") {
+    SmallVector<StringRef> parts;
+    value.split(parts, 'x');
+    for (StringRef part : parts) {
+      int64_t d;
+      if (part.getAsInteger(10, d) || d < 1) {
+        error = "dimensions are positive integers separated by 'x' (or "
+                "'scalar')";
+        return false;
+      }
+      shape.push_back(d);
+    }
+  }
+  options.inputShapes[name] = shape;
+  return true;
+}
+
+std::string tgc::formatOnnxDiagnostic(Diagnostic &diag) {
+  std::string text;
+  auto print = [&](Location loc, DiagnosticSeverity severity,
+                   const Twine &message) {
+    if (auto name = dyn_cast<NameLoc>(loc))
+      text += name.getName().str() + ": ";
+    else if (auto file = dyn_cast<FileLineColLoc>(loc))
+      text += (file.getFilename().str() + ":" + Twine(file.getLine()) + ":" +
+               Twine(file.getColumn()) + ": ")
+                  .str();
+    text += severity == DiagnosticSeverity::Error     ? "error: "
+            : severity == DiagnosticSeverity::Warning ? "warning: "
+                                                      : "note: ";
+    text += message.str() + "\n";
+  };
+  print(diag.getLocation(), diag.getSeverity(), diag.str());
+  for (Diagnostic &note : diag.getNotes())
+    print(note.getLocation(), note.getSeverity(), note.str());
+  return text;
+}
+
 bool tgc::looksLikeOnnx(StringRef path, StringRef firstBytes) {
   if (path.ends_with_insensitive(".onnx"))
     return true;

@@ -21,6 +21,7 @@
 #include "compiler/ExternalWeights.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -43,6 +44,19 @@ struct OnnxImportOptions {
   /// rather than holding its bytes.
   ExternalWeights *externalWeights = nullptr;
 };
+
+/// Adds a command-line style "NAME=SIZE" (a symbolic dimension's size) to
+/// `options`; false, with `error` saying why, when it is not of that form.
+bool addOnnxDimOption(llvm::StringRef nameEqualsSize,
+                      OnnxImportOptions &options, std::string &error);
+/// Adds "NAME=AxBxC" (or "NAME=scalar"): a graph input's whole shape.
+bool addOnnxInputShapeOption(llvm::StringRef nameEqualsShape,
+                             OnnxImportOptions &options, std::string &error);
+
+/// The importer's diagnostics have no source lines, only the model and the
+/// node: "model.onnx: node 'Add_3' (Add): error: ...", one line per message
+/// and note.
+std::string formatOnnxDiagnostic(mlir::Diagnostic &diag);
 
 /// Whether a model file is ONNX rather than MLIR: by its extension, else by
 /// its first byte (a ModelProto starts with field 1, ir_version: 0x08; MLIR

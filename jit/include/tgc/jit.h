@@ -103,8 +103,38 @@ const char *tgc_jit_targets(const tgc_jit_t *jit);
 tgc_status_t tgc_jit_compile_source(tgc_jit_t *jit, const char *source,
                                     size_t size, const char *name,
                                     tgc_jit_module_t **out_module);
-/* Same for a file; NOT_FOUND or IO_ERROR if it cannot be read. */
+/* Same for a file; NOT_FOUND or IO_ERROR if it cannot be read. An ONNX
+ * model (a .onnx file, or one that starts like one) is imported as by
+ * tgc_jit_compile_onnx with no options. */
 tgc_status_t tgc_jit_compile_file(tgc_jit_t *jit, const char *path,
+                                  tgc_jit_module_t **out_module);
+
+/* How an ONNX model is imported; the same as tgc's --dim, --input-shape and
+ * --safetensors (docs/onnx.md). */
+typedef struct tgc_jit_onnx_options_t {
+  /* "NAME=SIZE": sizes of symbolic dimensions. */
+  const char *const *dims;
+  size_t dim_count;
+  /* "NAME=AxBxC" or "NAME=scalar": whole shapes of graph inputs. */
+  const char *const *input_shapes;
+  size_t input_shape_count;
+  /* safetensors files whose tensors replace initializers of the same name
+   * (or provide the weights of a model exported without them). */
+  const char *const *weight_files;
+  size_t weight_file_count;
+} tgc_jit_onnx_options_t;
+
+/* Fills `options` with the defaults (no dims, shapes or weight files). */
+void tgc_jit_onnx_options_init(tgc_jit_onnx_options_t *options);
+
+/* Imports an ONNX model file (`options` may be NULL) and compiles it like
+ * tgc_jit_compile_source; the function is "main". A node tgc cannot import
+ * is INVALID_ARGUMENT naming it ("model.onnx: node 'Add_3' (Add): error:
+ * ..."). The model is imported on every call (its file need not hold its
+ * weights), and the compile cache is keyed by the imported model, weights
+ * included. */
+tgc_status_t tgc_jit_compile_onnx(tgc_jit_t *jit, const char *path,
+                                  const tgc_jit_onnx_options_t *options,
                                   tgc_jit_module_t **out_module);
 
 void tgc_jit_module_destroy(tgc_jit_module_t *module);

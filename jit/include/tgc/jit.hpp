@@ -190,6 +190,33 @@ public:
     detail::check(tgc_jit_compile_file(handle_.get(), path.c_str(), &module));
     return JitModule(module);
   }
+  /// An ONNX model; `dims` and `inputShapes` are "NAME=SIZE" and
+  /// "NAME=AxB" as for `tgc --dim/--input-shape`.
+  JitModule compileOnnx(const std::string &path,
+                        const std::vector<std::string> &dims = {},
+                        const std::vector<std::string> &inputShapes = {},
+                        const std::vector<std::string> &weightFiles = {}) {
+    auto pointers = [](const std::vector<std::string> &strings) {
+      std::vector<const char *> list;
+      for (const std::string &s : strings)
+        list.push_back(s.c_str());
+      return list;
+    };
+    std::vector<const char *> d = pointers(dims), s = pointers(inputShapes),
+                              w = pointers(weightFiles);
+    tgc_jit_onnx_options_t options;
+    tgc_jit_onnx_options_init(&options);
+    options.dims = d.data();
+    options.dim_count = d.size();
+    options.input_shapes = s.data();
+    options.input_shape_count = s.size();
+    options.weight_files = w.data();
+    options.weight_file_count = w.size();
+    tgc_jit_module_t *module = nullptr;
+    detail::check(
+        tgc_jit_compile_onnx(handle_.get(), path.c_str(), &options, &module));
+    return JitModule(module);
+  }
 
   DeviceInfo device() const {
     tgc_device_info_t info;

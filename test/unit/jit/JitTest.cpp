@@ -180,6 +180,71 @@ TEST_F(JitTest, CompilesFiles) {
   tgc_status_free(status);
 }
 
+TEST_F(JitTest, CompilesOnnxModels) {
+  // dynamic.onnx: y = relu(x), x of shape [batch, 3].
+  std::string path = TGC_ONNX_INPUTS "/dynamic.onnx";
+  const char *dims[] = {"batch=2"};
+  tgc_jit_onnx_options_t options;
+  tgc_jit_onnx_options_init(&options);
+  options.dims = dims;
+  options.dim_count = 1;
+  tgc_jit_module_t *module = nullptr;
+  tgc_jit_t *jit = newJit();
+  tgc_status_t status =
+      tgc_jit_compile_onnx(jit, path.c_str(), &options, &module);
+  ASSERT_EQ(status, nullptr) << tgc_status_message(status);
+  modules_.push_back(module);
+  float in[6] = {-1, 2, -3, 4, -5, 6}, out[6] = {};
+  int64_t shape[2] = {2, 3};
+  tgc_tensor_view_t input = {TGC_DTYPE_F32, 2, shape, in};
+  tgc_tensor_view_t output = {TGC_DTYPE_F32, 2, shape, out};
+  status = tgc_jit_module_call(module, "main", &input, 1, &output, 1);
+  ASSERT_EQ(status, nullptr) << tgc_status_message(status);
+  EXPECT_EQ(std::vector<float>(out, out + 6),
+            (std::vector<float>{0, 2, 0, 4, 0, 6}));
+
+  // The same model again is the same loaded module.
+  status = tgc_jit_compile_onnx(jit, path.c_str(), &options, &module);
+  ASSERT_EQ(status, nullptr) << tgc_status_message(status);
+  modules_.push_back(module);
+  tgc_jit_compile_info_t info;
+  tgc_jit_module_compile_info(module, &info);
+  EXPECT_EQ(info.cache, TGC_JIT_CACHE_MEMORY_HIT);
+
+  auto expectError = [&](tgc_status_t status, tgc_status_code_t code,
+                         const std::string &text) {
+    ASSERT_NE(status, nullptr);
+    EXPECT_EQ(tgc_status_code(status), code);
+    EXPECT_NE(std::string(tgc_status_message(status)).find(text),
+              std::string::npos)
+        << tgc_status_message(status);
+    tgc_status_free(status);
+  };
+  // compile_file recognises ONNX; without sizes the dimension is named.
+  expectError(tgc_jit_compile_file(jit, path.c_str(), &module),
+              TGC_STATUS_INVALID_ARGUMENT, "dynamic dimension 0 'batch'");
+  const char *badDims[] = {"batch"};
+  options.dims = badDims;
+  expectError(tgc_jit_compile_onnx(jit, path.c_str(), &options, &module),
+              TGC_STATUS_INVALID_ARGUMENT,
+              "dims[0] 'batch': expected NAME=VALUE");
+  const char *badShapes[] = {"x=2xq"};
+  options.dims = dims;
+  options.input_shapes = badShapes;
+  options.input_shape_count = 1;
+  expectError(tgc_jit_compile_onnx(jit, path.c_str(), &options, &module),
+              TGC_STATUS_INVALID_ARGUMENT, "input_shapes[0] 'x=2xq'");
+  expectError(tgc_jit_compile_onnx(jit, TGC_ONNX_INPUTS "/domain.onnx", nullptr,
+                                   &module),
+              TGC_STATUS_INVALID_ARGUMENT,
+              "domain.onnx: node 'fused' (FusedGemm): error: ops of domain "
+              "'com.microsoft' are not supported");
+  expectError(tgc_jit_compile_onnx(jit, TGC_ONNX_INPUTS "/absent.onnx", nullptr,
+                                   &module),
+              TGC_STATUS_NOT_FOUND, "absent.onnx");
+  EXPECT_EQ(module, nullptr);
+}
+
 TEST_F(JitTest, CppApi) {
   tgc::JitOptions options;
   options.device = "host";
