@@ -22,6 +22,7 @@ packages=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools lld-22
   libzstd-dev libxxhash-dev libsodium-dev libflatbuffers-dev flatbuffers-compiler
   libgtest-dev libcli11-dev python3 python3-numpy python3-venv clang-format
+  python3-dev pybind11-dev
   libonnx-dev libprotobuf-dev nlohmann-json3-dev
 )
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Creates (once) the Python environment the ONNX tests run in and prints its
-# python3 path: ONNX, ONNX Runtime and NumPy from PyPI, pinned so every run
-# generates the same node-test models and reference outputs.
+# Creates (once) the Python environment the ONNX tests and the Python
+# package's tests run in and prints its python3 path: ONNX, ONNX Runtime,
+# NumPy and pytest from PyPI, pinned so every run generates the same
+# node-test models and reference outputs.
 #
 #   scripts/onnx-venv.sh [VENV_DIR]     (default: build/onnx-venv)
 #
@@ -10,7 +11,7 @@
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${1:-$repo/build/onnx-venv}"
-requirements=(onnx==1.23.2 onnxruntime==1.32.0 numpy==2.4.6)
+requirements=(onnx==1.23.2 onnxruntime==1.32.0 numpy==2.4.6 pytest==9.2.0)
 stamp="$venv/.tgc-requirements"
 
 if [[ -x "$venv/bin/python3" && -f "$stamp" &&

@@ -6,6 +6,7 @@
 #   ptxas         ptxas on PATH, in $CUDA_HOME/bin or /usr/local/cuda/bin
 #   numpy         %python can import numpy
 #   onnx-venv     build/onnx-venv exists (scripts/onnx-venv.sh): %onnx_python
+#   python-package  the `tgc` Python package was built (build/python/tgc)
 #   cuda-driver   never detected: opt in with `lit -Dcuda-driver=1` or
 #                 TGC_TEST_CUDA_DRIVER=1 on a machine with an NVIDIA GPU
 #   ldd, nm       the binutils the link checks use
@@ -132,6 +133,13 @@ onnx_python = os.path.join(config.tgc_obj_root, "onnx-venv", "bin", "python3")
 if os.access(onnx_python, os.X_OK):
     config.available_features.add("onnx-venv")
     config.substitutions.append(("%onnx_python", onnx_python))
+
+# The Python package's tests (python/tests) run in that venv too, which has
+# pytest.
+package_dir = os.path.join(config.tgc_obj_root, "python", "tgc")
+if os.path.isdir(package_dir) and any(
+        f.startswith("_tgc.") for f in os.listdir(package_dir)):
+    config.available_features.add("python-package")
 
 # The host architecture, for tests of host code specifics.
 import platform
