@@ -14,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tools/common/HideLlvmOptions.h"
 #include "tools/common/TensorIO.h"
 
 #include "ir/TgDialect.h"
@@ -227,18 +228,8 @@ int main(int argc, char **argv) {
            std::addressof(ioDir), std::addressof(sensitivityRuns),
            std::addressof(printMaxElements)})
     option->addCategory(evalCategory);
-  // The rest is hidden (cl::Hidden: --help-hidden lists it), not removed.
-  for (auto &entry : cl::getRegisteredOptions()) {
-    cl::Option *option = entry.second;
-    bool ours = llvm::any_of(option->Categories, [](cl::OptionCategory *c) {
-      return llvm::is_contained(
-                 std::initializer_list<cl::OptionCategory *>{&evalCategory},
-                 c) ||
-             c->getName() == "Generic Options";
-    });
-    if (!ours && option->getOptionHiddenFlag() == cl::NotHidden)
-      option->setHiddenFlag(cl::Hidden);
-  }
+  // The rest is hidden (--help-hidden lists it), not removed.
+  tgc::tools::hideOptionsOutside({&evalCategory});
   cl::SetVersionPrinter([](llvm::raw_ostream &os) {
     os << "tg-eval (tgc " TGC_VERSION ", LLVM " LLVM_VERSION_STRING ")\n";
   });

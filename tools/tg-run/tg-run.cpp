@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "format/BundleContainer.h"
 #include "tools/common/TensorIO.h"
 
 #include "tgc/runtime.hpp"
@@ -338,8 +339,11 @@ int main(int argc, char **argv) {
                "List devices and missing drivers, then exit");
   app.add_flag("-v,--verbose", options.verbose,
                "Say which device and code object are used");
-  app.set_version_flag("--version", std::string("tg-run (tgc ") +
-                                        tgc_runtime_version() + ")");
+  app.set_version_flag(
+      "--version", std::string("tg-run (tgc ") + tgc_runtime_version() +
+                       "), bundle format versions " +
+                       std::to_string(tgc::format::kOldestFormatVersion) +
+                       " to " + std::to_string(tgc::format::kFormatVersion));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp &e) {

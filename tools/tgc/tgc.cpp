@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tools/common/HideLlvmOptions.h"
 #include "tools/tgc/CacheCommands.h"
 #include "tools/tgc/Inspect.h"
 #include "tools/tgc/TrustCommands.h"
@@ -411,19 +412,8 @@ int main(int argc, char **argv) {
   for (StringRef name : {"mlir-timing", "mlir-timing-display"})
     if (cl::Option *option = registered.lookup(name))
       option->addCategory(tgcCategory);
-  // The rest is hidden (cl::Hidden: --help-hidden lists it), not removed.
-  for (auto &entry : cl::getRegisteredOptions()) {
-    cl::Option *option = entry.second;
-    bool ours = llvm::any_of(option->Categories, [](cl::OptionCategory *c) {
-      return llvm::is_contained(
-                 std::initializer_list<cl::OptionCategory *>{
-                     &tgcCategory, &tgc::cacheCategory},
-                 c) ||
-             c->getName() == "Generic Options";
-    });
-    if (!ours && option->getOptionHiddenFlag() == cl::NotHidden)
-      option->setHiddenFlag(cl::Hidden);
-  }
+  // The rest is hidden (--help-hidden lists it), not removed.
+  tgc::tools::hideOptionsOutside({&tgcCategory, &tgc::cacheCategory});
   cl::SetVersionPrinter([](llvm::raw_ostream &os) {
     os << tgc::producerString() << ", bundle format versions "
        << tgc::format::kOldestFormatVersion << " to "
