@@ -7,8 +7,10 @@
 #include "compiler/frontends/TgFrontend.h"
 #include "compiler/targets/TargetBackend.h"
 #include "compiler/targets/Targets.h"
+#include "ir/TgcDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -139,6 +141,7 @@ public:
       return success();
     }
     {
+      announce("code generation");
       TimingScope scope = nestTiming("backends (parallel)");
       MLIRContext *context = module.getContext();
       ParallelDiagnosticHandler diagnostics(context);
@@ -188,8 +191,7 @@ private:
 
   LogicalResult lowerTarget(TargetWork &w) {
     const tgc::Target &target = w.backend->target();
-    if (options.verbose)
-      llvm::errs() << "tgc: lowering for " << target.name() << "\n";
+    announce("lowering for " + target.name());
     TimingScope scope = nestTiming("lower " + target.name());
     FailureOr<tgc::LoweredKernels> lowered = w.backend->lower(module);
     if (failed(lowered))
@@ -261,6 +263,7 @@ private:
     }
     if (options.output.kind != tgc::Output::Kind::Bundle)
       return success();
+    announce("bundle");
     TimingScope scope = nestTiming("bundle");
     FailureOr<tgc::Schedule> schedule =
         tgc::buildSchedule(module, options.externalWeights);
@@ -298,8 +301,7 @@ private:
 
   LogicalResult runPasses(StringRef stage,
                           function_ref<void(OpPassManager &)> populate) {
-    if (options.verbose)
-      llvm::errs() << "tgc: " << stage << "\n";
+    announce(stage);
     PassManager pm(module.getContext());
     if (options.configurePassManager)
       options.configurePassManager(pm);
@@ -309,9 +311,21 @@ private:
     populate(pm);
     if (failed(pm.run(module)))
       return failure();
+    if (stage == "kernels")
+      kernelCount =
+          llvm::count_if(module.getOps<func::FuncOp>(), [](func::FuncOp f) {
+            return tgc::isKernelFunction(f);
+          });
     dumpText((Twine(++dumpCounter) + "-" + stage + ".mlir").str(),
              [&](llvm::raw_ostream &os) { module.print(os); });
     return success();
+  }
+
+  void announce(const Twine &stage) {
+    if (options.verbose)
+      llvm::errs() << "tgc: " << stage << "\n";
+    if (options.progress)
+      options.progress(stage.str(), kernelCount);
   }
 
   TimingScope nestTiming(StringRef name) {
@@ -358,6 +372,7 @@ private:
   tgc::CompileResult &result;
   std::vector<std::unique_ptr<tgc::TargetBackend>> backends;
   int dumpCounter = 0;
+  size_t kernelCount = 0;
 };
 
 } // namespace

@@ -63,6 +63,10 @@ struct CompileOptions {
   /// Write every intermediate stage (IR and code objects) here when set.
   std::string dumpDirectory;
   bool verbose = false;
+  /// Told as each stage starts ("linalg", "lowering for host", "code
+  /// generation", "bundle"), with the number of kernels formed so far: tgc
+  /// shows it on a terminal. May be empty.
+  std::function<void(llvm::StringRef stage, size_t kernels)> progress;
   /// Applied to every PassManager (IR printing options); may be empty.
   std::function<void(mlir::PassManager &)> configurePassManager;
   /// When set, each stage and target back end is timed under this scope.

@@ -10,6 +10,7 @@
 #   cuda-driver   never detected: opt in with `lit -Dcuda-driver=1` or
 #                 TGC_TEST_CUDA_DRIVER=1 on a machine with an NVIDIA GPU
 #   ldd, nm       the binutils the link checks use
+#   script        util-linux's script, to run a tool on a pseudo-terminal
 #   clang-format  clang-format 14 (the version the tree is formatted with)
 #   git-checkout  the source tree is a git work tree (format/ lists its files)
 # Substitutions: %python (the python3 with numpy when there is one),
@@ -49,7 +50,7 @@ for tool in ["tg-opt", "tgc", "tg-run", "tg-eval", "tinygpu-emu"]:
         config.available_features.add(tool)
         config.substitutions.append(("%{" + tool + "}", found))
 
-for tool in ["ldd", "nm"]:
+for tool in ["ldd", "nm", "script"]:
     if shutil.which(tool, path=config.environment["PATH"]):
         config.available_features.add(tool)
 

@@ -15,6 +15,7 @@
 #include "tools/common/HideLlvmOptions.h"
 #include "tools/tgc/CacheCommands.h"
 #include "tools/tgc/Inspect.h"
+#include "tools/tgc/TerminalProgress.h"
 #include "tools/tgc/TrustCommands.h"
 
 #include "compiler/Pipeline.h"
@@ -365,8 +366,27 @@ static int run() {
     };
   }
 
+  // A status line on a terminal (TerminalProgress.h), erased before any
+  // diagnostic and when the compile ends.
+  std::optional<tgc::TerminalProgress> progress;
+  std::optional<ScopedDiagnosticHandler> eraseBeforeDiagnostics;
+  if (!verbose && tgc::TerminalProgress::wanted()) {
+    progress.emplace();
+    options.progress = [&](StringRef stage, size_t kernels) {
+      progress->update(stage, kernels);
+    };
+    // Registered last, so it sees each diagnostic first; failure() passes
+    // the diagnostic on to the handler that prints it.
+    eraseBeforeDiagnostics.emplace(&context, [&](Diagnostic &) {
+      progress->erase();
+      return failure();
+    });
+  }
   tgc::CompileResult result;
-  if (failed(tgc::compile(*module, options, result)))
+  LogicalResult compiled = tgc::compile(*module, options, result);
+  eraseBeforeDiagnostics.reset();
+  progress.reset();
+  if (failed(compiled))
     return 1;
   for (const std::string &skipped : result.skipped)
     llvm::errs() << "tgc: warning: skipped " << skipped << "\n";
