@@ -85,14 +85,15 @@ struct TgcConvertHostModule
 
 /// Checks the body function of a kernel against the ABI, before lowering
 /// loses the types.
-LogicalResult verifyBody(ModuleOp module, const HostKernel &kernel) {
-  auto body = module.lookupSymbol<func::FuncOp>(kernel.body);
+LogicalResult verifyBody(ModuleOp module, SymbolTable &symbols,
+                         const HostKernel &kernel) {
+  auto body = symbols.lookup<func::FuncOp>(kernel.body);
   if (!body)
     return emitError(module.getLoc())
            << "kernel '" << kernel.symbol << "': no func.func @" << kernel.body;
   if (body.isExternal())
     return body.emitError() << "kernel body has no definition";
-  if (module.lookupSymbol(kernel.symbol))
+  if (symbols.lookup(kernel.symbol))
     return body.emitError() << "kernel symbol '" << kernel.symbol
                             << "' is already defined in the host module";
   FunctionType type = body.getFunctionType();
@@ -312,16 +313,19 @@ LogicalResult tgc::lowerHostModule(ModuleOp module,
   if (failed(machine))
     return failure();
 
-  llvm::StringSet<> symbols;
+  // Symbol tables rather than module.lookupSymbol, a scan of the module per
+  // call, which made lowering K kernels O(K^2).
+  llvm::StringSet<> listed;
+  SymbolTable symbols(module);
   SmallVector<SmallVector<BindingExtent>> extents;
   for (const HostKernel &kernel : kernels) {
-    if (!symbols.insert(kernel.symbol).second)
+    if (!listed.insert(kernel.symbol).second)
       return emitError(loc)
              << "kernel symbol '" << kernel.symbol << "' is listed twice";
-    if (failed(verifyBody(module, kernel)))
+    if (failed(verifyBody(module, symbols, kernel)))
       return failure();
-    extents.push_back(bindingExtents(
-        module.lookupSymbol<func::FuncOp>(kernel.body), kernel.numBindings));
+    extents.push_back(bindingExtents(symbols.lookup<func::FuncOp>(kernel.body),
+                                     kernel.numBindings));
   }
   // frem becomes a call to fmodf on CPUs, and there is no approximation.
   WalkResult remf = module.walk([](arith::RemFOp op) {
@@ -363,8 +367,9 @@ LogicalResult tgc::lowerHostModule(ModuleOp module,
     if (global.getValueOrNull() || !global.getInitializerRegion().empty())
       global.setLinkage(LLVM::Linkage::Internal);
 
+  SymbolTable lowered(module);
   for (auto [kernel, kernelExtents] : llvm::zip(kernels, extents)) {
-    auto body = module.lookupSymbol<LLVM::LLVMFuncOp>(kernel.body);
+    auto body = lowered.lookup<LLVM::LLVMFuncOp>(kernel.body);
     if (!body)
       return emitError(loc) << "kernel body @" << kernel.body
                             << " disappeared during lowering";

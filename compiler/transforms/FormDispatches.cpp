@@ -26,6 +26,7 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace tgc {
 #define GEN_PASS_DEF_TGCFORMDISPATCHES
@@ -335,7 +336,10 @@ void collectHeavyProducers(Operation *op, SmallVectorImpl<Operation *> &out) {
 
 class DispatchFormer {
 public:
-  explicit DispatchFormer(func::FuncOp func) : func(func) {}
+  /// `symbols`: the names the module's symbols have, kernels added as they
+  /// are made.
+  DispatchFormer(func::FuncOp func, llvm::StringSet<> &symbols)
+      : func(func), symbols(symbols) {}
 
   LogicalResult run(int &kernelCounter) {
     auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
@@ -636,20 +640,11 @@ private:
     // The name becomes the kernel's symbol in PTX, HSACO and ELF code, which
     // accept fewer characters than MLIR names (format/SymbolNames.h); a
     // user function may already be called like a kernel.
-    // Compared as strings: interning candidate names is not needed.
-    auto module = func->getParentOfType<ModuleOp>();
-    auto taken = [&](const std::string &candidate) {
-      for (Operation &op : module.getBody()->getOperations())
-        if (auto symbol = dyn_cast<SymbolOpInterface>(op))
-          if (symbol.getName() == candidate)
-            return true;
-      return false;
-    };
     std::string name;
     do {
       name = mangleSymbol(func.getSymName().str()) + "_kernel" +
              std::to_string(kernelCounter++);
-    } while (taken(name));
+    } while (!symbols.insert(name).second);
     auto kernel =
         func::FuncOp::create(builder, region.root->getLoc(), name, type);
     kernel.setPrivate();
@@ -679,6 +674,9 @@ private:
   }
 
   func::FuncOp func;
+  /// A set rather than a module scan per kernel, which made forming K
+  /// kernels O(K^2).
+  llvm::StringSet<> &symbols;
   std::deque<Region> regions;
   llvm::DenseMap<Operation *, size_t> owner;
 };
@@ -687,6 +685,10 @@ struct TgcFormDispatches : tgc::impl::TgcFormDispatchesBase<TgcFormDispatches> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SmallVector<func::FuncOp> entries;
+    llvm::StringSet<> symbols;
+    for (Operation &op : module.getBody()->getOperations())
+      if (auto symbol = dyn_cast<SymbolOpInterface>(op))
+        symbols.insert(symbol.getName());
     for (auto func : module.getOps<func::FuncOp>())
       if (!isKernelFunction(func) && !func.isExternal())
         entries.push_back(func);
@@ -696,7 +698,7 @@ struct TgcFormDispatches : tgc::impl::TgcFormDispatchesBase<TgcFormDispatches> {
         return;
       }
       int counter = 0;
-      DispatchFormer former(func);
+      DispatchFormer former(func, symbols);
       if (failed(former.run(counter))) {
         signalPassFailure();
         return;
