@@ -10,14 +10,20 @@
 
 #include "tools/common/TensorIO.h"
 
+#include "hal/codeobject/CodeObject.h"
+
 #include "tgc/runtime.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <optional>
 
 using namespace tgc;
@@ -36,6 +42,7 @@ struct Options {
   int benchmark = 0;
   size_t printMaxElements = 1024;
   bool listDevices = false;
+  std::string describeCodeObject;
   bool verbose = false;
   std::vector<std::string> trustKeys;
   std::vector<std::string> weights;
@@ -213,7 +220,30 @@ void runBenchmark(Session &session, size_t function,
   }
 }
 
+/// Prints what a vendor-driver-free loader reads from a cubin or HSACO
+/// (docs/egpu.md): the TinyGPU bring-up builds QMDs and PM4 dispatches
+/// from this, and a tester can compare it with cuobjdump or llvm-readelf.
+void describeCodeObject(const std::string &path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file)
+    throw Failure{"cannot open '" + path + "': " + std::strerror(errno)};
+  std::vector<char> bytes((std::istreambuf_iterator<char>(file)),
+                          std::istreambuf_iterator<char>());
+  if (file.bad())
+    throw Failure{"cannot read '" + path + "': " + std::strerror(errno)};
+  hal::CodeObjectDescription description;
+  if (hal::Status s =
+          hal::describeCodeObject(bytes.data(), bytes.size(), description);
+      !s)
+    throw Failure{path + ": " + s.message()};
+  std::fputs(hal::formatCodeObjectDescription(description).c_str(), stdout);
+}
+
 int run(const Options &options) {
+  if (!options.describeCodeObject.empty()) {
+    describeCodeObject(options.describeCodeObject);
+    return 0;
+  }
   if (options.listDevices) {
     listDevices();
     return 0;
@@ -336,6 +366,10 @@ int main(int argc, char **argv) {
                "bundles you trust; also TGC_ALLOW_UNSIGNED=1)");
   app.add_flag("--list-devices", options.listDevices,
                "List devices and missing drivers, then exit");
+  app.add_option("--describe-code-object", options.describeCodeObject,
+                 "Print the launch description (entry, registers, shared "
+                 "memory, stack, argument layout) of each kernel of a cubin "
+                 "or HSACO file, then exit");
   app.add_flag("-v,--verbose", options.verbose,
                "Say which device and code object are used");
   app.set_version_flag("--version", std::string("tg-run (tgc ") +
