@@ -188,7 +188,10 @@ Status readKernelInfo(const elf::File &file, const elf::Section &section,
       return Status();
     case kAttrRequiredThreads:
     case kAttrMaxThreads: {
-      if (Status s = expectSize(file, section, r, "EIATTR_REQNTID", 12); !s)
+      const char *name = r.attribute == kAttrRequiredThreads
+                             ? "EIATTR_REQNTID"
+                             : "EIATTR_MAX_THREADS";
+      if (Status s = expectSize(file, section, r, name, 12); !s)
         return s;
       if (r.attribute == kAttrRequiredThreads)
         for (int i = 0; i < 3; ++i)

@@ -285,6 +285,9 @@ Status describeHsaco(const void *bytes, size_t size,
       if (kernel == out.kernels.end())
         return file.error("AMDGPU metadata describes '" + symbol->string +
                           "', which is not a kernel descriptor symbol");
+      if (kernel->amd.hasMetadata)
+        return file.error("AMDGPU metadata describes '" + symbol->string +
+                          "' twice");
       if (Status s = readKernelMetadata(file, entry, *kernel); !s)
         return s;
     }

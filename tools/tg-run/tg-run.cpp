@@ -23,7 +23,6 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <optional>
 
 using namespace tgc;
@@ -298,9 +297,16 @@ void describeCodeObject(const std::string &path) {
   std::ifstream file(path, std::ios::binary);
   if (!file)
     throw Failure{"cannot open '" + path + "': " + std::strerror(errno)};
-  std::vector<char> bytes((std::istreambuf_iterator<char>(file)),
-                          std::istreambuf_iterator<char>());
-  if (file.bad())
+  // Code objects are megabytes; the limit keeps /dev/zero from filling
+  // memory.
+  constexpr std::streamoff kMaxBytes = std::streamoff(1) << 30;
+  file.seekg(0, std::ios::end);
+  std::streamoff size = file.tellg();
+  if (size < 0 || size > kMaxBytes)
+    throw Failure{"'" + path + "' is not a regular file of at most 1 GiB"};
+  std::vector<char> bytes(static_cast<size_t>(size));
+  file.seekg(0);
+  if (!file.read(bytes.data(), size))
     throw Failure{"cannot read '" + path + "': " + std::strerror(errno)};
   hal::CodeObjectDescription description;
   if (hal::Status s =
