@@ -305,6 +305,50 @@ TEST(CubinTest, RefusesParametersOutsideTheParameterArea) {
       << s.message();
 }
 
+/// Hides every EIATTR_REGCOUNT record of `.nv.info` (attribute 0x2f) by
+/// renumbering it to an attribute the loader steps over.
+std::vector<uint8_t> withoutRegCount(const std::vector<uint8_t> &bytes) {
+  std::vector<uint8_t> copy = bytes;
+  size_t info, size;
+  if (!findSection(copy, ".nv.info", info, size))
+    return {};
+  for (size_t at = info; at + 4 <= info + size;) {
+    if (copy[at + 1] == 0x2f)
+      copy[at + 1] = 0;
+    at += copy[at] == 4 ? 4 + le(copy, at + 2, 2) : 4;
+  }
+  return copy;
+}
+
+TEST(CubinTest, RegisterCountsFromBothPlacesAgree) {
+  // sm_80 cubins carry the count twice: in EIATTR_REGCOUNT and in the top
+  // byte of .text.<kernel>'s sh_info. Without the record, the loader must
+  // find the same count in sh_info.
+  LOAD_OR_SKIP(bytes, "mlp", "sm_80");
+  CodeObjectDescription both, fromSectionInfo;
+  ASSERT_TRUE(describeCubin(bytes.data(), bytes.size(), both));
+  std::vector<uint8_t> copy = withoutRegCount(bytes);
+  ASSERT_FALSE(copy.empty());
+  ASSERT_NE(copy, bytes) << "no EIATTR_REGCOUNT to hide";
+  Status s = describeCubin(copy.data(), copy.size(), fromSectionInfo);
+  ASSERT_TRUE(s) << s.message();
+  ASSERT_EQ(both.kernels.size(), fromSectionInfo.kernels.size());
+  for (size_t k = 0; k < both.kernels.size(); ++k)
+    EXPECT_EQ(both.kernels[k].registers, fromSectionInfo.kernels[k].registers);
+}
+
+TEST(CubinTest, RefusesAKernelWithoutRegisterCount) {
+  // sm_90 cubins have it in EIATTR_REGCOUNT only.
+  LOAD_OR_SKIP(bytes, "softmax", "sm_90");
+  std::vector<uint8_t> copy = withoutRegCount(bytes);
+  CodeObjectDescription object;
+  Status s = describeCubin(copy.data(), copy.size(), object);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.message(), "cubin: kernel 'main_kernel0' has no register count "
+                         "(neither EIATTR_REGCOUNT nor sh_info of "
+                         ".text.main_kernel0)");
+}
+
 TEST(HsacoTest, RefusesTruncatedAndCorruptObjects) {
   LOAD_OR_SKIP(bytes, "softmax", "gfx1100");
   expectEveryPrefixRefused(bytes);
