@@ -6,7 +6,8 @@
 frontend/: the examples and small tg modules covering every op (e2e-ops
 cases and fuzzer graphs, one function each). bundle/: host and GPU bundles
 of a few of them, whole (raw form) and as section lists (the harness's
-second form, see fuzz/bundle.cpp). npy/: .npy files of every dtype, header
+second form, see fuzz/bundle.cpp). codeobject/: the cubins (sm_80, sm_90,
+when ptxas is installed) and HSACO (gfx1100) of the softmax example. npy/: .npy files of every dtype, header
 version and layout the parser accepts, and tensor-text strings.
 """
 import os
@@ -104,6 +105,22 @@ def bundles(out, tgc, modules):
                   section_form(sections(data)))
 
 
+def code_objects(out, tgc):
+    """Cubins and an HSACO for hal/codeobject's loaders (fuzz/codeobject.cpp).
+    A cubin needs ptxas; without it only the HSACO is written."""
+    src = os.path.join(ROOT, "examples", "softmax.mlir")
+    for target, ext in [("sm_80", "cubin"), ("sm_90", "cubin"),
+                        ("gfx1100", "hsaco")]:
+        path = os.path.join(out, f"softmax-{target}.{ext}")
+        os.makedirs(out, exist_ok=True)
+        result = subprocess.run([tgc, src, f"--emit={ext}",
+                                 f"--targets={target}", "-o", path],
+                                stderr=subprocess.DEVNULL)
+        if result.returncode != 0:
+            print(f"make-corpus: skipped {path} (tgc --emit={ext} failed; "
+                  "ptxas missing?)", file=sys.stderr)
+
+
 def npy(out):
     rng = np.random.default_rng(0)
     for dtype in ["f32", "f16", "bf16", "i32", "i8", "i1"]:
@@ -133,6 +150,7 @@ def main():
     frontend(os.path.join(corpus, "frontend"))
     bundles(os.path.join(corpus, "bundle"), tgc,
             os.path.join(corpus, "frontend"))
+    code_objects(os.path.join(corpus, "codeobject"), tgc)
     npy(os.path.join(corpus, "npy"))
 
 

@@ -12,6 +12,7 @@
 #include "runtime/CStatus.h"
 #include "runtime/DeviceSelection.h"
 #include "runtime/KernelCache.h"
+#include "runtime/LinkBandwidth.h"
 #include "runtime/Module.h"
 
 #include <cstring>
@@ -425,6 +426,27 @@ void tgc_device_destroy(tgc_device_t *device) { delete device; }
 void tgc_device_info(const tgc_device_t *device, tgc_device_info_t *out_info) {
   if (device && out_info)
     fillInfo(device->device->info(), device->id, out_info);
+}
+
+tgc_status_t tgc_device_link_bandwidth(tgc_device_t *device,
+                                       tgc_link_bandwidth_t *out_bandwidth) {
+  return guarded(__func__, [&]([[maybe_unused]] const char *api) -> Status {
+    TGC_REQUIRE(device);
+    TGC_REQUIRE(out_bandwidth);
+    LinkBandwidth link;
+    TGC_RETURN_IF_ERROR(linkBandwidth(*device->device, device->id,
+                                      LinkBandwidthOptions::fromEnvironment(),
+                                      link)
+                            .withContext(device->id));
+    out_bandwidth->host_to_device_bytes_per_second =
+        link.hostToDeviceBytesPerSecond;
+    out_bandwidth->device_to_host_bytes_per_second =
+        link.deviceToHostBytesPerSecond;
+    out_bandwidth->transfer_bytes = link.transferBytes;
+    out_bandwidth->host_memory = link.hostMemory;
+    out_bandwidth->from_cache = link.fromCache;
+    return Status::ok();
+  });
 }
 
 //===----------------------------------------------------------------------===//

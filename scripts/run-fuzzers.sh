@@ -2,7 +2,7 @@
 # Builds the libFuzzer harnesses (fuzz/) with clang-22 and runs each for a
 # given time, one after the other, on one core each:
 #
-#   scripts/run-fuzzers.sh SECONDS [bundle|signed-bundle|safetensors|npy|frontend|onnx ...]
+#   scripts/run-fuzzers.sh SECONDS [bundle|signed-bundle|safetensors|npy|codeobject|frontend|onnx ...]
 #                                                            (default: all)
 #
 # The build (build-fuzz/, or $TGC_FUZZ_BUILD_DIR) instruments the whole
@@ -18,10 +18,10 @@
 # Needs clang-22 and libclang-rt-22-dev (apt-get install clang-22
 # libclang-rt-22-dev).
 set -euo pipefail
-seconds="${1:?usage: run-fuzzers.sh SECONDS [bundle|signed-bundle|safetensors|npy|frontend|onnx ...]}"
+seconds="${1:?usage: run-fuzzers.sh SECONDS [bundle|signed-bundle|safetensors|npy|codeobject|frontend|onnx ...]}"
 shift
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(bundle signed-bundle safetensors npy frontend onnx)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(bundle signed-bundle safetensors npy codeobject frontend onnx)
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${TGC_FUZZ_BUILD_DIR:-$repo/build-fuzz}"
 

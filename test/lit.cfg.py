@@ -4,6 +4,7 @@
 #   tgc-compiler  built with TGC_BUILD_COMPILER (set for ir/, compiler/, tgc/)
 #   tg-opt, tgc, tg-run, tg-eval, tinygpu-emu   the tool has been built
 #   ptxas         ptxas on PATH, in $CUDA_HOME/bin or /usr/local/cuda/bin
+#   cuobjdump     $TGC_CUOBJDUMP, or cuobjdump where ptxas is looked for
 #   numpy         %python can import numpy
 #   onnx-venv     build/onnx-venv exists (scripts/onnx-venv.sh): %onnx_python
 #   python-package  the `tgc` Python package was built (build/python/tgc)
@@ -15,7 +16,8 @@
 #   git-checkout  the source tree is a git work tree (format/ lists its files)
 # Substitutions: %python (the python3 with numpy when there is one),
 # %clang_format (with the clang-format feature),
-# %{tg-opt} %{tgc} %{tg-run} %{tg-eval} (absolute tool paths), %ptxas, %tgc_src_root,
+# %{tg-opt} %{tgc} %{tg-run} %{tg-eval} (absolute tool paths), %ptxas,
+# %cuobjdump, %tgc_src_root,
 # %tgc_obj_root, %runtime_link_closure, %runtime_artifacts.
 
 import os
@@ -85,19 +87,26 @@ except (OSError, subprocess.SubprocessError):
     pass
 
 
-def find_ptxas():
-    found = shutil.which("ptxas", path=config.environment["PATH"])
+def find_cuda_tool(name):
+    found = shutil.which(name, path=config.environment["PATH"])
     if found:
         return found
     roots = [os.environ.get(v) for v in ("CUDA_HOME", "CUDA_PATH")]
     for root in [r for r in roots if r] + ["/usr/local/cuda"]:
-        candidate = os.path.join(root, "bin", "ptxas")
+        candidate = os.path.join(root, "bin", name)
         if os.access(candidate, os.X_OK):
             return candidate
     return None
 
 
-ptxas = find_ptxas()
+# cuobjdump is not part of every toolkit install (pip's nvidia-cuda-cuobjdump
+# and Triton ship it elsewhere): TGC_CUOBJDUMP names one anywhere.
+cuobjdump = os.environ.get("TGC_CUOBJDUMP") or find_cuda_tool("cuobjdump")
+if cuobjdump and os.access(cuobjdump, os.X_OK):
+    config.available_features.add("cuobjdump")
+    config.substitutions.append(("%cuobjdump", cuobjdump))
+
+ptxas = find_cuda_tool("ptxas")
 if ptxas:
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
@@ -161,6 +170,6 @@ config.substitutions.append(("%runtime_artifacts", config.runtime_artifacts))
 config.environment["TGC_CACHE_DIR"] = os.path.join(config.test_exec_root, "tgc-cache")
 config.environment["TGC_CONFIG_DIR"] = os.path.join(config.test_exec_root, "tgc-config")
 for var in ["CUDA_HOME", "CUDA_PATH", "ROCM_PATH", "HIP_PATH",
-            "TGC_TEST_CUDA_DRIVER"]:
+            "TGC_TEST_CUDA_DRIVER", "TGC_CUOBJDUMP"]:
     if var in os.environ:
         config.environment[var] = os.environ[var]

@@ -11,14 +11,19 @@
 #include "format/BundleContainer.h"
 #include "tools/common/TensorIO.h"
 
+#include "hal/codeobject/CodeObject.h"
+
 #include "tgc/runtime.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <optional>
 
 using namespace tgc;
@@ -37,6 +42,7 @@ struct Options {
   int benchmark = 0;
   size_t printMaxElements = 1024;
   bool listDevices = false;
+  std::string describeCodeObject;
   bool verbose = false;
   std::vector<std::string> trustKeys;
   std::vector<std::string> weights;
@@ -159,7 +165,54 @@ bool checkExpected(const std::vector<Tensor> &results, const Options &options) {
   return allMatch;
 }
 
-void runBenchmark(Session &session, size_t function,
+/// "64 MiB", "512 KiB", "100 bytes".
+std::string formatBytes(uint64_t bytes) {
+  char buf[32];
+  if (bytes >= (1u << 20) && bytes % (1u << 20) == 0)
+    std::snprintf(buf, sizeof(buf), "%llu MiB",
+                  (unsigned long long)(bytes >> 20));
+  else if (bytes >= 1024 && bytes % 1024 == 0)
+    std::snprintf(buf, sizeof(buf), "%llu KiB",
+                  (unsigned long long)(bytes >> 10));
+  else
+    std::snprintf(buf, sizeof(buf), "%llu bytes", (unsigned long long)bytes);
+  return buf;
+}
+
+/// "24.1 GB/s" (decimal, as link speeds are quoted).
+std::string formatRate(double bytesPerSecond) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.3g GB/s", bytesPerSecond / 1e9);
+  return buf;
+}
+
+/// One direction of a call's transfers against the link's measured peak:
+/// "48 bytes, median 0.0076 ms per call, 0.00632 GB/s (0.026% of the
+/// link's 24.1 GB/s)".
+std::string formatTransfer(uint64_t bytes, double ms, double peak) {
+  std::string text =
+      std::to_string(bytes) + " bytes, median " + formatMs(ms) + " per call";
+  // Below 0.1 us the timer's resolution would make up the rate.
+  if (bytes == 0 || !(ms >= 1e-4))
+    return text;
+  double rate = double(bytes) / (ms / 1e3);
+  text += ", " + formatRate(rate);
+  if (peak > 0) {
+    // Above the peak happens on the host, where a small copy stays in the
+    // caches and the peak is measured on copies far larger than them.
+    char buf[96];
+    if (rate > peak)
+      std::snprintf(buf, sizeof(buf), " (above the measured %s)",
+                    formatRate(peak).c_str());
+    else
+      std::snprintf(buf, sizeof(buf), " (%.2g%% of the measured %s)",
+                    100 * rate / peak, formatRate(peak).c_str());
+    text += buf;
+  }
+  return text;
+}
+
+void runBenchmark(Session &session, Device &deviceHandle, size_t function,
                   const std::vector<Tensor> &inputs,
                   std::vector<Tensor> &outputs, const Options &options,
                   const std::string &functionName, const DeviceInfo &device) {
@@ -197,12 +250,36 @@ void runBenchmark(Session &session, size_t function,
       kernels[k].push_back(profile.dispatches[k].ms);
   }
   session.setProfiling(false);
-  std::printf("host->device: %llu bytes, median %s per call\n",
-              (unsigned long long)profile.hostToDeviceBytes,
-              formatMs(median(h2d)).c_str());
-  std::printf("device->host: %llu bytes, median %s per call\n",
-              (unsigned long long)profile.deviceToHostBytes,
-              formatMs(median(d2h)).c_str());
+
+  // The link's peak, measured once per device (cached): with it an eGPU
+  // user sees whether a call's copies are already at what the link can do.
+  tgc_link_bandwidth_t link = {};
+  try {
+    link = deviceHandle.linkBandwidth();
+    std::printf("link: %s: host->device %s, device->host %s (peak of %s "
+                "copies, %s)\n",
+                link.host_memory ? "none, host memory copy" : device.id.c_str(),
+                formatRate(link.host_to_device_bytes_per_second).c_str(),
+                formatRate(link.device_to_host_bytes_per_second).c_str(),
+                formatBytes(link.transfer_bytes).c_str(),
+                link.from_cache ? "cached" : "measured now");
+  } catch (const tgc::Error &e) {
+    std::printf("link: not measured: %s\n", e.what());
+  }
+  double h2dMs = median(h2d), d2hMs = median(d2h);
+  std::printf("host->device: %s\n",
+              formatTransfer(profile.hostToDeviceBytes, h2dMs,
+                             link.host_to_device_bytes_per_second)
+                  .c_str());
+  std::printf("device->host: %s\n",
+              formatTransfer(profile.deviceToHostBytes, d2hMs,
+                             link.device_to_host_bytes_per_second)
+                  .c_str());
+  double latency = median(latencies);
+  if (h2dMs >= 0 && d2hMs >= 0 && latency > 0)
+    std::printf("transfers: %s of the %s median call (%.0f%%)\n",
+                formatMs(h2dMs + d2hMs).c_str(), formatMs(latency).c_str(),
+                100 * (h2dMs + d2hMs) / latency);
   for (size_t k = 0; k < profile.dispatches.size(); ++k) {
     const DispatchProfile &d = profile.dispatches[k];
     std::printf(
@@ -214,7 +291,37 @@ void runBenchmark(Session &session, size_t function,
   }
 }
 
+/// Prints what a vendor-driver-free loader reads from a cubin or HSACO
+/// (docs/egpu.md): the TinyGPU bring-up builds QMDs and PM4 dispatches
+/// from this, and a tester can compare it with cuobjdump or llvm-readelf.
+void describeCodeObject(const std::string &path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file)
+    throw Failure{"cannot open '" + path + "': " + std::strerror(errno)};
+  // Code objects are megabytes; the limit keeps /dev/zero from filling
+  // memory.
+  constexpr std::streamoff kMaxBytes = std::streamoff(1) << 30;
+  file.seekg(0, std::ios::end);
+  std::streamoff size = file.tellg();
+  if (size < 0 || size > kMaxBytes)
+    throw Failure{"'" + path + "' is not a regular file of at most 1 GiB"};
+  std::vector<char> bytes(static_cast<size_t>(size));
+  file.seekg(0);
+  if (!file.read(bytes.data(), size))
+    throw Failure{"cannot read '" + path + "': " + std::strerror(errno)};
+  hal::CodeObjectDescription description;
+  if (hal::Status s =
+          hal::describeCodeObject(bytes.data(), bytes.size(), description);
+      !s)
+    throw Failure{path + ": " + s.message()};
+  std::fputs(hal::formatCodeObjectDescription(description).c_str(), stdout);
+}
+
 int run(const Options &options) {
+  if (!options.describeCodeObject.empty()) {
+    describeCodeObject(options.describeCodeObject);
+    return 0;
+  }
   if (options.listDevices) {
     listDevices();
     return 0;
@@ -287,8 +394,8 @@ int run(const Options &options) {
   std::fflush(stdout);
   bool matched = checkExpected(results, options);
   if (options.benchmark > 0)
-    runBenchmark(session, function, inputs, results, options, functionName,
-                 info);
+    runBenchmark(session, device, function, inputs, results, options,
+                 functionName, info);
   return matched ? 0 : 1;
 }
 
@@ -337,6 +444,10 @@ int main(int argc, char **argv) {
                "bundles you trust; also TGC_ALLOW_UNSIGNED=1)");
   app.add_flag("--list-devices", options.listDevices,
                "List devices and missing drivers, then exit");
+  app.add_option("--describe-code-object", options.describeCodeObject,
+                 "Print the launch description (entry, registers, shared "
+                 "memory, stack, argument layout) of each kernel of a cubin "
+                 "or HSACO file, then exit");
   app.add_flag("-v,--verbose", options.verbose,
                "Say which device and code object are used");
   app.set_version_flag(

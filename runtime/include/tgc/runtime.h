@@ -229,6 +229,23 @@ void tgc_device_destroy(tgc_device_t *device);
 /* Strings in `out_info` stay valid until the device is destroyed. */
 void tgc_device_info(const tgc_device_t *device, tgc_device_info_t *out_info);
 
+/* What copies between the host and a device can reach: the device's link
+ * (PCIe, Thunderbolt/USB4 for an eGPU), or on the host device memory copy
+ * bandwidth. Measured the first time (a few hundred milliseconds: copies of
+ * 64 MiB, or TGC_LINK_MEASURE_BYTES, each way, best of 5) and kept per device
+ * in the user cache ($TGC_CACHE_DIR/links, else $XDG_CACHE_HOME/tgc/links,
+ * else ~/.cache/tgc/links; TGC_LINK_CACHE=0 measures every time). */
+typedef struct tgc_link_bandwidth_t {
+  double host_to_device_bytes_per_second;
+  double device_to_host_bytes_per_second;
+  uint64_t transfer_bytes; /* the size of each timed copy */
+  bool host_memory;        /* the host device: memory copies, no link */
+  bool from_cache;         /* read from the cache, not measured now */
+} tgc_link_bandwidth_t;
+
+tgc_status_t tgc_device_link_bandwidth(tgc_device_t *device,
+                                       tgc_link_bandwidth_t *out_bandwidth);
+
 /*===----------------------------------------------------------------------===*
  * Modules: a bundle's code loaded on a device, constants resident
  *===----------------------------------------------------------------------===*/

@@ -265,6 +265,12 @@ public:
     tgc_device_info(get(), &info);
     return DeviceInfo::from(info);
   }
+  /// Host<->device bandwidth, measured once per device and cached.
+  tgc_link_bandwidth_t linkBandwidth() {
+    tgc_link_bandwidth_t link;
+    detail::check(tgc_device_link_bandwidth(get(), &link));
+    return link;
+  }
   tgc_device_t *get() const { return handle_.get(); }
 
 private:
