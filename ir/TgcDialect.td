@@ -70,7 +70,11 @@ def Tgc_KernelKind : I32EnumAttr<"KernelKind", "code generation strategy of a ke
     I32EnumAttrCase<"generic", 3>,
     // One tgc.attention: softmax(q k^T scale + mask) v, tiled with an online
     // softmax (host targets only).
-    I32EnumAttrCase<"attention", 4>]> {
+    I32EnumAttrCase<"attention", 4>,
+    // One tg.dynamic_update_slice of an entry function's argument: writes
+    // only the window of the update; the schedule copies the argument into
+    // the result first (a copy the runtime skips under donation).
+    I32EnumAttrCase<"update_slice", 5>]> {
   let cppNamespace = "::tgc";
   let genSpecializedAttr = 0;
 }

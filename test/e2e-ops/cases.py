@@ -501,6 +501,21 @@ def shape_groups():
                     f"{', '.join(map(str, os_))} : {x.type}, {u.type}, "
                     f"{', '.join(o.type for o in os_)} -> {x.type}", shape,
                     dtype)))
+        # An update of a computed value (here a broadcast) rather than of
+        # an argument: an elementwise kernel over it, not an update_slice
+        # kernel after a copy.
+        c = Case(name_of("dynamic_update_slice", dtype, "computed"))
+        rng = Rng(c.name)
+        x = c.arg((1, 8, 3), dtype, rng.values((1, 8, 3), dtype))
+        u = c.arg((2, 1, 3), dtype, rng.values((2, 1, 3), dtype))
+        p = c.arg((), "i32", np.array(5, dtype=np.int32))
+        full = tensor_type((2, 8, 3), dtype)
+        b = c.op(f"tg.broadcast_to {x} : {x.type} -> {full}", (2, 8, 3), dtype)
+        zero = c.op("tg.constant dense<0> : tensor<i32>", (), "i32")
+        cases.append(c.ret(c.op(
+            f"tg.dynamic_update_slice {b}, {u}, {zero}, {p}, {zero} : {full}, "
+            f"{u.type}, tensor<i32>, tensor<i32>, tensor<i32> -> {full}",
+            (2, 8, 3), dtype)))
     return [Group("shape", cases)]
 
 
