@@ -57,7 +57,7 @@ def TgcFormDispatches : Pass<"tgc-form-dispatches", "::mlir::ModuleOp"> {
     producers into consumers, then groups what is left into dispatch regions:
     each region is outlined into a private function tagged
     `tgc.kernel = #tgc.kernel_kind<elementwise | row | matmul | generic |
-    attention>` and replaced
+    attention | update_slice>` and replaced
     by a `func.call`. Elementwise ops, reshapes, slices and concats are
     cloned into every kernel that reads them; a reduction or contraction is
     computed in exactly one kernel, together with the reductions over the

@@ -167,5 +167,10 @@ LogicalResult AttentionOp::verify() {
       return emitOpError("mask must be [..., queries, keys] of the operands' "
                          "element type");
   }
+  if (Value count = getKeyCount()) {
+    auto type = cast<RankedTensorType>(count.getType());
+    if (type.getRank() != 0 || !type.getElementType().isSignlessInteger(32))
+      return emitOpError("key_count must be a tensor<i32>, not ") << type;
+  }
   return success();
 }

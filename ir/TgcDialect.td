@@ -70,7 +70,11 @@ def Tgc_KernelKind : I32EnumAttr<"KernelKind", "code generation strategy of a ke
     I32EnumAttrCase<"generic", 3>,
     // One tgc.attention: softmax(q k^T scale + mask) v, tiled with an online
     // softmax (host targets only).
-    I32EnumAttrCase<"attention", 4>]> {
+    I32EnumAttrCase<"attention", 4>,
+    // One tg.dynamic_update_slice of an entry function's argument: writes
+    // only the window of the update; the schedule copies the argument into
+    // the result first (a copy the runtime skips under donation).
+    I32EnumAttrCase<"update_slice", 5>]> {
   let cppNamespace = "::tgc";
   let genSpecializedAttr = 0;
 }
@@ -79,7 +83,8 @@ def Tgc_KernelKindAttr : EnumAttr<Tgc_Dialect, Tgc_KernelKind, "kernel_kind"> {
   let assemblyFormat = "`<` $value `>`";
 }
 
-def Tgc_AttentionOp : Op<Tgc_Dialect, "attention", [Pure]> {
+def Tgc_AttentionOp : Op<Tgc_Dialect, "attention",
+    [Pure, AttrSizedOperandSegments]> {
   let summary = "Fused scaled dot-product attention (compiler-internal)";
   let description = [{
     `softmax(q · kᵀ · scale + mask) · v` over the last two dimensions, with
@@ -92,19 +97,27 @@ def Tgc_AttentionOp : Op<Tgc_Dialect, "attention", [Pure]> {
     directly). Accumulation is in f32 for narrower floats. A row whose keys
     are all masked is NaN, as the unfused softmax gives.
 
+    The optional `key_count` (a run-time `tensor<i32>`) hides every key from
+    `clamp(key_count, 0, N)` on, as `-inf` in the mask would: a decode step
+    whose cache holds `pos + 1` valid rows out of a maximum context of N.
+    Unlike a mask it lets the kernel skip the hidden keys altogether, so the
+    cost follows the current length, not N.
+
     Formed by `tgc-fuse-attention`; the host strategy computes it in query
     blocks with an online softmax over key blocks, so the M×N scores are
     never stored.
   }];
   let arguments = (ins AnyRankedTensor:$query, AnyRankedTensor:$key,
                        AnyRankedTensor:$value,
-                       Optional<AnyRankedTensor>:$mask, F64Attr:$scale,
+                       Optional<AnyRankedTensor>:$mask,
+                       Optional<AnyRankedTensor>:$key_count, F64Attr:$scale,
                        OptionalAttr<DenseI64ArrayAttr>:$result_permutation);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
-    $query `,` $key `,` $value (`mask` $mask^)? `scale` `=` $scale attr-dict
-    `:` type($query) `,` type($key) `,` type($value) (`,` type($mask)^)?
-    `->` type($result)
+    $query `,` $key `,` $value (`mask` $mask^)?
+    (`key_count` `(` $key_count^ `:` type($key_count) `)`)? `scale` `=` $scale
+    attr-dict `:` type($query) `,` type($key) `,` type($value)
+    (`,` type($mask)^)? `->` type($result)
   }];
   let hasVerifier = 1;
 }

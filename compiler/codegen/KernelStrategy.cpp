@@ -1,6 +1,7 @@
 //===- KernelStrategy.cpp - what every kernel strategy shares -------------===//
 
 #include "compiler/codegen/KernelStrategy.h"
+#include "compiler/codegen/KernelEmitter.h"
 
 #include "ir/TgcDialect.h"
 
@@ -67,4 +68,22 @@ Value tgc::multiplyAdd(OpBuilder &b, Location loc, Value acc, Value a,
   auto fastmath = arith::FastMathFlags::contract;
   return arith::AddFOp::create(
       b, loc, acc, arith::MulFOp::create(b, loc, a, x, fastmath), fastmath);
+}
+
+SmallVector<Value> tgc::updateSliceStart(OpBuilder &b, Location loc,
+                                         KernelEmitter &e,
+                                         tg::DynamicUpdateSliceOp op) {
+  auto type = cast<RankedTensorType>(op.getType());
+  auto update = cast<RankedTensorType>(op.getUpdate().getType());
+  SmallVector<Value> start;
+  for (auto [d, offset] : llvm::enumerate(op.getOffsets())) {
+    SmallVector<Value> first(cast<RankedTensorType>(offset.getType()).getRank(),
+                             e.index(0));
+    Value v = arith::IndexCastOp::create(b, loc, b.getIndexType(),
+                                         e.emit(offset, first));
+    v = arith::MaxSIOp::create(b, loc, v, e.index(0));
+    start.push_back(arith::MinSIOp::create(
+        b, loc, v, e.index(type.getDimSize(d) - update.getDimSize(d))));
+  }
+  return start;
 }

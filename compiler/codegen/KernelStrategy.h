@@ -13,12 +13,15 @@
 #define TGC_COMPILER_CODEGEN_KERNELSTRATEGY_H
 
 #include "compiler/transforms/LinalgAnalysis.h"
+#include "ir/TgDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Builders.h"
 
 namespace tgc {
+
+class KernelEmitter;
 
 /// A kernel function and the tensor it returns.
 struct KernelFunction {
@@ -51,6 +54,13 @@ mlir::Value combineValues(mlir::OpBuilder &b, mlir::Location loc,
 /// `acc + a * b` in the accumulator's type, contractable for floats.
 mlir::Value multiplyAdd(mlir::OpBuilder &b, mlir::Location loc, mlir::Value acc,
                         mlir::Value a, mlir::Value x);
+
+/// Where a tg.dynamic_update_slice writes its update (update_slice kernels):
+/// each offset clamped to [0, dim - update dim], as the op defines, as
+/// indices.
+llvm::SmallVector<mlir::Value>
+updateSliceStart(mlir::OpBuilder &b, mlir::Location loc, KernelEmitter &e,
+                 mlir::tg::DynamicUpdateSliceOp op);
 
 } // namespace tgc
 

@@ -4,6 +4,7 @@
 
 #include "compiler/transforms/LinalgAnalysis.h"
 #include "format/BundleContainer.h"
+#include "ir/TgDialect.h"
 #include "ir/TgcDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -89,6 +90,19 @@ static FailureOr<std::vector<uint8_t>> constantBytes(Location loc,
   return failure();
 }
 
+/// The argument an update_slice kernel's tg.dynamic_update_slice updates,
+/// or -1.
+static int64_t updatedArgument(func::FuncOp kernel) {
+  if (kernel.getBody().empty())
+    return -1;
+  auto ret = dyn_cast<func::ReturnOp>(kernel.getBody().front().getTerminator());
+  auto update =
+      ret ? ret.getOperand(0).getDefiningOp<tg::DynamicUpdateSliceOp>()
+          : nullptr;
+  auto arg = update ? dyn_cast<BlockArgument>(update.getOperand()) : nullptr;
+  return arg ? int64_t(arg.getArgNumber()) : -1;
+}
+
 /// Which inputs of a kernel its output may be written over (donation).
 /// Elementwise kernels compute each output element from scratch, reading
 /// arguments where the expression tree says (KernelEmitter), and store it
@@ -96,8 +110,17 @@ static FailureOr<std::vector<uint8_t>> constantBytes(Location loc,
 /// map, is therefore read at exactly the element being written, and before
 /// it. Anything else (another reader, a permuted or broadcast read, a
 /// different type, another kind of kernel) is left unmarked.
+///
+/// An update_slice kernel never reads the operand of its
+/// tg.dynamic_update_slice (the schedule copies it into the output before
+/// the dispatch): that argument is trivially in place.
 static std::vector<bool> inPlaceInputs(func::FuncOp kernel) {
   std::vector<bool> result(kernel.getNumArguments(), false);
+  if (getKernelKind(kernel) == KernelKind::update_slice) {
+    if (int64_t i = updatedArgument(kernel); i >= 0)
+      result[i] = true;
+    return result;
+  }
   if (getKernelKind(kernel) != KernelKind::elementwise ||
       kernel.getNumResults() != 1 || kernel.getBody().empty())
     return result;
@@ -203,6 +226,21 @@ public:
             freeScratch,
             storageSize(cast<RankedTensorType>(result.getType())))};
       dispatch.bindings.push_back(locations[result]);
+      // An update_slice kernel writes only its window: the rest of the
+      // result is the updated operand, copied first. When a caller donates
+      // an input to the output, this copy is from the buffer onto itself
+      // and the runtime skips it, so a KV cache update costs its one row.
+      if (std::optional<uint32_t> updated =
+              schedule.kernels[it->second].updatedArgument) {
+        const Binding &from = dispatch.bindings[*updated];
+        const Binding &to = dispatch.bindings.back();
+        if (from.buffer != to.buffer || from.offset != to.offset)
+          out.steps.push_back(
+              {StepKind::Copy,
+               0,
+               {from, to},
+               storageSize(cast<RankedTensorType>(result.getType()))});
+      }
       out.steps.push_back(std::move(dispatch));
       // Release scratch whose last reader was this step. A value is never
       // released before the step that defines it has run.
@@ -380,6 +418,13 @@ FailureOr<Schedule> tgc::buildSchedule(ModuleOp module,
       kernel.bindingBytes.push_back(storageSize(tensor));
     }
     kernel.inPlaceInputs = inPlaceInputs(func);
+    if (getKernelKind(func) == KernelKind::update_slice) {
+      int64_t updated = updatedArgument(func);
+      if (updated < 0)
+        return func.emitError() << "update_slice kernel '" << func.getSymName()
+                                << "' does not update one of its arguments";
+      kernel.updatedArgument = updated;
+    }
     if (IntegerAttr workgroups =
             tgc->getHostWorkgroupsAttrHelper().getAttr(func))
       kernel.hostWorkgroups = workgroups.getInt();

@@ -75,6 +75,9 @@ struct ScheduledKernel {
   /// Per input binding: the output may be written over it (the kernel reads
   /// it element by element, each before writing the same output element).
   std::vector<bool> inPlaceInputs;
+  /// update_slice kernels: the argument copied into the output before the
+  /// dispatch (the kernel writes only the updated window).
+  std::optional<uint32_t> updatedArgument;
   /// Host targets: workgroups; GPU targets: grid and block. Only the ones
   /// whose kernels were generated are set.
   std::optional<int64_t> hostWorkgroups;

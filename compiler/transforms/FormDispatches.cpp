@@ -140,7 +140,7 @@ bool isCheapToRecompute(Operation *op) {
 
 bool isHeavy(Operation *op) {
   return (isa<linalg::GenericOp>(op) && !isInlinable(op)) ||
-         isa<AttentionOp>(op);
+         isa<AttentionOp, tg::DynamicUpdateSliceOp>(op);
 }
 
 using Kind = tgc::KernelKind;
@@ -471,6 +471,10 @@ private:
     }
     if (isa<AttentionOp>(root)) {
       region.kind = Kind::attention;
+      return;
+    }
+    if (isa<tg::DynamicUpdateSliceOp>(root)) {
+      region.kind = Kind::update_slice;
       return;
     }
     if (isInlinable(root)) {

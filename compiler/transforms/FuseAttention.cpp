@@ -6,6 +6,7 @@
 //   s = matmul(q, k, transpose_b)     or matmul(q, transpose(k))
 //   s = s * c | c * s | s / c         optional, c a scalar constant
 //   s = s + mask | mask + s           optional
+//   s = select(visible, s, -inf)      optional
 //   p = softmax(s, last axis)
 //   o = matmul(p, v)
 //
@@ -18,6 +19,14 @@
 // the unfused ops round the scores and probabilities, the fused kernel
 // would not, and the results must not change with the targets.
 //
+// A decode step attends to the cache rows 0..pos of a cache sized for the
+// maximum context. Its mask, `visible = compare(le, iota, pos)` over the
+// key index (or lt, or the mirrored ge/gt with pos on the left), applied by
+// a select of -inf or added as select(visible, 0, -inf), hides a suffix of
+// the keys: it becomes the op's run-time key_count (pos + 1 or pos) rather
+// than a mask, so that the kernel skips the hidden keys instead of
+// computing and discarding them, and a step costs O(pos), not O(context).
+//
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Passes.h"
@@ -25,6 +34,8 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <cmath>
 
 namespace tgc {
 #define GEN_PASS_DEF_TGCFUSEATTENTION
@@ -49,6 +60,82 @@ std::optional<double> splatValue(Value v) {
 }
 
 bool hasOneUse(Value v) { return v.hasOneUse(); }
+
+/// Whether `v` holds the key index j at every position [..., j]: a tg.iota
+/// along its last dimension, or a constant 0, 1, ..., n-1 along it.
+bool isKeyIndex(Value v, int64_t n) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || type.getRank() == 0 || type.getShape().back() != n ||
+      !type.getElementType().isSignlessInteger(32))
+    return false;
+  if (auto iota = v.getDefiningOp<tg::IotaOp>())
+    return iota.getDimension() == type.getRank() - 1;
+  auto constant = v.getDefiningOp<tg::ConstantOp>();
+  auto dense =
+      constant ? dyn_cast<DenseIntElementsAttr>(constant.getValue()) : nullptr;
+  if (!dense)
+    return false;
+  int64_t i = 0;
+  for (const APInt &x : dense.getValues<APInt>())
+    if (x.getSExtValue() != i++ % n)
+      return false;
+  return true;
+}
+
+/// The run-time bound of a mask that shows keys 0 .. count-1 and hides the
+/// rest: `compare(le | lt, keyIndex, pos)` or `compare(ge | gt, pos,
+/// keyIndex)` with `pos` one i32 (of any all-ones shape).
+struct KeyLimit {
+  Value pos;
+  bool inclusive; // le: keys 0..pos are visible; lt: keys 0..pos-1
+};
+
+std::optional<KeyLimit> matchKeyLimit(Value visible, int64_t n) {
+  auto compare = visible.getDefiningOp<tg::CompareOp>();
+  if (!compare)
+    return std::nullopt;
+  Value index = compare.getLhs(), pos = compare.getRhs();
+  tg::ComparePredicate predicate = compare.getPredicate();
+  if (predicate == tg::ComparePredicate::ge ||
+      predicate == tg::ComparePredicate::gt) {
+    std::swap(index, pos);
+    predicate = predicate == tg::ComparePredicate::ge
+                    ? tg::ComparePredicate::le
+                    : tg::ComparePredicate::lt;
+  }
+  if (predicate != tg::ComparePredicate::le &&
+      predicate != tg::ComparePredicate::lt)
+    return std::nullopt;
+  if (!isKeyIndex(index, n) ||
+      cast<RankedTensorType>(pos.getType()).getNumElements() != 1)
+    return std::nullopt;
+  return KeyLimit{pos, predicate == tg::ComparePredicate::le};
+}
+
+/// The number of visible keys as a tensor<i32>: pos, or min(pos, n) + 1,
+/// which cannot overflow.
+Value buildKeyCount(PatternRewriter &rewriter, Location loc, KeyLimit limit,
+                    int64_t n) {
+  auto scalar = RankedTensorType::get({}, rewriter.getI32Type());
+  auto constant = [&](int64_t v) {
+    return tg::ConstantOp::create(
+        rewriter, loc, scalar,
+        DenseElementsAttr::get(scalar, rewriter.getI32IntegerAttr(v)));
+  };
+  Value count = limit.pos;
+  if (cast<RankedTensorType>(count.getType()).getRank() != 0)
+    count = tg::ReshapeOp::create(rewriter, loc, scalar, count);
+  if (limit.inclusive) {
+    count = tg::MinOp::create(rewriter, loc, scalar, count, constant(n));
+    count = tg::AddOp::create(rewriter, loc, scalar, count, constant(1));
+  }
+  return count;
+}
+
+bool isMinusInfinity(Value v) {
+  std::optional<double> c = splatValue(v);
+  return c && std::isinf(*c) && *c < 0;
+}
 
 /// A transpose that swaps the last two dimensions only.
 bool swapsLastTwo(tg::TransposeOp op) {
@@ -80,13 +167,25 @@ struct FuseAttentionPattern : OpRewritePattern<tg::MatmulOp> {
     if (axis != rank - 1 || !scoresType.getElementType().isF32())
       return failure();
 
-    // Walk up from the softmax input: mask, scale, then the score matmul.
+    // Walk up from the softmax input: the visible keys, mask, scale, then
+    // the score matmul.
     Value s = softmax.getInput();
     Value mask;
+    std::optional<KeyLimit> limit;
     double scale = 1.0;
+    int64_t keys = scoresType.getDimSize(rank - 1);
     auto single = [&](Value v) {
       return hasOneUse(v) && v.getType() == scoresType;
     };
+    if (auto select = s.getDefiningOp<tg::SelectOp>(); select && single(s)) {
+      if (select.getTrueValue().getType() != scoresType ||
+          !isMinusInfinity(select.getFalseValue()))
+        return failure();
+      limit = matchKeyLimit(select.getCond(), keys);
+      if (!limit)
+        return failure();
+      s = select.getTrueValue();
+    }
     if (auto add = s.getDefiningOp<tg::AddOp>(); add && single(s)) {
       for (auto [x, y] : {std::pair(add.getLhs(), add.getRhs()),
                           std::pair(add.getRhs(), add.getLhs())}) {
@@ -99,6 +198,16 @@ struct FuseAttentionPattern : OpRewritePattern<tg::MatmulOp> {
       }
       if (!mask)
         return failure();
+      // select(visible, 0, -inf) added: the same as the select above.
+      auto select = mask.getDefiningOp<tg::SelectOp>();
+      std::optional<double> zero =
+          select ? splatValue(select.getTrueValue()) : std::nullopt;
+      if (!limit && zero && *zero == 0.0 &&
+          isMinusInfinity(select.getFalseValue())) {
+        limit = matchKeyLimit(select.getCond(), keys);
+        if (limit)
+          mask = nullptr;
+      }
     }
     if (auto mul = s.getDefiningOp<tg::MulOp>(); mul && single(s)) {
       std::optional<double> c = splatValue(mul.getRhs());
@@ -163,6 +272,7 @@ struct FuseAttentionPattern : OpRewritePattern<tg::MatmulOp> {
     Value value = full(pv.getRhs(), n, e);
     if (mask)
       mask = full(mask, m, n);
+    Value keyCount = limit ? buildKeyCount(rewriter, loc, *limit, n) : nullptr;
     // A transpose of the result that keeps the value depth innermost (back
     // to [M, heads, E] before the output projection) is written directly.
     auto transpose = dyn_cast<tg::TransposeOp>(
@@ -170,14 +280,14 @@ struct FuseAttentionPattern : OpRewritePattern<tg::MatmulOp> {
     if (transpose && transpose.getPermutation().back() == rank - 1) {
       rewriter.setInsertionPoint(transpose);
       auto fused = tgc::AttentionOp::create(
-          rewriter, loc, transpose.getType(), query, key, value, mask,
+          rewriter, loc, transpose.getType(), query, key, value, mask, keyCount,
           rewriter.getF64FloatAttr(scale), transpose.getPermutationAttr());
       rewriter.replaceOp(transpose, fused.getResult());
       rewriter.eraseOp(pv);
       return success();
     }
     rewriter.replaceOpWithNewOp<tgc::AttentionOp>(
-        pv, resultType, query, key, value, mask,
+        pv, resultType, query, key, value, mask, keyCount,
         rewriter.getF64FloatAttr(scale), DenseI64ArrayAttr());
     return success();
   }

@@ -428,6 +428,17 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
   }
 };
 
+/// Whether a tg.dynamic_update_slice stays as it is, to become an
+/// update_slice kernel that writes only its window: when it updates an
+/// argument of the function (a KV cache), which the schedule copies into
+/// the result and a caller may donate to it, so that the copy costs
+/// nothing. An operand computed in the function would need a kernel of its
+/// own first, so it keeps the elementwise form below.
+bool updatesArgument(DynamicUpdateSliceOp op) {
+  return isa<BlockArgument>(op.getOperand()) &&
+         isa<func::FuncOp>(op->getParentOp());
+}
+
 /// result[i] = update[i - start] inside the window at `start`, else
 /// operand[i], with start[d] = clamp(offset[d], 0, dim[d] - update[d]): an
 /// elementwise generic over the operand whose payload reads the offsets and
@@ -438,6 +449,8 @@ struct DynamicUpdateSliceLowering : OpConversionPattern<DynamicUpdateSliceOp> {
   LogicalResult
   matchAndRewrite(DynamicUpdateSliceOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (updatesArgument(op))
+      return failure();
     auto type = cast<RankedTensorType>(op.getType());
     auto updateType = tensorType(op.getUpdate());
     Value update = adaptor.getUpdate();
@@ -619,6 +632,7 @@ struct TgcConvertTgToLinalg
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
                            arith::ArithDialect, math::MathDialect,
                            func::FuncDialect>();
+    target.addDynamicallyLegalOp<DynamicUpdateSliceOp>(updatesArgument);
     RewritePatternSet patterns(ctx);
     tgc::populateTgToLinalgConversionPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,

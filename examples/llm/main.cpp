@@ -1,6 +1,7 @@
 //===- main.cpp - greedy LLM generation with the KV cache on the device ---===//
 //
 //   tgc-llm model.bin --prompt="62 243 93" [--new-tokens=32] [--device=auto]
+//           [--token-by-token]
 //
 // Runs a bundle made by examples/llm/make_model.py: one entry function,
 //
@@ -11,14 +12,17 @@
 // the outputs at every call (updated in place at `pos`); the greedy next
 // token is computed on the device. Per token only the token id and the
 // position go in (8 bytes) and the next id comes out (4 bytes). The prompt
-// is fed one token per call (prefill), then generation continues from the
-// last token. Prints the generated ids, tokens/s for prefill and decode, and
-// the bytes moved per token.
+// is fed in one call to `prefill(ids, pos, caches...)` when the bundle has
+// one for the prompt's length (make_model.py --prefill) and
+// --token-by-token is not given, else one token per decode call; then
+// generation continues from the last token. Prints the generated ids, tokens/s
+// for prefill and decode, and the bytes moved per token.
 //
 //===----------------------------------------------------------------------===//
 
 #include "tgc/runtime.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <sstream>
@@ -28,6 +32,7 @@
 int main(int argc, char **argv) {
   std::string path, device = "auto", promptText;
   int newTokens = 32;
+  bool usePrefill = true;
   for (int a = 1; a < argc; ++a) {
     std::string arg = argv[a];
     if (arg.rfind("--device=", 0) == 0)
@@ -36,6 +41,8 @@ int main(int argc, char **argv) {
       promptText = arg.substr(9);
     else if (arg.rfind("--new-tokens=", 0) == 0)
       newTokens = std::stoi(arg.substr(13));
+    else if (arg == "--token-by-token")
+      usePrefill = false;
     else
       path = arg;
   }
@@ -46,7 +53,7 @@ int main(int argc, char **argv) {
   if (path.empty() || prompt.empty() || newTokens < 1) {
     std::fprintf(stderr,
                  "usage: %s model.bin --prompt=\"ID ID ...\" "
-                 "[--new-tokens=32] [--device=auto]\n",
+                 "[--new-tokens=32] [--device=auto] [--token-by-token]\n",
                  argv[0]);
     return 2;
   }
@@ -100,10 +107,29 @@ int main(int argc, char **argv) {
       return *next.dataAs<int32_t>();
     };
     using clock = std::chrono::steady_clock;
+    // A bundle with `prefill` for exactly this prompt's length takes the
+    // whole prompt in one call (matrix products over its tokens rather than
+    // one matrix-vector product per token and weight).
+    int64_t prefill = -1;
+    for (size_t f = 0; usePrefill && f < module.functionCount(); ++f)
+      if (module.functionName(f) == "prefill" &&
+          module.inputTypes(f)[0].shape ==
+              std::vector<int64_t>{int64_t(prompt.size())})
+        prefill = int64_t(f);
     auto t0 = clock::now();
     int32_t token = 0;
-    for (size_t i = 0; i < prompt.size(); ++i)
-      token = step(prompt[i], int32_t(i));
+    if (prefill >= 0) {
+      tgc::Tensor ids(TGC_DTYPE_I32, {int64_t(prompt.size())});
+      std::copy(prompt.begin(), prompt.end(), ids.dataAs<int32_t>());
+      *pos.dataAs<int32_t>() = 0;
+      std::vector<tgc::Arg> prefillArgs = {ids, pos};
+      prefillArgs.insert(prefillArgs.end(), args.begin() + 2, args.end());
+      session.callArgs(size_t(prefill), prefillArgs, results);
+      token = *next.dataAs<int32_t>();
+    } else {
+      for (size_t i = 0; i < prompt.size(); ++i)
+        token = step(prompt[i], int32_t(i));
+    }
     auto t1 = clock::now();
     std::vector<int32_t> generated = {token};
     for (int n = 1; n < newTokens; ++n)
@@ -115,11 +141,11 @@ int main(int argc, char **argv) {
     for (int32_t t : generated)
       std::printf(" %d", t);
     std::printf("\n");
-    double prefill = std::chrono::duration<double>(t1 - t0).count();
+    double prefillTime = std::chrono::duration<double>(t1 - t0).count();
     double gen = std::chrono::duration<double>(t2 - t1).count();
     std::printf("device: %s\n", dev.info().id.c_str());
-    std::printf("prefill: %zu tokens, %.1f tokens/s\n", prompt.size(),
-                prompt.size() / prefill);
+    std::printf("prefill: %zu tokens, %.1f tokens/s%s\n", prompt.size(),
+                prompt.size() / prefillTime, prefill >= 0 ? " (one call)" : "");
     std::printf("tgc: %.1f tokens/s (decode, %d tokens)\n",
                 (newTokens - 1) / gen, newTokens - 1);
     size_t cacheBytes = 0;

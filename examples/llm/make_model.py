@@ -5,7 +5,8 @@ through ONNX), plus the prompt and transformers' greedy continuation.
 
     make_model.py OUT_DIR [--hidden 64 --layers 2 --heads 4 --kv-heads 2
                            --intermediate 128 --vocab 256 --context 64
-                           --prompt-len 8 --new-tokens 32 --seed 0]
+                           --prompt-len 8 --new-tokens 32 --seed 0
+                           --prefill]
 
 Writes OUT_DIR/model.mlir, OUT_DIR/prompt.txt (token ids) and
 OUT_DIR/expected.txt (the prompt's greedy continuation by
@@ -23,6 +24,15 @@ The caches are written in place at `pos` (tg.dynamic_update_slice) and
 attention is masked to rows 0..pos, so one compiled function serves every
 position below the context; the next token is the argmax of the logits
 (greedy), so only 4 bytes come back per step.
+
+With --prefill the module also has
+
+    prefill(ids: tensor<Pxi32>, pos: tensor<i32>, k0, v0, ...)
+        -> (next: tensor<1xi32>, k0', v0', ...)
+
+for a prompt of exactly P = --prompt-len tokens: all of them in one call,
+writing P rows of every cache, each token attending causally to the rows
+up to its own position. tgc-llm uses it when the prompt has that length.
 """
 import argparse
 import os
@@ -178,6 +188,145 @@ def emit(model, cfg, ctx):
             f"\n  return {', '.join(results)} : {', '.join(types)}\n}}\n")
 
 
+def emit_prefill(model, cfg, ctx, T):
+    """`prefill(ids: tensor<Txi32>, pos, k0, v0, ...) -> (next, k0', ...)`:
+    the T prompt tokens at positions pos..pos+T-1 in one call (matrix
+    products over T rows instead of T matrix-vector products), each
+    attending causally to the cache rows 0..pos+t; writes T rows of every
+    cache and returns the greedy token after the last one."""
+    H, L = cfg.hidden_size, cfg.num_hidden_layers
+    nh, nkv = cfg.num_attention_heads, cfg.num_key_value_heads
+    hd, group, V = H // nh, nh // nkv, cfg.vocab_size
+    sd = {k: v.detach().numpy() for k, v in model.state_dict().items()}
+    e = Emitter()
+    cache = ttype((nkv, ctx, hd))
+    args = [f"%ids: tensor<{T}xi32>", "%pos: tensor<i32>"]
+    for i in range(L):
+        args += [f"%k{i}: {cache}", f"%v{i}: {cache}"]
+    with torch.no_grad():
+        cos, sin = model.model.rotary_emb(
+            torch.zeros(1, ctx, hd), torch.arange(ctx)[None])
+    cos_t, sin_t = e.const(cos[0].numpy()), e.const(sin[0].numpy())
+    zero = e.op("tg.constant dense<0> : tensor<i32>")
+    steps = e.op(f"tg.iota dimension = 0 : tensor<{T}xi32>")
+    posns = e.op(f"tg.add {steps}, %pos : tensor<{T}xi32>, tensor<i32> -> "
+                 f"tensor<{T}xi32>")
+    c = e.op(f"tg.gather {cos_t}[{posns}] : {ttype((ctx, hd))}, "
+             f"tensor<{T}xi32> -> {ttype((T, hd))}")
+    s = e.op(f"tg.gather {sin_t}[{posns}] : {ttype((ctx, hd))}, "
+             f"tensor<{T}xi32> -> {ttype((T, hd))}")
+    scale = e.op(f"tg.constant dense<{hd ** -0.5!r}> : tensor<f32>")
+    ninf = e.op("tg.constant dense<0xFF800000> : tensor<f32>")
+    # Row r of a kv head's scores is query head r / T of the group at
+    # token r % T: key j is visible to it when j <= pos + r % T.
+    GT = group * T
+    rows = e.op(f"tg.broadcast_to {posns} : tensor<{T}xi32> -> "
+                f"{ttype((group, T), 'i32')}")
+    rows = e.op(f"tg.reshape {rows} : {ttype((group, T), 'i32')} -> "
+                f"{ttype((GT, 1), 'i32')}")
+    keys = e.op(f"tg.iota dimension = 1 : {ttype((1, ctx), 'i32')}")
+    visible = e.op(f"tg.compare le, {keys}, {rows} : "
+                   f"{ttype((1, ctx), 'i32')}, {ttype((GT, 1), 'i32')} -> "
+                   f"{ttype((GT, ctx), 'i1')}")
+    eps = f"{cfg.rms_norm_eps:e}"
+
+    def linear(x, w, rows, n_in, n_out):
+        wc = e.const(w)
+        return e.op(f"tg.matmul {x}, {wc} transpose_b : "
+                    f"{ttype((rows, n_in))}, {ttype((n_out, n_in))} -> "
+                    f"{ttype((rows, n_out))}")
+
+    def norm(x, w, rows):
+        wc = e.const(w)
+        return e.op(f"tg.rms_norm {x} weight {wc} axis = 1 epsilon = {eps} : "
+                    f"{ttype((rows, H))}, {ttype((H,))}")
+
+    def heads(x, n):
+        """[T, n*hd] -> [n, T, hd]"""
+        x = e.op(f"tg.reshape {x} : {ttype((T, n * hd))} -> "
+                 f"{ttype((T, n, hd))}")
+        return e.op(f"tg.transpose {x} permutation = [1, 0, 2] : "
+                    f"{ttype((T, n, hd))} -> {ttype((n, T, hd))}")
+
+    def rope(x, n):
+        t, half = ttype((n, T, hd)), ttype((n, T, hd // 2))
+        x1 = e.op(f"tg.slice {x} start = [0, 0, 0] size = [{n}, {T}, "
+                  f"{hd // 2}] stride = [1, 1, 1] : {t} -> {half}")
+        x2 = e.op(f"tg.slice {x} start = [0, 0, {hd // 2}] size = [{n}, "
+                  f"{T}, {hd // 2}] stride = [1, 1, 1] : {t} -> {half}")
+        n2 = e.op(f"tg.neg {x2} : {half}")
+        rot = e.op(f"tg.concat {n2}, {x1} axis = 2 : {half}, {half} -> {t}")
+        xc = e.op(f"tg.mul {x}, {c} : {t}, {ttype((T, hd))} -> {t}")
+        rs = e.op(f"tg.mul {rot}, {s} : {t}, {ttype((T, hd))} -> {t}")
+        return e.op(f"tg.add {xc}, {rs} : {t}, {t} -> {t}")
+
+    emb = e.const(sd["model.embed_tokens.weight"])
+    x = e.op(f"tg.gather {emb}[%ids] : {ttype((V, H))}, tensor<{T}xi32> -> "
+             f"{ttype((T, H))}")
+    outs = []
+    sc = ttype((nkv, GT, ctx))
+    for i in range(L):
+        p = f"model.layers.{i}."
+        h = norm(x, sd[p + "input_layernorm.weight"], T)
+        q = heads(linear(h, sd[p + "self_attn.q_proj.weight"], T, H,
+                         nh * hd), nh)
+        k = heads(linear(h, sd[p + "self_attn.k_proj.weight"], T, H,
+                         nkv * hd), nkv)
+        v = heads(linear(h, sd[p + "self_attn.v_proj.weight"], T, H,
+                         nkv * hd), nkv)
+        q, k = rope(q, nh), rope(k, nkv)
+        upd = ttype((nkv, T, hd))
+        kc = e.op(f"tg.dynamic_update_slice %k{i}, {k}, {zero}, %pos, {zero}"
+                  f" : {cache}, {upd}, tensor<i32>, tensor<i32>, tensor<i32>"
+                  f" -> {cache}")
+        vc = e.op(f"tg.dynamic_update_slice %v{i}, {v}, {zero}, %pos, {zero}"
+                  f" : {cache}, {upd}, tensor<i32>, tensor<i32>, tensor<i32>"
+                  f" -> {cache}")
+        outs += [kc, vc]
+        qg = e.op(f"tg.reshape {q} : {ttype((nh, T, hd))} -> "
+                  f"{ttype((nkv, GT, hd))}")
+        scores = e.op(f"tg.matmul {qg}, {kc} transpose_b : "
+                      f"{ttype((nkv, GT, hd))}, {cache} -> {sc}")
+        scores = e.op(f"tg.mul {scores}, {scale} : {sc}, tensor<f32> -> {sc}")
+        masked = e.op(f"tg.select {visible}, {scores}, {ninf} : "
+                      f"{ttype((GT, ctx), 'i1')}, {sc}, tensor<f32> -> {sc}")
+        probs = e.op(f"tg.softmax {masked} axis = 2 : {sc}")
+        att = e.op(f"tg.matmul {probs}, {vc} : {sc}, {cache} -> "
+                   f"{ttype((nkv, GT, hd))}")
+        att = e.op(f"tg.reshape {att} : {ttype((nkv, GT, hd))} -> "
+                   f"{ttype((nh, T, hd))}")
+        att = e.op(f"tg.transpose {att} permutation = [1, 0, 2] : "
+                   f"{ttype((nh, T, hd))} -> {ttype((T, nh, hd))}")
+        att = e.op(f"tg.reshape {att} : {ttype((T, nh, hd))} -> "
+                   f"{ttype((T, nh * hd))}")
+        o = linear(att, sd[p + "self_attn.o_proj.weight"], T, nh * hd, H)
+        x = e.op(f"tg.add {x}, {o} : {ttype((T, H))}, {ttype((T, H))} -> "
+                 f"{ttype((T, H))}")
+        h = norm(x, sd[p + "post_attention_layernorm.weight"], T)
+        I = cfg.intermediate_size
+        g = linear(h, sd[p + "mlp.gate_proj.weight"], T, H, I)
+        u = linear(h, sd[p + "mlp.up_proj.weight"], T, H, I)
+        g = e.op(f"tg.silu {g} : {ttype((T, I))}")
+        gu = e.op(f"tg.mul {g}, {u} : {ttype((T, I))}, {ttype((T, I))} -> "
+                  f"{ttype((T, I))}")
+        d = linear(gu, sd[p + "mlp.down_proj.weight"], T, I, H)
+        x = e.op(f"tg.add {x}, {d} : {ttype((T, H))}, {ttype((T, H))} -> "
+                 f"{ttype((T, H))}")
+    # Only the last token's logits are needed.
+    x = e.op(f"tg.slice {x} start = [{T - 1}, 0] size = [1, {H}] stride = "
+             f"[1, 1] : {ttype((T, H))} -> {ttype((1, H))}")
+    x = norm(x, sd["model.norm.weight"], 1)
+    head = sd.get("lm_head.weight", sd["model.embed_tokens.weight"])
+    logits = linear(x, head, 1, H, V)
+    nxt = e.op(f"tg.argmax {logits} axis = 1 : {ttype((1, V))} -> "
+               f"tensor<1xi32>")
+    results = [nxt] + outs
+    types = ["tensor<1xi32>"] + [cache] * (2 * L)
+    return (f"func.func @prefill({', '.join(args)}) -> "
+            f"({', '.join(types)}) {{\n" + "\n".join(e.lines) +
+            f"\n  return {', '.join(results)} : {', '.join(types)}\n}}\n")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
@@ -192,6 +341,8 @@ def main():
     ap.add_argument("--new-tokens", type=int, default=32)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--time-torch", action="store_true")
+    ap.add_argument("--prefill", action="store_true",
+                    help="also write prefill(), the prompt in one call")
     a = ap.parse_args()
     torch.manual_seed(a.seed)
     cfg = LlamaConfig(hidden_size=a.hidden, num_hidden_layers=a.layers,
@@ -207,6 +358,8 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "model.mlir"), "w") as f:
         f.write(emit(model, cfg, a.context))
+        if a.prefill:
+            f.write(emit_prefill(model, cfg, a.context, a.prompt_len))
     prompt = torch.randint(0, a.vocab, (1, a.prompt_len))
     with torch.no_grad():
         out = model.generate(prompt, max_new_tokens=a.new_tokens,

@@ -77,3 +77,112 @@ func.func @not_fused(%q: tensor<4x8xf32>, %k: tensor<6x8xf32>, %v: tensor<6x2xf3
   %o4 = tg.matmul %p4, %hv : tensor<4x6xf16>, tensor<6x2xf16> -> tensor<4x2xf16>
   return %o, %s, %o2, %o3, %o4 : tensor<4x2xf32>, tensor<4x6xf32>, tensor<4x2xf32>, tensor<6x2xf32>, tensor<4x2xf16>
 }
+
+// -----
+
+// A decode step (examples/llm/make_model.py): grouped queries against a
+// cache sized for the maximum context, keys 0..pos visible through a select
+// of -inf. The mask becomes the run-time key count min(pos, 16) + 1, which
+// the attention kernel computes itself (one kernel).
+// CHECK-LABEL: func.func @decode_visible
+// CHECK-DAG: %[[N:.*]] = tg.constant dense<16> : tensor<i32>
+// CHECK-DAG: %[[ONE:.*]] = tg.constant dense<1> : tensor<i32>
+// CHECK: %[[MIN:.*]] = tg.min %arg3, %[[N]] : tensor<i32>, tensor<i32> -> tensor<i32>
+// CHECK: %[[COUNT:.*]] = tg.add %[[MIN]], %[[ONE]] : tensor<i32>, tensor<i32> -> tensor<i32>
+// CHECK: tgc.attention %arg0, %arg1, %arg2 key_count(%[[COUNT]] : tensor<i32>) scale = 2.500000e-01 : tensor<2x2x8xf32>, tensor<2x16x8xf32>, tensor<2x16x8xf32> -> tensor<2x2x8xf32>
+// CHECK-NOT: tg.select
+// CHECK-NOT: tg.softmax
+// KERNEL-LABEL: func.func private @decode_visible_kernel0
+// KERNEL-SAME: tgc.kernel = #tgc.kernel_kind<attention>
+// KERNEL: tgc.attention {{.*}} key_count
+// KERNEL-NOT: @decode_visible_kernel1
+func.func @decode_visible(%q: tensor<2x2x8xf32>, %k: tensor<2x16x8xf32>, %v: tensor<2x16x8xf32>, %pos: tensor<i32>) -> tensor<2x2x8xf32> {
+  %c = tg.constant dense<0.25> : tensor<f32>
+  %ninf = tg.constant dense<0xFF800000> : tensor<f32>
+  %row = tg.iota dimension = 2 : tensor<1x1x16xi32>
+  %visible = tg.compare le, %row, %pos : tensor<1x1x16xi32>, tensor<i32> -> tensor<1x1x16xi1>
+  %s = tg.matmul %q, %k transpose_b : tensor<2x2x8xf32>, tensor<2x16x8xf32> -> tensor<2x2x16xf32>
+  %t = tg.mul %s, %c : tensor<2x2x16xf32>, tensor<f32> -> tensor<2x2x16xf32>
+  %m = tg.select %visible, %t, %ninf : tensor<1x1x16xi1>, tensor<2x2x16xf32>, tensor<f32> -> tensor<2x2x16xf32>
+  %p = tg.softmax %m axis = 2 : tensor<2x2x16xf32>
+  %o = tg.matmul %p, %v : tensor<2x2x16xf32>, tensor<2x16x8xf32> -> tensor<2x2x8xf32>
+  return %o : tensor<2x2x8xf32>
+}
+
+// -----
+
+// One query (M = 1), the position as a tensor<1xi32>, a strict bound
+// written the other way round (pos > j), an arange constant for the key
+// index and the mask added as select(visible, 0, -inf): keys 0..pos-1, so
+// the count is pos itself.
+// CHECK-LABEL: func.func @decode_added
+// CHECK: %[[COUNT:.*]] = tg.reshape %arg3 : tensor<1xi32> -> tensor<i32>
+// CHECK: tgc.attention %arg0, %arg1, %arg2 key_count(%[[COUNT]] : tensor<i32>) scale = 1.000000e+00 : tensor<1x4xf32>, tensor<5x4xf32>, tensor<5x3xf32> -> tensor<1x3xf32>
+func.func @decode_added(%q: tensor<1x4xf32>, %k: tensor<5x4xf32>, %v: tensor<5x3xf32>, %pos: tensor<1xi32>) -> tensor<1x3xf32> {
+  %zero = tg.constant dense<0.0> : tensor<f32>
+  %ninf = tg.constant dense<0xFF800000> : tensor<f32>
+  %row = tg.constant dense<[0, 1, 2, 3, 4]> : tensor<5xi32>
+  %visible = tg.compare gt, %pos, %row : tensor<1xi32>, tensor<5xi32> -> tensor<5xi1>
+  %mask = tg.select %visible, %zero, %ninf : tensor<5xi1>, tensor<f32>, tensor<f32> -> tensor<5xf32>
+  %s = tg.matmul %q, %k transpose_b : tensor<1x4xf32>, tensor<5x4xf32> -> tensor<1x5xf32>
+  %t = tg.add %s, %mask : tensor<1x5xf32>, tensor<5xf32> -> tensor<1x5xf32>
+  %p = tg.softmax %t axis = 1 : tensor<1x5xf32>
+  %o = tg.matmul %p, %v : tensor<1x5xf32>, tensor<5x3xf32> -> tensor<1x3xf32>
+  return %o : tensor<1x3xf32>
+}
+
+// -----
+
+// Masks that do not hide a suffix of the keys, or hide it with something
+// other than -inf: not a key count. A select mask of another kind is not
+// fused at all; an additive one stays a mask.
+// CHECK-LABEL: func.func @not_a_key_count
+// CHECK-NOT: key_count
+// CHECK: tgc.attention %arg0, %arg1, %arg2 mask
+// CHECK-NOT: key_count
+// CHECK: return
+func.func @not_a_key_count(%q: tensor<4x8xf32>, %k: tensor<6x8xf32>, %v: tensor<6x2xf32>, %pos: tensor<i32>, %pos2: tensor<4x1xi32>) -> (tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>) {
+  %ninf = tg.constant dense<0xFF800000> : tensor<f32>
+  %big = tg.constant dense<-1.0e9> : tensor<f32>
+  %zero = tg.constant dense<0.0> : tensor<f32>
+  %keys = tg.iota dimension = 1 : tensor<1x6xi32>
+  %queries = tg.iota dimension = 0 : tensor<4x6xi32>
+  %odd = tg.constant dense<[0, 2, 1, 3, 4, 5]> : tensor<6xi32>
+  // Keys pos.. visible (a prefix hidden).
+  %after = tg.compare ge, %keys, %pos : tensor<1x6xi32>, tensor<i32> -> tensor<1x6xi1>
+  // The index along the queries, not the keys.
+  %rows = tg.compare le, %queries, %pos : tensor<4x6xi32>, tensor<i32> -> tensor<4x6xi1>
+  // A constant that is not 0, 1, ..., n-1.
+  %perm = tg.compare le, %odd, %pos : tensor<6xi32>, tensor<i32> -> tensor<6xi1>
+  // A bound per query.
+  %each = tg.compare le, %keys, %pos2 : tensor<1x6xi32>, tensor<4x1xi32> -> tensor<4x6xi1>
+  // Keys 0..pos, but hidden by -1e9 rather than -inf.
+  %visible = tg.compare le, %keys, %pos : tensor<1x6xi32>, tensor<i32> -> tensor<1x6xi1>
+  %s1 = tg.matmul %q, %k transpose_b : tensor<4x8xf32>, tensor<6x8xf32> -> tensor<4x6xf32>
+  %m1 = tg.select %after, %s1, %ninf : tensor<1x6xi1>, tensor<4x6xf32>, tensor<f32> -> tensor<4x6xf32>
+  %p1 = tg.softmax %m1 axis = 1 : tensor<4x6xf32>
+  %o1 = tg.matmul %p1, %v : tensor<4x6xf32>, tensor<6x2xf32> -> tensor<4x2xf32>
+  %s2 = tg.matmul %q, %k transpose_b : tensor<4x8xf32>, tensor<6x8xf32> -> tensor<4x6xf32>
+  %m2 = tg.select %rows, %s2, %ninf : tensor<4x6xi1>, tensor<4x6xf32>, tensor<f32> -> tensor<4x6xf32>
+  %p2 = tg.softmax %m2 axis = 1 : tensor<4x6xf32>
+  %o2 = tg.matmul %p2, %v : tensor<4x6xf32>, tensor<6x2xf32> -> tensor<4x2xf32>
+  %s3 = tg.matmul %q, %k transpose_b : tensor<4x8xf32>, tensor<6x8xf32> -> tensor<4x6xf32>
+  %m3 = tg.select %perm, %s3, %ninf : tensor<6xi1>, tensor<4x6xf32>, tensor<f32> -> tensor<4x6xf32>
+  %p3 = tg.softmax %m3 axis = 1 : tensor<4x6xf32>
+  %o3 = tg.matmul %p3, %v : tensor<4x6xf32>, tensor<6x2xf32> -> tensor<4x2xf32>
+  %s4 = tg.matmul %q, %k transpose_b : tensor<4x8xf32>, tensor<6x8xf32> -> tensor<4x6xf32>
+  %m4 = tg.select %each, %s4, %ninf : tensor<4x6xi1>, tensor<4x6xf32>, tensor<f32> -> tensor<4x6xf32>
+  %p4 = tg.softmax %m4 axis = 1 : tensor<4x6xf32>
+  %o4 = tg.matmul %p4, %v : tensor<4x6xf32>, tensor<6x2xf32> -> tensor<4x2xf32>
+  %s5 = tg.matmul %q, %k transpose_b : tensor<4x8xf32>, tensor<6x8xf32> -> tensor<4x6xf32>
+  %m5 = tg.select %visible, %s5, %big : tensor<1x6xi1>, tensor<4x6xf32>, tensor<f32> -> tensor<4x6xf32>
+  %p5 = tg.softmax %m5 axis = 1 : tensor<4x6xf32>
+  %o5 = tg.matmul %p5, %v : tensor<4x6xf32>, tensor<6x2xf32> -> tensor<4x2xf32>
+  // Added, but hiding with -1e9: an ordinary additive mask.
+  %mask = tg.select %visible, %zero, %big : tensor<1x6xi1>, tensor<f32>, tensor<f32> -> tensor<1x6xf32>
+  %s6 = tg.matmul %q, %k transpose_b : tensor<4x8xf32>, tensor<6x8xf32> -> tensor<4x6xf32>
+  %t6 = tg.add %s6, %mask : tensor<4x6xf32>, tensor<1x6xf32> -> tensor<4x6xf32>
+  %p6 = tg.softmax %t6 axis = 1 : tensor<4x6xf32>
+  %o6 = tg.matmul %p6, %v : tensor<4x6xf32>, tensor<6x2xf32> -> tensor<4x2xf32>
+  return %o1, %o2, %o3, %o4, %o5, %o6 : tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>
+}

@@ -501,6 +501,21 @@ def shape_groups():
                     f"{', '.join(map(str, os_))} : {x.type}, {u.type}, "
                     f"{', '.join(o.type for o in os_)} -> {x.type}", shape,
                     dtype)))
+        # An update of a computed value (here a broadcast) rather than of
+        # an argument: an elementwise kernel over it, not an update_slice
+        # kernel after a copy.
+        c = Case(name_of("dynamic_update_slice", dtype, "computed"))
+        rng = Rng(c.name)
+        x = c.arg((1, 8, 3), dtype, rng.values((1, 8, 3), dtype))
+        u = c.arg((2, 1, 3), dtype, rng.values((2, 1, 3), dtype))
+        p = c.arg((), "i32", np.array(5, dtype=np.int32))
+        full = tensor_type((2, 8, 3), dtype)
+        b = c.op(f"tg.broadcast_to {x} : {x.type} -> {full}", (2, 8, 3), dtype)
+        zero = c.op("tg.constant dense<0> : tensor<i32>", (), "i32")
+        cases.append(c.ret(c.op(
+            f"tg.dynamic_update_slice {b}, {u}, {zero}, {p}, {zero} : {full}, "
+            f"{u.type}, tensor<i32>, tensor<i32>, tensor<i32> -> {full}",
+            (2, 8, 3), dtype)))
     return [Group("shape", cases)]
 
 
@@ -653,6 +668,45 @@ def attention_case(name, q_shape, k_shape, v_shape, scale="mul", key="tb",
                       f"{tensor_type(o_shape, 'f32')}", o_shape, "f32"))
 
 
+def decode_case(name, pos, kv, group, ctx, d, form="select"):
+    """One decode step's attention as examples/llm/make_model.py writes it:
+    `group` queries per key/value head against a cache of `ctx` rows, keys
+    0..pos visible (`form` "select": select(iota <= pos, s, -inf); "added":
+    s + select(pos > iota, 0, -inf), keys 0..pos-1). Fused, the visible keys
+    become a run-time key count; pos past the cache shows every row."""
+    c = Case(name_of("attention", name))
+    rng = Rng(c.name)
+    q = c.arg((kv, group, d), "f32", rng.values((kv, group, d), "f32", (-2, 2)))
+    k = c.arg((kv, ctx, d), "f32", rng.values((kv, ctx, d), "f32", (-2, 2)))
+    v = c.arg((kv, ctx, d), "f32", rng.values((kv, ctx, d), "f32", (-2, 2)))
+    p = c.arg((), "i32", np.array(pos, dtype=np.int32))
+    t = lambda sh, dt="f32": tensor_type(sh, dt)
+    ss, row = (kv, group, ctx), (1, 1, ctx)
+    s = c.op(f"tg.matmul {q}, {k} transpose_b : {q.type}, {k.type} -> "
+             f"{t(ss)}", ss, "f32")
+    cst = c.op(f"tg.constant dense<{d ** -0.5:.9e}> : tensor<f32>", (), "f32")
+    s = c.op(f"tg.mul {s}, {cst} : {t(ss)}, tensor<f32> -> {t(ss)}", ss, "f32")
+    ninf = c.op("tg.constant dense<0xFF800000> : tensor<f32>", (), "f32")
+    iota = c.op(f"tg.iota dimension = 2 : {t(row, 'i32')}", row, "i32")
+    if form == "select":
+        vis = c.op(f"tg.compare le, {iota}, {p} : {t(row, 'i32')}, "
+                   f"tensor<i32> -> {t(row, 'i1')}", row, "i1")
+        s = c.op(f"tg.select {vis}, {s}, {ninf} : {t(row, 'i1')}, {t(ss)}, "
+                 f"tensor<f32> -> {t(ss)}", ss, "f32")
+    else:
+        vis = c.op(f"tg.compare gt, {p}, {iota} : tensor<i32>, "
+                   f"{t(row, 'i32')} -> {t(row, 'i1')}", row, "i1")
+        zero = c.op("tg.constant dense<0.0> : tensor<f32>", (), "f32")
+        mask = c.op(f"tg.select {vis}, {zero}, {ninf} : {t(row, 'i1')}, "
+                    f"tensor<f32>, tensor<f32> -> {t(row)}", row, "f32")
+        s = c.op(f"tg.add {s}, {mask} : {t(ss)}, {t(row)} -> {t(ss)}", ss,
+                 "f32")
+    pr = c.op(f"tg.softmax {s} axis = 2 : {t(ss)}", ss, "f32")
+    o = (kv, group, d)
+    return c.ret(c.op(f"tg.matmul {pr}, {v} : {t(ss)}, {k.type} -> {t(o)}", o,
+                      "f32"))
+
+
 def attention_groups():
     # Causal mask with one query that sees no key (its row is NaN, as the
     # unfused softmax gives) and one key hidden from every query.
@@ -674,6 +728,16 @@ def attention_groups():
                        (2, 130, 12), scale=None),
     ]
     cases.append(multi_head_case(s=10, d=24, heads=4))
+    # Decode steps at positions around the key blocks (96 keys with
+    # AVX-512, 48 with AVX2): the first key, block edges, the last row and
+    # past the cache; one query per head and grouped queries.
+    for pos in (0, 1, 47, 48, 95, 96, 150, 199, 230):
+        cases.append(decode_case(f"decode-{pos}", pos, kv=2, group=3,
+                                 ctx=200, d=16))
+    cases.append(decode_case("decode-mha", 70, kv=4, group=1, ctx=130, d=8))
+    for pos in (0, 1, 64):
+        cases.append(decode_case(f"decode-added-{pos}", pos, kv=1, group=2,
+                                 ctx=64, d=12, form="added"))
     return [Group("attention", cases)]
 
 

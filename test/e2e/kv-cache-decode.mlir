@@ -5,6 +5,8 @@
 // The cache doubles as the values to keep the test small.
 // RUN: tgc %s --targets=host -o %t.bin
 // RUN: tgc %s --targets=host --emit=schedule | FileCheck %s --check-prefix=SCHED
+// RUN: tgc %s --targets=host --emit=kernels | FileCheck %s --check-prefix=KERNELS
+// RUN: tgc %s --targets=host,sm_90 --emit=kernels | FileCheck %s --check-prefix=MIXED
 // RUN: tg-run %t.bin --function=decode --input="4x2xf32=1 0 0 1 9 9 9 9" --input="1x2xf32=1 1" --input="1x2xf32=0 0" --input="i32=2" | FileCheck %s --check-prefix=POS2
 // RUN: tg-eval %s --function=decode --input="4x2xf32=1 0 0 1 9 9 9 9" --input="1x2xf32=1 1" --input="1x2xf32=0 0" --input="i32=2" | FileCheck %s --check-prefix=POS2
 // RUN: tg-run %t.bin --function=decode --input="4x2xf32=1 0 0 1 9 9 9 9" --input="1x2xf32=1 1" --input="1x2xf32=0 0" --input="i32=0" | FileCheck %s --check-prefix=POS0
@@ -12,15 +14,31 @@
 // RUN: tg-run %t.bin --function=decode --input="4x2xf32=1 0 0 1 9 9 9 9" --input="1x2xf32=1 1" --input="1x2xf32=0 0" --input="i32=7" | FileCheck %s --check-prefix=POS7
 // RUN: tg-eval %s --function=decode --input="4x2xf32=1 0 0 1 9 9 9 9" --input="1x2xf32=1 1" --input="1x2xf32=0 0" --input="i32=7" | FileCheck %s --check-prefix=POS7
 
-// The cache update is its own kernel, reading the cache (input 0, buffer %0)
-// in place; everything after it reads the updated cache from the output
-// (%5) rather than recomputing it from the input. So a caller may donate the
-// cache buffer to output 1: nothing reads input 0 once output 1 is written.
+// The cache update is its own kernel, writing only the new row into the
+// output (%5) after a copy of the cache (input 0, %0) onto it, which the
+// runtime skips when a caller donates the cache buffer to output 1; the
+// kernel never reads %0 (in place). Attention reads the updated cache from
+// the output rather than recomputing it from the input, and is one fused
+// kernel whose key loop stops at pos + 1 (the mask is a key count). So a
+// caller may donate the cache: nothing reads input 0 once output 1 is
+// written.
 // SCHED: %0 = input 0, 32 B
 // SCHED: %5 = output 1, 32 B
-// SCHED: dispatch @[[UPDATE:decode_kernel[0-9]+]](%0, %3, %1, %5)
-// SCHED-NOT: %0
+// SCHED-NEXT: copy 32 B from %0 to %5
+// SCHED-NEXT: dispatch @[[UPDATE:decode_kernel[0-9]+]](%0, %1, %3, %5)
+// SCHED-NEXT: dispatch @[[ATTENTION:decode_kernel[0-9]+]](%2, %5, %3, %4)
+// SCHED-NOT: dispatch
 // SCHED: kernel @[[UPDATE]]: 4 bindings, host workgroups 1, in place 0
+
+// KERNELS-DAG: tgc.kernel = #tgc.kernel_kind<update_slice>
+// KERNELS-DAG: tgc.attention {{.*}} key_count(
+// With a GPU target the update is the same kernel (a GPU one too);
+// attention is not fused.
+// MIXED-NOT: tgc.attention
+// MIXED: tgc.kernel = #tgc.kernel_kind<update_slice>
+// MIXED-NOT: tgc.attention
+// MIXED: gpu.module @tgc_gpu_kernels
+// MIXED-NOT: tgc.attention
 
 // Rows 0..2 attended (uniformly: q is 0), row 2 is the new key.
 // POS2: result[0]: tensor<1x2xf32>

@@ -32,6 +32,8 @@ static LogicalResult generate(GpuKernelBuilder &kernel) {
     break;
   case KernelKind::generic:
     break;
+  case KernelKind::update_slice:
+    return generateGpuUpdateSliceKernel(kernel);
   case KernelKind::attention:
     // The pipeline fuses attention only when every target is a host target.
     return kernel.func.emitError(

@@ -104,6 +104,9 @@ mlir::LogicalResult generateGpuRowKernel(GpuKernelBuilder &kernel);
 /// memory, the epilogue in registers.
 mlir::LogicalResult generateGpuMatmulKernel(GpuKernelBuilder &kernel,
                                             const MatmulLoops &loops);
+/// update_slice kernels: one thread per element of a
+/// tg.dynamic_update_slice's update, written into its window.
+mlir::LogicalResult generateGpuUpdateSliceKernel(GpuKernelBuilder &kernel);
 
 } // namespace tgc
 

@@ -3,13 +3,15 @@
 // softmax(q kᵀ scale + mask) v for one tgc.attention, without storing the
 // scores (flash attention's structure, laid out for CPU vector registers):
 //
-//   workgroup = one batch entry (head) and a block of MB queries, MB = two
-//               vectors; the block's queries, scaled, are transposed into
-//               the workspace once ([D][MB]), so every later step works on
-//               vectors along the queries;
+//   workgroup = one batch entry (head) and a block of MB queries, MB = V
+//               vectors: two, or one when M fits in one (a decode step's
+//               few queries per head, for which a second vector would be
+//               all padding); the block's queries, scaled, are transposed
+//               into the workspace once ([D][MB]), so every later step
+//               works on vectors along the queries;
 //   per block of KB keys:
-//     scores  S[j][i] = sum_d k[j][d] * qᵀ[d][i] for MR keys at a time: MR x 2
-//             vector accumulators, one broadcast key element and two query
+//     scores  S[j][i] = sum_d k[j][d] * qᵀ[d][i] for MR keys at a time: MR x V
+//             vector accumulators, one broadcast key element and V query
 //             vectors per multiply-add, keys read where they are (no packing);
 //     softmax per query vector: the block's maximum, the
 //             running maximum m, P = exp(S - m) in place of S, the running
@@ -19,8 +21,9 @@
 //   finally o[i][e] = oᵀ[e][i] * (1 / l[i]), written once.
 //
 // Reductions over keys are vertical (per query lane), so no horizontal
-// reduction or shuffle is needed anywhere. A fully masked row gives 0 / 0,
-// NaN, as the unfused softmax does.
+// reduction or shuffle is needed anywhere. A run-time key_count ends the
+// key loop early (a decode step reads only the cache rows written so far).
+// A fully masked row gives 0 / 0, NaN, as the unfused softmax does.
 //
 //===----------------------------------------------------------------------===//
 
@@ -51,11 +54,13 @@ public:
   AttentionGenerator(HostKernelBuilder &kernel, AttentionOp op)
       : HostLoopBuilder(op.getLoc()), kernel(kernel), op(op),
         f32(Float32Type::get(op.getContext())), lanes(kernel.vectors.lanes()),
-        MB(2 * lanes), MR(kernel.vectors.registers >= 32 ? 12 : 6) {
+        MR(kernel.vectors.registers >= 32 ? 12 : 6) {
     auto q = op.getQuery().getType();
     int64_t rank = q.getRank();
     batchShape.assign(q.getShape().begin(), q.getShape().end() - 2);
     M = q.getDimSize(rank - 2);
+    V = M <= lanes ? 1 : 2;
+    MB = V * lanes;
     D = q.getDimSize(rank - 1);
     N = op.getKey().getType().getDimSize(rank - 2);
     E = op.getValue().getType().getDimSize(rank - 1);
@@ -126,7 +131,9 @@ private:
   HostKernelBuilder &kernel;
   AttentionOp op;
   Type f32;
-  int64_t lanes, MB, MR;
+  int64_t lanes, MR;
+  /// Query vectors per block (1 or 2) and queries per block.
+  int64_t V = 2, MB = 0;
   SmallVector<int64_t> batchShape;
   int64_t M = 0, D = 0, N = 0, E = 0, KB = 0;
   int64_t queryBlocks = 0, workgroups = 0;
@@ -165,16 +172,25 @@ void AttentionGenerator::body(OpBuilder &b, KernelEmitter &e, Value wg,
   loop(b, e, e.index(0), e.index(E * MB), lanes,
        [&](Value t) { storeVector(b, zero, add(b, e.index(oOffset), t)); });
 
+  // Keys from key_count on are hidden: the loop stops before them, so a
+  // decode step costs what its visible keys cost (the last block partial).
+  Value keyEnd = e.index(N);
+  if (Value count = op.getKeyCount()) {
+    Value c =
+        arith::IndexCastOp::create(b, loc, b.getIndexType(), e.emit(count, {}));
+    keyEnd = min(b, arith::MaxSIOp::create(b, loc, c, e.index(0)), keyEnd);
+  }
   Value minusInf = splat(b, -std::numeric_limits<double>::infinity());
-  SmallVector<Value> init = {minusInf, minusInf, zero, zero};
+  // Carried: the running maximum of each query vector, then the sums.
+  SmallVector<Value> init(V, minusInf);
+  init.append(V, zero);
   SmallVector<Value> last = loop(
-      b, e, e.index(0), e.index(N), KB, init,
-      [&](Value kb0, ValueRange carried) {
+      b, e, e.index(0), keyEnd, KB, init, [&](Value kb0, ValueRange carried) {
         Value kLen =
-            min(b, e.index(KB), arith::SubIOp::create(b, loc, e.index(N), kb0));
+            min(b, e.index(KB), arith::SubIOp::create(b, loc, keyEnd, kb0));
         scores(b, e, i0, kb0, kLen);
-        SmallVector<Value> next(4), alpha(2);
-        for (int64_t c = 0; c < 2; ++c) {
+        SmallVector<Value> next(2 * V), alpha(V);
+        for (int64_t c = 0; c < V; ++c) {
           Value column = e.index(c * lanes);
           auto scoreAt = [&](Value j) {
             return add(b, e.index(sOffset),
@@ -212,8 +228,8 @@ void AttentionGenerator::body(OpBuilder &b, KernelEmitter &e, Value wg,
                 return {arith::AddFOp::create(b, loc, acc[0], p)};
               })[0];
           next[c] = m;
-          next[2 + c] = arith::AddFOp::create(
-              b, loc, arith::MulFOp::create(b, loc, carried[2 + c], alpha[c]),
+          next[V + c] = arith::AddFOp::create(
+              b, loc, arith::MulFOp::create(b, loc, carried[V + c], alpha[c]),
               sum);
         }
         values(b, e, kb0, kLen, alpha);
@@ -222,9 +238,9 @@ void AttentionGenerator::body(OpBuilder &b, KernelEmitter &e, Value wg,
 
   // 1 / l once per query, so the output loop multiplies.
   Value one = splat(b, 1.0);
-  storeVector(b, arith::DivFOp::create(b, loc, one, last[2]), e.index(lOffset));
-  storeVector(b, arith::DivFOp::create(b, loc, one, last[3]),
-              e.index(lOffset + lanes));
+  for (int64_t c = 0; c < V; ++c)
+    storeVector(b, arith::DivFOp::create(b, loc, one, last[V + c]),
+                e.index(lOffset + c * lanes));
   Value rows =
       min(b, e.index(MB), arith::SubIOp::create(b, loc, e.index(M), i0));
   Type element = op.getResult().getType().getElementType();
@@ -276,17 +292,18 @@ void AttentionGenerator::scoreGroup(OpBuilder &b, KernelEmitter &e, Value i0,
   }
   Value zero = splat(b, 0.0);
   SmallVector<Value> acc = loop(
-      b, e, e.index(0), e.index(D), 1, SmallVector<Value>(2 * MR, zero),
+      b, e, e.index(0), e.index(D), 1, SmallVector<Value>(V * MR, zero),
       [&](Value d, ValueRange carried) {
         Value row = add(b, e.index(qOffset), mul(b, d, e.index(MB)));
-        Value q[2] = {loadVector(b, e, row),
-                      loadVector(b, e, add(b, row, e.index(lanes)))};
+        SmallVector<Value, 2> q;
+        for (int64_t c = 0; c < V; ++c)
+          q.push_back(loadVector(b, e, add(b, row, e.index(c * lanes))));
         SmallVector<Value> next;
         for (int64_t r = 0; r < MR; ++r) {
           Value k = vector::BroadcastOp::create(
               b, loc, vectorType(), element(b, e, op.getKey(), keys[r], d));
-          for (int64_t c = 0; c < 2; ++c)
-            next.push_back(multiplyAdd(b, loc, carried[2 * r + c], k, q[c]));
+          for (int64_t c = 0; c < V; ++c)
+            next.push_back(multiplyAdd(b, loc, carried[V * r + c], k, q[c]));
         }
         return next;
       });
@@ -294,7 +311,7 @@ void AttentionGenerator::scoreGroup(OpBuilder &b, KernelEmitter &e, Value i0,
     // The mask is read per element (it is rarely a plain tensor: causal
     // masks are computed from indices, which the emitter evaluates here).
     for (int64_t r = 0; r < MR; ++r)
-      for (int64_t c = 0; c < 2; ++c) {
+      for (int64_t c = 0; c < V; ++c) {
         SmallVector<Value> lanesOfMask;
         for (int64_t l = 0; l < lanes; ++l) {
           Value row =
@@ -303,12 +320,12 @@ void AttentionGenerator::scoreGroup(OpBuilder &b, KernelEmitter &e, Value i0,
         }
         Value m =
             vector::FromElementsOp::create(b, loc, vectorType(), lanesOfMask);
-        acc[2 * r + c] = arith::AddFOp::create(b, loc, acc[2 * r + c], m);
+        acc[V * r + c] = arith::AddFOp::create(b, loc, acc[V * r + c], m);
       }
   }
   for (int64_t r = 0; r < MR; ++r)
-    for (int64_t c = 0; c < 2; ++c)
-      storeVector(b, acc[2 * r + c],
+    for (int64_t c = 0; c < V; ++c)
+      storeVector(b, acc[V * r + c],
                   add(b, e.index(sOffset + c * lanes),
                       mul(b, add(b, slot, e.index(r)), e.index(MB))));
 }
@@ -332,28 +349,29 @@ void AttentionGenerator::valueGroup(OpBuilder &b, KernelEmitter &e, Value kb0,
   };
   SmallVector<Value> init;
   for (int64_t r = 0; r < columns; ++r)
-    for (int64_t c = 0; c < 2; ++c)
+    for (int64_t c = 0; c < V; ++c)
       init.push_back(arith::MulFOp::create(
           b, loc, loadVector(b, e, outAt(r, c)), alpha[c]));
   SmallVector<Value> acc =
       loop(b, e, e.index(0), kLen, 1, init, [&](Value j, ValueRange carried) {
         Value row = add(b, e.index(sOffset), mul(b, j, e.index(MB)));
-        Value p[2] = {loadVector(b, e, row),
-                      loadVector(b, e, add(b, row, e.index(lanes)))};
+        SmallVector<Value, 2> p;
+        for (int64_t c = 0; c < V; ++c)
+          p.push_back(loadVector(b, e, add(b, row, e.index(c * lanes))));
         Value key = add(b, kb0, j);
         SmallVector<Value> next;
         for (int64_t r = 0; r < columns; ++r) {
           Value v = vector::BroadcastOp::create(
               b, loc, vectorType(),
               element(b, e, op.getValue(), key, add(b, e0, e.index(r))));
-          for (int64_t c = 0; c < 2; ++c)
-            next.push_back(multiplyAdd(b, loc, carried[2 * r + c], v, p[c]));
+          for (int64_t c = 0; c < V; ++c)
+            next.push_back(multiplyAdd(b, loc, carried[V * r + c], v, p[c]));
         }
         return next;
       });
   for (int64_t r = 0; r < columns; ++r)
-    for (int64_t c = 0; c < 2; ++c)
-      storeVector(b, acc[2 * r + c], outAt(r, c));
+    for (int64_t c = 0; c < V; ++c)
+      storeVector(b, acc[V * r + c], outAt(r, c));
 }
 
 } // namespace

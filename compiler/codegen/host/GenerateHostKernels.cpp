@@ -28,6 +28,8 @@ static LogicalResult generate(HostKernelBuilder &kernel) {
     break;
   case KernelKind::attention:
     return generateHostAttentionKernel(kernel);
+  case KernelKind::update_slice:
+    return generateHostUpdateSliceKernel(kernel);
   case KernelKind::elementwise:
   case KernelKind::generic:
     break;

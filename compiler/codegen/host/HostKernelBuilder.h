@@ -105,6 +105,9 @@ mlir::LogicalResult generateHostMatmulKernel(HostKernelBuilder &kernel,
 /// Fused attention kernels (one tgc.attention): a workgroup is a block of
 /// queries of one batch entry.
 mlir::LogicalResult generateHostAttentionKernel(HostKernelBuilder &kernel);
+/// update_slice kernels: only the window of a tg.dynamic_update_slice, a
+/// workgroup per block of rows of the update.
+mlir::LogicalResult generateHostUpdateSliceKernel(HostKernelBuilder &kernel);
 
 } // namespace tgc
 
