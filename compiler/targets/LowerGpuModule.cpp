@@ -21,6 +21,7 @@
 #include "mlir/Conversion/LLVMCommon/ConversionTarget.h"
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/NVGPUToNVVM/NVGPUToNVVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
@@ -199,6 +200,8 @@ struct TgcConvertGpuModule
     legal.addLegalOp<gpu::GPUModuleOp>();
     if (nvidia) {
       populateGpuToNVVMConversionPatterns(converter, patterns);
+      // ldmatrix of the tensor-core matmul kernels.
+      populateNVGPUToNVVMConversionPatterns(converter, patterns);
       legal.addLegalDialect<NVVM::NVVMDialect>();
     } else {
       populateGpuToROCDLConversionPatterns(converter, patterns,

@@ -105,6 +105,33 @@ mlir::LogicalResult generateGpuRowKernel(GpuKernelBuilder &kernel);
 mlir::LogicalResult generateGpuMatmulKernel(GpuKernelBuilder &kernel,
                                             const MatmulLoops &loops);
 
+/// Matrix instructions a GPU target offers the matmul strategy.
+enum class MatrixCores {
+  /// None: every matmul runs on the FMA strategy (the kernels every GPU
+  /// target can run, which tgc-generate-gpu-kernels makes).
+  None,
+  /// NVIDIA sm_80 and newer: warp-level mma.sync.m16n8k16 with ldmatrix.
+  NvidiaMmaSync,
+};
+
+/// The element type (f16 or bf16) of a contraction the matrix-core
+/// strategies compute exactly as the FMA strategy would: both operands of
+/// that type, products accumulated in f32; nullopt for any other.
+std::optional<mlir::Type> matrixCoreOperandType(const MatmulLoops &loops);
+/// Tensor-core matmul kernels (NVIDIA mma.sync) for operands of type `half`.
+mlir::LogicalResult generateGpuMmaSyncMatmulKernel(GpuKernelBuilder &kernel,
+                                                   const MatmulLoops &loops,
+                                                   mlir::Type half);
+
+/// Adds `gpu.module @tgc_gpu_kernels` to `module` with one gpu.func per
+/// kernel function (what tgc-generate-gpu-kernels does with
+/// MatrixCores::None), using `cores` for the matmuls they can compute.
+mlir::LogicalResult generateGpuKernels(mlir::ModuleOp module,
+                                       MatrixCores cores);
+/// Whether `module` has a kernel function for which `cores` would make
+/// another kernel than the FMA strategy.
+bool usesMatrixCores(mlir::ModuleOp module, MatrixCores cores);
+
 } // namespace tgc
 
 #endif // TGC_COMPILER_CODEGEN_GPU_GPUKERNELBUILDER_H
