@@ -10,6 +10,7 @@
 #include "compiler/Passes.h"
 #include "compiler/targets/TargetUtils.h"
 
+#include "mlir/Conversion/AMDGPUToROCDL/AMDGPUToROCDL.h"
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
@@ -206,6 +207,8 @@ struct TgcConvertGpuModule
     } else {
       populateGpuToROCDLConversionPatterns(converter, patterns,
                                            gpu::amd::Runtime::HIP, chipset);
+      // wmma of the tensor-core matmul kernels.
+      populateAMDGPUToROCDLConversionPatterns(converter, patterns, chipset);
       legal.addLegalDialect<ROCDL::ROCDLDialect>();
     }
     if (failed(applyPartialConversion(module, legal, std::move(patterns))))

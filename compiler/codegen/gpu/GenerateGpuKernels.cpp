@@ -15,6 +15,7 @@
 #include "compiler/Passes.h"
 #include "compiler/codegen/gpu/GpuKernelBuilder.h"
 
+#include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
@@ -36,6 +37,7 @@ static std::optional<Type> matrixCoreType(const MatmulLoops &loops,
   case MatrixCores::None:
     return std::nullopt;
   case MatrixCores::NvidiaMmaSync:
+  case MatrixCores::AmdWmmaGfx11:
     return matrixCoreOperandType(loops);
   }
   return std::nullopt;
@@ -52,7 +54,7 @@ static LogicalResult generate(GpuKernelBuilder &kernel, MatrixCores cores) {
     // products whose unit loops were dropped) run as generic kernels.
     if (std::optional<MatmulLoops> loops = analyzeMatmul(kernel.func)) {
       if (std::optional<Type> half = matrixCoreType(*loops, cores))
-        return generateGpuMmaSyncMatmulKernel(kernel, *loops, *half);
+        return generateGpuMatrixCoreMatmulKernel(kernel, *loops, *half, cores);
       return generateGpuMatmulKernel(kernel, *loops);
     }
     break;
@@ -67,10 +69,14 @@ static LogicalResult generate(GpuKernelBuilder &kernel, MatrixCores cores) {
 }
 
 LogicalResult tgc::generateGpuKernels(ModuleOp module, MatrixCores cores) {
+  // The matrix-core strategies build ops of these dialects, which the
+  // pipeline (running the FMA strategies only) does not load.
+  MLIRContext *context = module.getContext();
   if (cores == MatrixCores::NvidiaMmaSync)
-    module.getContext()
-        ->loadDialect<nvgpu::NVGPUDialect, NVVM::NVVMDialect, LLVM::LLVMDialect,
-                      vector::VectorDialect>();
+    context->loadDialect<nvgpu::NVGPUDialect, NVVM::NVVMDialect,
+                         LLVM::LLVMDialect, vector::VectorDialect>();
+  if (cores == MatrixCores::AmdWmmaGfx11)
+    context->loadDialect<amdgpu::AMDGPUDialect, vector::VectorDialect>();
   OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
   module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                   b.getUnitAttr());

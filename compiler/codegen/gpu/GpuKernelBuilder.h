@@ -112,16 +112,20 @@ enum class MatrixCores {
   None,
   /// NVIDIA sm_80 and newer: warp-level mma.sync.m16n8k16 with ldmatrix.
   NvidiaMmaSync,
+  /// AMD gfx11 (RDNA3): wave32 wmma 16x16x16.
+  AmdWmmaGfx11,
 };
 
 /// The element type (f16 or bf16) of a contraction the matrix-core
 /// strategies compute exactly as the FMA strategy would: both operands of
 /// that type, products accumulated in f32; nullopt for any other.
 std::optional<mlir::Type> matrixCoreOperandType(const MatmulLoops &loops);
-/// Tensor-core matmul kernels (NVIDIA mma.sync) for operands of type `half`.
-mlir::LogicalResult generateGpuMmaSyncMatmulKernel(GpuKernelBuilder &kernel,
-                                                   const MatmulLoops &loops,
-                                                   mlir::Type half);
+/// Tensor-core matmul kernels (NVIDIA mma.sync, AMD gfx11 wmma; not
+/// MatrixCores::None) for operands of type `half`.
+mlir::LogicalResult generateGpuMatrixCoreMatmulKernel(GpuKernelBuilder &kernel,
+                                                      const MatmulLoops &loops,
+                                                      mlir::Type half,
+                                                      MatrixCores cores);
 
 /// Adds `gpu.module @tgc_gpu_kernels` to `module` with one gpu.func per
 /// kernel function (what tgc-generate-gpu-kernels does with
