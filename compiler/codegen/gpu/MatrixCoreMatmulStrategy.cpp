@@ -115,8 +115,9 @@ std::optional<Type> tgc::matrixCoreOperandType(const MatmulLoops &loops) {
   // The contraction TgToLinalg makes for f16/bf16 operands:
   //   ^bb0(%a: T, %b: T, %acc: f32):
   //     yield %acc + extf(%a) * extf(%b)
-  // The tensor cores compute exactly this (products of T values are exact
-  // in f32; accumulation is in f32), so only this body qualifies.
+  // The matrix instructions compute this up to the order (and, inside the
+  // instruction, the rounding) of the f32 additions: products of T values
+  // are exact in f32. Only this body qualifies.
   auto type = [](OpOperand *operand) {
     return getElementTypeOrSelf(operand->get().getType());
   };
@@ -296,6 +297,14 @@ LogicalResult tgc::generateGpuMatrixCoreMatmulKernel(GpuKernelBuilder &kernel,
         KernelEmitter e(b, loc, kernel.func, kernel.inputMemrefs(func));
         Value aTile = func.getWorkgroupAttributions()[0];
         Value bTile = func.getWorkgroupAttributions()[1];
+        // The fragment loads (ldmatrix rows, AMD's 16-byte vector loads)
+        // need 16-byte aligned rows; rows are 80 bytes, so the buffers must
+        // start 16-byte aligned, which the GPU-to-NVVM/ROCDL lowering makes
+        // of `llvm.align` (else it aligns them to the element: 2 bytes).
+        for (unsigned i = 0; i < 2; ++i)
+          func.setWorkgroupAttributionAttr(
+              i, LLVM::LLVMDialect::getAlignAttrName(),
+              b.getI64IntegerAttr(16));
         auto idx = [&](int64_t v) { return e.index(v); };
         auto add = [&](Value x, Value y) {
           return b.createOrFold<arith::AddIOp>(loc, x, y);
