@@ -5,7 +5,10 @@
 #      host backend's output;
 #   2. a PTX-only bundle (sm_80 code on a newer GPU): driver JIT, then a
 #      second process that must hit the kernel cache;
-#   3. bench/gpu models: tg-run --benchmark next to PyTorch on the same GPU.
+#   3. bench/gpu models: tg-run --benchmark next to PyTorch on the same GPU;
+#   4. the f16/bf16 GEMMs (4096^3, 8192^3) on tensor cores (mma.sync, never
+#      run on hardware before this script): numerics against torch's f32
+#      product of the same inputs, then timings next to torch.matmul.
 # Prints a summary; exits 1 if any correctness check failed.
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -62,6 +65,38 @@ bench softmax_4096 sm.x.npy
 bench layernorm_8192x1024 ln.x.npy ln.g.npy ln.b.npy
 bench matmul_gelu_2048 mm.a.npy mm.b.npy mm.bias.npy
 bench elementwise_16m ew.x.npy ew.y.npy
+
+# Tensor-core GEMMs: uniform [-1, 1) inputs (bf16 as raw <u2 bits, which
+# tg-run reads as bf16), tgc's output checked against torch, then timed.
+python3 - <<'PY'
+import numpy as np
+rng = np.random.default_rng(1)
+def bf16_bits(x):  # f32 -> bf16, round to nearest even
+    u = x.astype(np.float32).view(np.uint32)
+    return ((u + 0x7FFF + ((u >> 16) & 1)) >> 16).astype(np.uint16)
+for n in (4096, 8192):
+    for name in ("a", "b"):
+        x = rng.uniform(-1, 1, (n, n)).astype(np.float32)
+        np.save(f"gemm{n}.{name}.f16.npy", x.astype(np.float16))
+        np.save(f"gemm{n}.{name}.bf16.npy", bf16_bits(x))
+PY
+for n in 4096 8192; do
+  for t in f16 bf16; do
+    m=gemm_${t}_$n
+    check "$m runs on cuda:0" ./tg-run $m.bin --device=cuda:0 \
+      --input=@gemm$n.a.$t.npy --input=@gemm$n.b.$t.npy --output=@$m.out.npy --print-max-elements=0
+    # Prints the error figures, so not through check (which drops stdout).
+    if python3 torch_compare.py --check-gemm gemm$n.a.$t.npy gemm$n.b.$t.npy $m.out.npy; then
+      echo "PASS $m numerics vs torch"
+    else
+      echo "FAIL $m numerics vs torch"; failures=$((failures + 1))
+    fi
+    echo "== $m ($((2 * n * n * n / 1000000000)) GFLOP per call)"
+    ./tg-run $m.bin --device=cuda:0 --input=@gemm$n.a.$t.npy --input=@gemm$n.b.$t.npy \
+      --benchmark=20 --print-max-elements=0 | grep -vE '^result|^[-0-9. e.]+$|^\.\.\.' | head -14
+    python3 torch_compare.py $m gemm$n.a.$t.npy gemm$n.b.$t.npy
+  done
+done
 
 echo "gpu-check: $failures failure(s)"
 exit $((failures > 0))

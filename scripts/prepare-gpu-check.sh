@@ -38,7 +38,8 @@ done
 # PTX only for an older arch: on an sm_90 device the runtime must JIT it.
 "$build/bin/tgc" "$repo/examples/softmax.mlir" --targets=sm_80 -o "$out/softmax-sm80.bin" 2>/dev/null
 
-for model in softmax_4096 layernorm_8192x1024 matmul_gelu_2048 elementwise_16m; do
+for model in softmax_4096 layernorm_8192x1024 matmul_gelu_2048 elementwise_16m \
+    gemm_f16_4096 gemm_bf16_4096 gemm_f16_8192 gemm_bf16_8192; do
   "$build/bin/tgc" "$repo/bench/gpu/$model.mlir" --targets=sm_90 -o "$out/$model.bin"
 done
 

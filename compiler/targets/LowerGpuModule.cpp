@@ -10,6 +10,7 @@
 #include "compiler/Passes.h"
 #include "compiler/targets/TargetUtils.h"
 
+#include "mlir/Conversion/AMDGPUToROCDL/AMDGPUToROCDL.h"
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
@@ -21,6 +22,7 @@
 #include "mlir/Conversion/LLVMCommon/ConversionTarget.h"
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/NVGPUToNVVM/NVGPUToNVVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
@@ -199,10 +201,14 @@ struct TgcConvertGpuModule
     legal.addLegalOp<gpu::GPUModuleOp>();
     if (nvidia) {
       populateGpuToNVVMConversionPatterns(converter, patterns);
+      // ldmatrix of the tensor-core matmul kernels.
+      populateNVGPUToNVVMConversionPatterns(converter, patterns);
       legal.addLegalDialect<NVVM::NVVMDialect>();
     } else {
       populateGpuToROCDLConversionPatterns(converter, patterns,
                                            gpu::amd::Runtime::HIP, chipset);
+      // wmma of the tensor-core matmul kernels.
+      populateAMDGPUToROCDLConversionPatterns(converter, patterns, chipset);
       legal.addLegalDialect<ROCDL::ROCDLDialect>();
     }
     if (failed(applyPartialConversion(module, legal, std::move(patterns))))

@@ -2,6 +2,7 @@
 
 #include "compiler/targets/TargetBackend.h"
 
+#include "compiler/codegen/gpu/GpuKernelBuilder.h"
 #include "compiler/targets/Targets.h"
 #include "ir/TgcDialect.h"
 
@@ -9,6 +10,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 using namespace tgc;
@@ -48,7 +50,37 @@ TargetBackend::cloneKernelModule(ModuleOp module, StringRef name) const {
   return copy;
 }
 
+/// The matrix instructions the kernels of `target` use. sm_80 (Ampere) is
+/// the first with mma.sync.m16n8k16 for bf16 (f16 has it from sm_75, which
+/// keeps the FMA kernels); sm_90's wgmma is not used yet, so Hopper and
+/// newer run the same mma.sync kernels, which they execute natively. On AMD
+/// only gfx11 (RDNA3): gfx12's WMMA lays fragments out differently and
+/// CDNA's MFMA is another instruction family.
+static MatrixCores matrixCoresFor(const Target &target) {
+  StringRef chip = target.cpu();
+  unsigned sm = 0;
+  if (target.isNvidia() && chip.consume_front("sm_") &&
+      !chip.take_while(llvm::isDigit).getAsInteger(10, sm) && sm >= 80)
+    return MatrixCores::NvidiaMmaSync;
+  if (target.isAmd() && chip.starts_with("gfx11") && chip.size() == 7)
+    return MatrixCores::AmdWmmaGfx11;
+  return MatrixCores::None;
+}
+
 FailureOr<LoweredKernels> GpuTargetBackend::lower(ModuleOp module) const {
+  // The pipeline generated the kernels every GPU target runs; a target with
+  // matrix instructions makes its own when a matmul can use them.
+  OwningOpRef<ModuleOp> regenerated;
+  MatrixCores cores = matrixCoresFor(target());
+  if (cores != MatrixCores::None && usesMatrixCores(module, cores)) {
+    regenerated = module.clone();
+    if (Operation *old = SymbolTable::lookupSymbolIn(
+            *regenerated, TgcDialect::kGpuKernelModuleName))
+      old->erase();
+    if (failed(generateGpuKernels(*regenerated, cores)))
+      return failure();
+    module = *regenerated;
+  }
   auto lowered = cloneKernelModule(module, TgcDialect::kGpuKernelModuleName);
   if (failed(lowered) || failed(lowerGpuModule(gpuModule(**lowered), target())))
     return failure();

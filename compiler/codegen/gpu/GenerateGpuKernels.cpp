@@ -5,10 +5,21 @@
 // the strategy of the kernel's kind (gpu/*Strategy.cpp). The launch shape is
 // recorded on the kernel function as tgc.gpu_grid and tgc.gpu_block.
 //
+// The pass makes the kernels every GPU target runs (MatrixCores::None). A
+// target with matrix instructions regenerates its own from the kernel
+// functions when it is lowered (GpuTargetBackend::lower), with
+// generateGpuKernels and its MatrixCores: only the matmul kernels differ.
+//
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Passes.h"
 #include "compiler/codegen/gpu/GpuKernelBuilder.h"
+
+#include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 namespace tgc {
 #define GEN_PASS_DEF_TGCGENERATEGPUKERNELS
@@ -18,7 +29,21 @@ namespace tgc {
 using namespace mlir;
 using namespace tgc;
 
-static LogicalResult generate(GpuKernelBuilder &kernel) {
+/// The operand type for which `cores` computes the matmul of `kernel`, or
+/// nullopt when it runs on the FMA strategy.
+static std::optional<Type> matrixCoreType(const MatmulLoops &loops,
+                                          MatrixCores cores) {
+  switch (cores) {
+  case MatrixCores::None:
+    return std::nullopt;
+  case MatrixCores::NvidiaMmaSync:
+  case MatrixCores::AmdWmmaGfx11:
+    return matrixCoreOperandType(loops);
+  }
+  return std::nullopt;
+}
+
+static LogicalResult generate(GpuKernelBuilder &kernel, MatrixCores cores) {
   switch (*getKernelKind(kernel.func)) {
   case KernelKind::elementwise:
     return generateGpuElementwiseKernel(kernel, /*vectorize=*/true);
@@ -27,8 +52,11 @@ static LogicalResult generate(GpuKernelBuilder &kernel) {
   case KernelKind::matmul:
     // Contractions the matmul strategy does not cover (matrix-vector
     // products whose unit loops were dropped) run as generic kernels.
-    if (std::optional<MatmulLoops> loops = analyzeMatmul(kernel.func))
+    if (std::optional<MatmulLoops> loops = analyzeMatmul(kernel.func)) {
+      if (std::optional<Type> half = matrixCoreType(*loops, cores))
+        return generateGpuMatrixCoreMatmulKernel(kernel, *loops, *half, cores);
       return generateGpuMatmulKernel(kernel, *loops);
+    }
     break;
   case KernelKind::generic:
     break;
@@ -42,26 +70,47 @@ static LogicalResult generate(GpuKernelBuilder &kernel) {
   return generateGpuElementwiseKernel(kernel, /*vectorize=*/false);
 }
 
+LogicalResult tgc::generateGpuKernels(ModuleOp module, MatrixCores cores) {
+  // The matrix-core strategies build ops of these dialects, which the
+  // pipeline (running the FMA strategies only) does not load.
+  MLIRContext *context = module.getContext();
+  if (cores == MatrixCores::NvidiaMmaSync)
+    context->loadDialect<nvgpu::NVGPUDialect, NVVM::NVVMDialect,
+                         LLVM::LLVMDialect, vector::VectorDialect>();
+  if (cores == MatrixCores::AmdWmmaGfx11)
+    context->loadDialect<amdgpu::AMDGPUDialect, vector::VectorDialect>();
+  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+  module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                  b.getUnitAttr());
+  auto gpuModule = gpu::GPUModuleOp::create(b, module.getLoc(),
+                                            TgcDialect::kGpuKernelModuleName);
+  for (auto kernel : module.getOps<func::FuncOp>()) {
+    if (!isKernelFunction(kernel))
+      continue;
+    GpuKernelBuilder builder(kernel, gpuModule, gpuDialectHooks());
+    if (failed(generate(builder, cores)))
+      return kernel.emitError("cannot generate a GPU kernel");
+  }
+  return success();
+}
+
+bool tgc::usesMatrixCores(ModuleOp module, MatrixCores cores) {
+  return llvm::any_of(module.getOps<func::FuncOp>(), [&](func::FuncOp kernel) {
+    if (!isKernelFunction(kernel) ||
+        getKernelKind(kernel) != KernelKind::matmul)
+      return false;
+    std::optional<MatmulLoops> loops = analyzeMatmul(kernel);
+    return loops && matrixCoreType(*loops, cores).has_value();
+  });
+}
+
 namespace {
 
 struct TgcGenerateGpuKernels
     : tgc::impl::TgcGenerateGpuKernelsBase<TgcGenerateGpuKernels> {
   void runOnOperation() override {
-    ModuleOp module = getOperation();
-    OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
-    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
-                    b.getUnitAttr());
-    auto gpuModule = gpu::GPUModuleOp::create(b, module.getLoc(),
-                                              TgcDialect::kGpuKernelModuleName);
-    for (auto kernel : module.getOps<func::FuncOp>()) {
-      if (!isKernelFunction(kernel))
-        continue;
-      GpuKernelBuilder builder(kernel, gpuModule, gpuDialectHooks());
-      if (failed(generate(builder))) {
-        kernel.emitError("cannot generate a GPU kernel");
-        return signalPassFailure();
-      }
-    }
+    if (failed(generateGpuKernels(getOperation(), MatrixCores::None)))
+      signalPassFailure();
   }
 };
 

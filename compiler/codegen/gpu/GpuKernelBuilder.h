@@ -108,6 +108,37 @@ mlir::LogicalResult generateGpuMatmulKernel(GpuKernelBuilder &kernel,
 /// tg.dynamic_update_slice's update, written into its window.
 mlir::LogicalResult generateGpuUpdateSliceKernel(GpuKernelBuilder &kernel);
 
+/// Matrix instructions a GPU target offers the matmul strategy.
+enum class MatrixCores {
+  /// None: every matmul runs on the FMA strategy (the kernels every GPU
+  /// target can run, which tgc-generate-gpu-kernels makes).
+  None,
+  /// NVIDIA sm_80 and newer: warp-level mma.sync.m16n8k16 with ldmatrix.
+  NvidiaMmaSync,
+  /// AMD gfx11 (RDNA3): wave32 wmma 16x16x16.
+  AmdWmmaGfx11,
+};
+
+/// The element type (f16 or bf16) of a contraction the matrix-core
+/// strategies compute exactly as the FMA strategy would: both operands of
+/// that type, products accumulated in f32; nullopt for any other.
+std::optional<mlir::Type> matrixCoreOperandType(const MatmulLoops &loops);
+/// Tensor-core matmul kernels (NVIDIA mma.sync, AMD gfx11 wmma; not
+/// MatrixCores::None) for operands of type `half`.
+mlir::LogicalResult generateGpuMatrixCoreMatmulKernel(GpuKernelBuilder &kernel,
+                                                      const MatmulLoops &loops,
+                                                      mlir::Type half,
+                                                      MatrixCores cores);
+
+/// Adds `gpu.module @tgc_gpu_kernels` to `module` with one gpu.func per
+/// kernel function (what tgc-generate-gpu-kernels does with
+/// MatrixCores::None), using `cores` for the matmuls they can compute.
+mlir::LogicalResult generateGpuKernels(mlir::ModuleOp module,
+                                       MatrixCores cores);
+/// Whether `module` has a kernel function for which `cores` would make
+/// another kernel than the FMA strategy.
+bool usesMatrixCores(mlir::ModuleOp module, MatrixCores cores);
+
 } // namespace tgc
 
 #endif // TGC_COMPILER_CODEGEN_GPU_GPUKERNELBUILDER_H

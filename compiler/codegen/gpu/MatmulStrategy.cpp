@@ -3,7 +3,9 @@
 // 128x128 (8x8 per thread) or, for small matrices, 64x64 (4x4) output tiles
 // per workgroup of 256 threads; A and B tiles staged through workgroup
 // memory; the epilogue (bias, activation, ...) applied to the accumulators
-// in registers. f32 FMA on CUDA cores: the tensor-core strategies come next.
+// in registers. FMA on CUDA cores (every target, every element type); f16
+// and bf16 matmuls on chips with matrix instructions use
+// MatrixCoreMatmulStrategy.cpp instead.
 //
 //===----------------------------------------------------------------------===//
 
