@@ -56,7 +56,8 @@ public:
 
   LogicalResult run() {
     for (const tgc::Target &target : options.targets)
-      backends.push_back(tgc::createTargetBackend(target));
+      backends.push_back(tgc::createTargetBackend(
+          target, tgc::BackendOptions{options.gpuMatrixCores}));
     auto uses = [&](tgc::KernelSet set) {
       return llvm::any_of(backends, [&](const auto &backend) {
         return backend->kernelSet() == set;

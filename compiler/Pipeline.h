@@ -63,6 +63,8 @@ struct CompileOptions {
   /// Write every intermediate stage (IR and code objects) here when set.
   std::string dumpDirectory;
   bool verbose = false;
+  /// f16/bf16 matmuls on GPU matrix instructions (BackendOptions).
+  bool gpuMatrixCores = false;
   /// Told as each stage starts ("linalg", "lowering for host", "code
   /// generation", "bundle"), with the number of kernels formed so far: tgc
   /// shows it on a terminal. May be empty.

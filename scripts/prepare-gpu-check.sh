@@ -40,7 +40,8 @@ done
 
 for model in softmax_4096 layernorm_8192x1024 matmul_gelu_2048 elementwise_16m \
     gemm_f16_4096 gemm_bf16_4096 gemm_f16_8192 gemm_bf16_8192; do
-  "$build/bin/tgc" "$repo/bench/gpu/$model.mlir" --targets=sm_90 -o "$out/$model.bin"
+  "$build/bin/tgc" "$repo/bench/gpu/$model.mlir" --targets=sm_90 \
+    --gpu-matrix-cores -o "$out/$model.bin"
 done
 
 # The end-to-end op suite (every op x dtype x variant), compiled for sm_90

@@ -142,6 +142,7 @@ public:
 } // namespace
 
 std::unique_ptr<TargetBackend>
-tgc::detail::createAmdgpuBackend(const Target &target) {
-  return std::make_unique<AmdgpuBackend>(target);
+tgc::detail::createAmdgpuBackend(const Target &target,
+                                 const BackendOptions &options) {
+  return std::make_unique<AmdgpuBackend>(target, options);
 }

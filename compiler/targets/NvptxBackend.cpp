@@ -208,6 +208,7 @@ public:
 } // namespace
 
 std::unique_ptr<TargetBackend>
-tgc::detail::createNvptxBackend(const Target &target) {
-  return std::make_unique<NvptxBackend>(target);
+tgc::detail::createNvptxBackend(const Target &target,
+                                const BackendOptions &options) {
+  return std::make_unique<NvptxBackend>(target, options);
 }

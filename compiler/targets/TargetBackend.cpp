@@ -56,7 +56,10 @@ TargetBackend::cloneKernelModule(ModuleOp module, StringRef name) const {
 /// newer run the same mma.sync kernels, which they execute natively. On AMD
 /// only gfx11 (RDNA3): gfx12's WMMA lays fragments out differently and
 /// CDNA's MFMA is another instruction family.
-static MatrixCores matrixCoresFor(const Target &target) {
+static MatrixCores matrixCoresFor(const Target &target,
+                                  const BackendOptions &options) {
+  if (!options.gpuMatrixCores)
+    return MatrixCores::None;
   StringRef chip = target.cpu();
   unsigned sm = 0;
   if (target.isNvidia() && chip.consume_front("sm_") &&
@@ -71,7 +74,7 @@ FailureOr<LoweredKernels> GpuTargetBackend::lower(ModuleOp module) const {
   // The pipeline generated the kernels every GPU target runs; a target with
   // matrix instructions makes its own when a matmul can use them.
   OwningOpRef<ModuleOp> regenerated;
-  MatrixCores cores = matrixCoresFor(target());
+  MatrixCores cores = matrixCoresFor(target(), options());
   if (cores != MatrixCores::None && usesMatrixCores(module, cores)) {
     regenerated = module.clone();
     if (Operation *old = SymbolTable::lookupSymbolIn(
@@ -105,12 +108,13 @@ gpu::GPUModuleOp GpuTargetBackend::gpuModule(ModuleOp lowered) {
   return *lowered.getOps<gpu::GPUModuleOp>().begin();
 }
 
-std::unique_ptr<TargetBackend> tgc::createTargetBackend(const Target &target) {
+std::unique_ptr<TargetBackend>
+tgc::createTargetBackend(const Target &target, const BackendOptions &options) {
   switch (target.kind()) {
   case TargetKind::Cuda:
-    return detail::createNvptxBackend(target);
+    return detail::createNvptxBackend(target, options);
   case TargetKind::Hip:
-    return detail::createAmdgpuBackend(target);
+    return detail::createAmdgpuBackend(target, options);
   case TargetKind::Host:
     break;
   }

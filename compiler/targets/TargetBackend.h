@@ -72,12 +72,23 @@ struct SkippedCode {
 /// Which of the kernels that kernel generation produced a back end compiles.
 enum class KernelSet { Gpu, Host };
 
+/// Choices of a compile that change what a back end makes.
+struct BackendOptions {
+  /// f16/bf16 matmuls on matrix instructions (mma.sync on sm_80+, WMMA on
+  /// gfx11) where the target has them: tgc --gpu-matrix-cores. Off by
+  /// default until scripts/gpu-check.sh has checked those kernels' results
+  /// on hardware (docs/compiler.md, "Tensor cores").
+  bool gpuMatrixCores = false;
+};
+
 class TargetBackend {
 public:
-  explicit TargetBackend(Target target) : target_(std::move(target)) {}
+  explicit TargetBackend(Target target, BackendOptions options = {})
+      : target_(std::move(target)), options_(options) {}
   virtual ~TargetBackend();
 
   const Target &target() const { return target_; }
+  const BackendOptions &options() const { return options_; }
 
   virtual KernelSet kernelSet() const = 0;
 
@@ -112,6 +123,7 @@ protected:
 
 private:
   Target target_;
+  BackendOptions options_;
 };
 
 /// What the NVIDIA and AMD back ends share: they compile the kernels of
@@ -127,11 +139,14 @@ protected:
   static mlir::gpu::GPUModuleOp gpuModule(mlir::ModuleOp lowered);
 };
 
-std::unique_ptr<TargetBackend> createTargetBackend(const Target &target);
+std::unique_ptr<TargetBackend>
+createTargetBackend(const Target &target, const BackendOptions &options = {});
 
 namespace detail {
-std::unique_ptr<TargetBackend> createNvptxBackend(const Target &target);
-std::unique_ptr<TargetBackend> createAmdgpuBackend(const Target &target);
+std::unique_ptr<TargetBackend> createNvptxBackend(const Target &target,
+                                                  const BackendOptions &);
+std::unique_ptr<TargetBackend> createAmdgpuBackend(const Target &target,
+                                                   const BackendOptions &);
 std::unique_ptr<TargetBackend> createHostBackend(const Target &target);
 } // namespace detail
 

@@ -159,6 +159,10 @@ static cl::opt<bool>
 static cl::opt<bool>
     inspect("inspect", cl::desc("Describe a bundle instead of compiling"));
 static cl::opt<bool> verbose("v", cl::desc("Print progress to stderr"));
+static cl::opt<bool> gpuMatrixCores(
+    "gpu-matrix-cores",
+    cl::desc("f16/bf16 matmuls on tensor cores (sm_80+) and WMMA (gfx11); "
+             "not yet checked on a GPU (docs/compiler.md)"));
 static cl::opt<std::string>
     signKey("sign-key",
             cl::desc("Sign the bundle with this key (default: $TGC_SIGN_KEY, "
@@ -334,6 +338,7 @@ static int run() {
   options.output = outputFor(emit);
   options.dumpDirectory = dumpIntermediates;
   options.verbose = verbose;
+  options.gpuMatrixCores = gpuMatrixCores;
   if (weightsMode == WeightsMode::External)
     options.externalWeights = &externalWeights;
   DefaultTimingManager timing;
@@ -427,7 +432,7 @@ int main(int argc, char **argv) {
            std::addressof(inputShapes), std::addressof(safetensors),
            std::addressof(weightsMode), std::addressof(onnxOps),
            std::addressof(inspect), std::addressof(verbose),
-           std::addressof(signKey)})
+           std::addressof(gpuMatrixCores), std::addressof(signKey)})
     option->addCategory(tgcCategory);
   for (StringRef name : {"mlir-timing", "mlir-timing-display"})
     if (cl::Option *option = registered.lookup(name))
