@@ -79,9 +79,12 @@ public:
       break;
     }
 
-    // Fused attention has a host strategy only: with a GPU target in the
-    // set the kernels (shared by every target) keep the unfused ops.
-    bool fuseAttention = hostShape && !uses(tgc::KernelSet::Gpu);
+    // The kernels are shared by every target, so attention is fused when
+    // each family's strategy may compute it: always on the host; on GPU
+    // targets when asked (tgc --gpu-fused-attention), until the GPU kernel
+    // has been checked on hardware.
+    bool fuseAttention = uses(tgc::KernelSet::Gpu) ? options.gpuFusedAttention
+                                                   : hostShape.has_value();
     if (failed(runPasses("tg", [&](OpPassManager &pm) {
           if (fuseAttention)
             pm.addPass(tgc::createTgcFuseAttention());

@@ -65,6 +65,9 @@ struct CompileOptions {
   bool verbose = false;
   /// f16/bf16 matmuls on GPU matrix instructions (BackendOptions).
   bool gpuMatrixCores = false;
+  /// Attention as one kernel with GPU targets too (tgc-fuse-attention; it
+  /// always runs when every target is a host target).
+  bool gpuFusedAttention = false;
   /// Told as each stage starts ("linalg", "lowering for host", "code
   /// generation", "bundle"), with the number of kernels formed so far: tgc
   /// shows it on a terminal. May be empty.

@@ -167,6 +167,14 @@ LogicalResult AttentionOp::verify() {
       return emitOpError("mask must be [..., queries, keys] of the operands' "
                          "element type");
   }
+  if (Value visible = getVisible()) {
+    auto type = cast<RankedTensorType>(visible.getType());
+    SmallVector<int64_t> expected(batch);
+    expected.append({m, n});
+    if (type.getShape() != ArrayRef<int64_t>(expected) ||
+        !type.getElementType().isSignlessInteger(1))
+      return emitOpError("visible must be [..., queries, keys] of i1");
+  }
   if (Value count = getKeyCount()) {
     auto type = cast<RankedTensorType>(count.getType());
     if (type.getRank() != 0 || !type.getElementType().isSignlessInteger(32))

@@ -90,7 +90,10 @@ def Tgc_AttentionOp : Op<Tgc_Dialect, "attention",
     `softmax(q · kᵀ · scale + mask) · v` over the last two dimensions, with
     the leading (batch, head) dimensions of all operands equal:
     q `[..., M, D]`, k `[..., N, D]`, v `[..., N, E]`, the optional mask
-    `[..., M, N]` (added to the scaled scores; -inf hides a key), result
+    `[..., M, N]` (added to the scaled scores; -inf hides a key), the
+    optional `visible` (i1 `[..., M, N]`: where false the score is -inf
+    whatever it was, as `select(visible, s, -inf)` gives, so a hidden key's
+    NaN or infinity does not reach the row -- a causal mask), result
     `[..., M, E]`, or that permuted by `result_permutation` (result
     dimension i is dimension `result_permutation[i]` of `[..., M, E]`: the
     transpose back to `[M, heads, E]` that attention is followed by, written
@@ -110,11 +113,13 @@ def Tgc_AttentionOp : Op<Tgc_Dialect, "attention",
   let arguments = (ins AnyRankedTensor:$query, AnyRankedTensor:$key,
                        AnyRankedTensor:$value,
                        Optional<AnyRankedTensor>:$mask,
+                       Optional<AnyRankedTensor>:$visible,
                        Optional<AnyRankedTensor>:$key_count, F64Attr:$scale,
                        OptionalAttr<DenseI64ArrayAttr>:$result_permutation);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $query `,` $key `,` $value (`mask` $mask^)?
+    (`visible` `(` $visible^ `:` type($visible) `)`)?
     (`key_count` `(` $key_count^ `:` type($key_count) `)`)? `scale` `=` $scale
     attr-dict `:` type($query) `,` type($key) `,` type($value)
     (`,` type($mask)^)? `->` type($result)

@@ -6,7 +6,7 @@
 //   s = matmul(q, k, transpose_b)     or matmul(q, transpose(k))
 //   s = s * c | c * s | s / c         optional, c a scalar constant
 //   s = s + mask | mask + s           optional
-//   s = select(visible, s, -inf)      optional
+//   s = select(visible, s, -inf)      optional (a causal mask)
 //   p = softmax(s, last axis)
 //   o = matmul(p, v)
 //
@@ -26,6 +26,9 @@
 // the keys: it becomes the op's run-time key_count (pos + 1 or pos) rather
 // than a mask, so that the kernel skips the hidden keys instead of
 // computing and discarding them, and a step costs O(pos), not O(context).
+// Any other select condition (a causal mask, which shows each query its
+// own prefix) becomes the op's `visible` operand: hidden scores are -inf
+// whatever they were, exactly as the select makes them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -170,7 +173,7 @@ struct FuseAttentionPattern : OpRewritePattern<tg::MatmulOp> {
     // Walk up from the softmax input: the visible keys, mask, scale, then
     // the score matmul.
     Value s = softmax.getInput();
-    Value mask;
+    Value mask, visible;
     std::optional<KeyLimit> limit;
     double scale = 1.0;
     int64_t keys = scoresType.getDimSize(rank - 1);
@@ -182,8 +185,9 @@ struct FuseAttentionPattern : OpRewritePattern<tg::MatmulOp> {
           !isMinusInfinity(select.getFalseValue()))
         return failure();
       limit = matchKeyLimit(select.getCond(), keys);
+      // Any other condition (a causal mask) hides keys per query.
       if (!limit)
-        return failure();
+        visible = select.getCond();
       s = select.getTrueValue();
     }
     if (auto add = s.getDefiningOp<tg::AddOp>(); add && single(s)) {
@@ -272,6 +276,8 @@ struct FuseAttentionPattern : OpRewritePattern<tg::MatmulOp> {
     Value value = full(pv.getRhs(), n, e);
     if (mask)
       mask = full(mask, m, n);
+    if (visible)
+      visible = full(visible, m, n);
     Value keyCount = limit ? buildKeyCount(rewriter, loc, *limit, n) : nullptr;
     // A transpose of the result that keeps the value depth innermost (back
     // to [M, heads, E] before the output projection) is written directly.
@@ -280,14 +286,15 @@ struct FuseAttentionPattern : OpRewritePattern<tg::MatmulOp> {
     if (transpose && transpose.getPermutation().back() == rank - 1) {
       rewriter.setInsertionPoint(transpose);
       auto fused = tgc::AttentionOp::create(
-          rewriter, loc, transpose.getType(), query, key, value, mask, keyCount,
-          rewriter.getF64FloatAttr(scale), transpose.getPermutationAttr());
+          rewriter, loc, transpose.getType(), query, key, value, mask, visible,
+          keyCount, rewriter.getF64FloatAttr(scale),
+          transpose.getPermutationAttr());
       rewriter.replaceOp(transpose, fused.getResult());
       rewriter.eraseOp(pv);
       return success();
     }
     rewriter.replaceOpWithNewOp<tgc::AttentionOp>(
-        pv, resultType, query, key, value, mask, keyCount,
+        pv, resultType, query, key, value, mask, visible, keyCount,
         rewriter.getF64FloatAttr(scale), DenseI64ArrayAttr());
     return success();
   }

@@ -134,10 +134,14 @@ func.func @decode_added(%q: tensor<1x4xf32>, %k: tensor<5x4xf32>, %v: tensor<5x3
 // -----
 
 // Masks that do not hide a suffix of the keys, or hide it with something
-// other than -inf: not a key count. A select mask of another kind is not
-// fused at all; an additive one stays a mask.
+// other than -inf: not a key count. A select of -inf with another condition
+// becomes the op's `visible` (hidden scores -inf, as the select made them);
+// a select of anything else is not fused; an additive mask stays a mask.
 // CHECK-LABEL: func.func @not_a_key_count
 // CHECK-NOT: key_count
+// CHECK-COUNT-4: tgc.attention %arg0, %arg1, %arg2 visible(%{{.*}} : tensor<4x6xi1>) scale
+// CHECK: tg.select {{.*}} : tensor<1x6xi1>, tensor<4x6xf32>, tensor<f32>
+// CHECK: tg.softmax
 // CHECK: tgc.attention %arg0, %arg1, %arg2 mask
 // CHECK-NOT: key_count
 // CHECK: return

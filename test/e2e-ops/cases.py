@@ -707,6 +707,40 @@ def decode_case(name, pos, kv, group, ctx, d, form="select"):
                       "f32"))
 
 
+def causal_select_case(name, heads, m, n, d, e):
+    """softmax(select(key <= query + (n - m), s, -inf)) v, the causal mask
+    as a select (PyTorch's is_causal for a prompt after n - m cached keys).
+    A NaN in a key row every earlier query hides: the select drops it for
+    them, as the fused kernel's `visible` operand must."""
+    c = Case(name_of("attention", name))
+    rng = Rng(c.name)
+    k_values = rng.values((heads, n, d), "f32", (-2, 2))
+    k_values[0, n - 1, 0] = NAN
+    q = c.arg((heads, m, d), "f32", rng.values((heads, m, d), "f32", (-2, 2)))
+    k = c.arg((heads, n, d), "f32", k_values)
+    v = c.arg((heads, n, e), "f32", rng.values((heads, n, e), "f32", (-2, 2)))
+    t = lambda sh, dt="f32": tensor_type(sh, dt)
+    ss, sm = (heads, m, n), (1, m, n)
+    s = c.op(f"tg.matmul {q}, {k} transpose_b : {q.type}, {k.type} -> "
+             f"{t(ss)}", ss, "f32")
+    cst = c.op(f"tg.constant dense<{d ** -0.5:.9e}> : tensor<f32>", (), "f32")
+    s = c.op(f"tg.mul {s}, {cst} : {t(ss)}, tensor<f32> -> {t(ss)}", ss, "f32")
+    i = c.op(f"tg.iota dimension = 1 : {t(sm, 'i32')}", sm, "i32")
+    j = c.op(f"tg.iota dimension = 2 : {t(sm, 'i32')}", sm, "i32")
+    off = c.op(f"tg.constant dense<{n - m}> : tensor<i32>", (), "i32")
+    last = c.op(f"tg.add {i}, {off} : {t(sm, 'i32')}, tensor<i32> -> "
+                f"{t(sm, 'i32')}", sm, "i32")
+    vis = c.op(f"tg.compare le, {j}, {last} : {t(sm, 'i32')}, "
+               f"{t(sm, 'i32')} -> {t(sm, 'i1')}", sm, "i1")
+    ninf = c.op("tg.constant dense<0xFF800000> : tensor<f32>", (), "f32")
+    s = c.op(f"tg.select {vis}, {s}, {ninf} : {t(sm, 'i1')}, {t(ss)}, "
+             f"tensor<f32> -> {t(ss)}", ss, "f32")
+    p = c.op(f"tg.softmax {s} axis = 2 : {t(ss)}", ss, "f32")
+    o = (heads, m, e)
+    return c.ret(c.op(f"tg.matmul {p}, {v} : {t(ss)}, {v.type} -> {t(o)}", o,
+                      "f32"))
+
+
 def attention_groups():
     # Causal mask with one query that sees no key (its row is NaN, as the
     # unfused softmax gives) and one key hidden from every query.
@@ -724,10 +758,17 @@ def attention_groups():
         attention_case("grouped-heads", (2, 4, 8, 16), (2, 1, 24, 16),
                        (2, 1, 24, 8), scale="lmul", key="tr"),
         attention_case("long-keys", (5, 7), (300, 7), (300, 40)),
+        # Wider values than a GPU workgroup keeps (128 columns): split.
+        attention_case("wide-values", (2, 20, 36), (2, 70, 36),
+                       (2, 70, 260)),
         attention_case("unscaled-many-queries", (2, 70, 12), (2, 130, 12),
                        (2, 130, 12), scale=None),
     ]
     cases.append(multi_head_case(s=10, d=24, heads=4))
+    cases.append(causal_select_case("causal-select", heads=3, m=70, n=90,
+                                    d=20, e=24))
+    cases.append(causal_select_case("causal-select-prompt", heads=2, m=16,
+                                    n=16, d=8, e=8))
     # Decode steps at positions around the key blocks (96 keys with
     # AVX-512, 48 with AVX2): the first key, block edges, the last row and
     # past the cache; one query per head and grouped queries.

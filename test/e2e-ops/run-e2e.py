@@ -6,6 +6,7 @@ run with tg-run on a device, compare (tolerances: tgtest.TOLERANCE).
     # on a GPU machine without LLVM, in two halves:
     run-e2e.py --work DIR --prepare-only --targets=host,sm_90 --combined
     run-e2e.py --work DIR --run-only --device=cuda:0 --tg-run=./tg-run
+    # opt-in GPU kernels: --tgc-arg=--gpu-fused-attention
 
 --combined puts each module's cases into one function, so a device run
 costs one tg-run process (one driver start) per module instead of one per
@@ -33,6 +34,9 @@ def main():
     ap.add_argument("--device", default="host")
     ap.add_argument("--targets", default="host")
     ap.add_argument("--host-cpu", help="tgc --host-cpu for host code")
+    ap.add_argument("--tgc-arg", action="append", default=[],
+                    help="another tgc option (e.g. --gpu-fused-attention); "
+                    "repeatable")
     ap.add_argument("--combined", action="store_true")
     ap.add_argument("--prepare-only", action="store_true")
     ap.add_argument("--run-only", action="store_true")
@@ -52,8 +56,9 @@ def main():
         groups = [g for f in families for g in cases.groups(f, SRC_ROOT)]
         failures += tgtest.prepare(groups, args.work, args.tgc, args.tg_eval,
                                    args.targets, args.combined, args.jobs,
-                                   [f"--host-cpu={args.host_cpu}"]
-                                   if args.host_cpu else [])
+                                   ([f"--host-cpu={args.host_cpu}"]
+                                    if args.host_cpu else []) +
+                                   args.tgc_arg)
         ncases = sum(len(g.cases) for g in groups)
         print(f"prepared {ncases} cases in {len(groups)} modules "
               f"({time.time() - start:.1f} s)")

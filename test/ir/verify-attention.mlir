@@ -69,3 +69,11 @@ func.func @key_count_type(%q: tensor<4x8xf32>, %k: tensor<6x8xf32>, %v: tensor<6
   %o = tgc.attention %q, %k, %v key_count(%n : tensor<f32>) scale = 1.0 : tensor<4x8xf32>, tensor<6x8xf32>, tensor<6x5xf32> -> tensor<4x5xf32>
   return %o : tensor<4x5xf32>
 }
+
+// -----
+
+func.func @visible(%q: tensor<4x8xf32>, %k: tensor<6x8xf32>, %v: tensor<6x5xf32>, %vis: tensor<4x6xf32>) -> tensor<4x5xf32> {
+  // expected-error @+1 {{visible must be [..., queries, keys] of i1}}
+  %o = tgc.attention %q, %k, %v visible(%vis : tensor<4x6xf32>) scale = 1.0 : tensor<4x8xf32>, tensor<6x8xf32>, tensor<6x5xf32> -> tensor<4x5xf32>
+  return %o : tensor<4x5xf32>
+}

@@ -163,6 +163,10 @@ static cl::opt<bool> gpuMatrixCores(
     "gpu-matrix-cores",
     cl::desc("f16/bf16 matmuls on tensor cores (sm_80+) and WMMA (gfx11); "
              "not yet checked on a GPU (docs/compiler.md)"));
+static cl::opt<bool> gpuFusedAttention(
+    "gpu-fused-attention",
+    cl::desc("Attention as one kernel on GPU targets too (always on host "
+             "targets); not yet checked on a GPU (docs/compiler.md)"));
 static cl::opt<std::string>
     signKey("sign-key",
             cl::desc("Sign the bundle with this key (default: $TGC_SIGN_KEY, "
@@ -339,6 +343,7 @@ static int run() {
   options.dumpDirectory = dumpIntermediates;
   options.verbose = verbose;
   options.gpuMatrixCores = gpuMatrixCores;
+  options.gpuFusedAttention = gpuFusedAttention;
   if (weightsMode == WeightsMode::External)
     options.externalWeights = &externalWeights;
   DefaultTimingManager timing;
@@ -432,7 +437,8 @@ int main(int argc, char **argv) {
            std::addressof(inputShapes), std::addressof(safetensors),
            std::addressof(weightsMode), std::addressof(onnxOps),
            std::addressof(inspect), std::addressof(verbose),
-           std::addressof(gpuMatrixCores), std::addressof(signKey)})
+           std::addressof(gpuMatrixCores), std::addressof(gpuFusedAttention),
+           std::addressof(signKey)})
     option->addCategory(tgcCategory);
   for (StringRef name : {"mlir-timing", "mlir-timing-display"})
     if (cl::Option *option = registered.lookup(name))

@@ -63,9 +63,7 @@ static LogicalResult generate(GpuKernelBuilder &kernel, MatrixCores cores) {
   case KernelKind::update_slice:
     return generateGpuUpdateSliceKernel(kernel);
   case KernelKind::attention:
-    // The pipeline fuses attention only when every target is a host target.
-    return kernel.func.emitError(
-        "fused attention has no GPU strategy; compile the unfused ops");
+    return generateGpuAttentionKernel(kernel);
   }
   return generateGpuElementwiseKernel(kernel, /*vectorize=*/false);
 }

@@ -104,6 +104,10 @@ mlir::LogicalResult generateGpuRowKernel(GpuKernelBuilder &kernel);
 /// memory, the epilogue in registers.
 mlir::LogicalResult generateGpuMatmulKernel(GpuKernelBuilder &kernel,
                                             const MatmulLoops &loops);
+/// Attention kernels (f32 tgc.attention): a block of queries per
+/// workgroup, the scores in workgroup memory one key block at a time with
+/// an online softmax (flash attention's structure).
+mlir::LogicalResult generateGpuAttentionKernel(GpuKernelBuilder &kernel);
 /// update_slice kernels: one thread per element of a
 /// tg.dynamic_update_slice's update, written into its window.
 mlir::LogicalResult generateGpuUpdateSliceKernel(GpuKernelBuilder &kernel);

@@ -323,6 +323,27 @@ void AttentionGenerator::scoreGroup(OpBuilder &b, KernelEmitter &e, Value i0,
         acc[V * r + c] = arith::AddFOp::create(b, loc, acc[V * r + c], m);
       }
   }
+  if (Value visible = op.getVisible()) {
+    // Hidden scores become -inf whatever they were (a select, not an add:
+    // a hidden key's NaN must not reach the row).
+    Value minusInf = splat(b, -std::numeric_limits<double>::infinity());
+    auto maskType = VectorType::get({lanes}, b.getI1Type());
+    for (int64_t r = 0; r < MR; ++r)
+      for (int64_t c = 0; c < V; ++c) {
+        SmallVector<Value> lanesOfVisible;
+        for (int64_t l = 0; l < lanes; ++l) {
+          SmallVector<Value> idx(batchIdx);
+          idx.push_back(
+              min(b, add(b, i0, e.index(c * lanes + l)), e.index(M - 1)));
+          idx.push_back(keys[r]);
+          lanesOfVisible.push_back(e.emit(visible, idx));
+        }
+        Value shown =
+            vector::FromElementsOp::create(b, loc, maskType, lanesOfVisible);
+        acc[V * r + c] =
+            arith::SelectOp::create(b, loc, shown, acc[V * r + c], minusInf);
+      }
+  }
   for (int64_t r = 0; r < MR; ++r)
     for (int64_t c = 0; c < V; ++c)
       storeVector(b, acc[V * r + c],
