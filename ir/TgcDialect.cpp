@@ -177,8 +177,13 @@ LogicalResult AttentionOp::verify() {
   }
   if (Value count = getKeyCount()) {
     auto type = cast<RankedTensorType>(count.getType());
-    if (type.getRank() != 0 || !type.getElementType().isSignlessInteger(32))
-      return emitOpError("key_count must be a tensor<i32>, not ") << type;
+    SmallVector<int64_t> perQuery(batch);
+    perQuery.push_back(m);
+    if (!type.getElementType().isSignlessInteger(32) ||
+        (type.getRank() != 0 && type.getShape() != ArrayRef<int64_t>(perQuery)))
+      return emitOpError("key_count must be a tensor<i32> or i32 "
+                         "[..., queries], not ")
+             << type;
   }
   return success();
 }

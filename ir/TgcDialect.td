@@ -100,11 +100,13 @@ def Tgc_AttentionOp : Op<Tgc_Dialect, "attention",
     directly). Accumulation is in f32 for narrower floats. A row whose keys
     are all masked is NaN, as the unfused softmax gives.
 
-    The optional `key_count` (a run-time `tensor<i32>`) hides every key from
-    `clamp(key_count, 0, N)` on, as `-inf` in the mask would: a decode step
-    whose cache holds `pos + 1` valid rows out of a maximum context of N.
-    Unlike a mask it lets the kernel skip the hidden keys altogether, so the
-    cost follows the current length, not N.
+    The optional `key_count` (a run-time i32, `tensor<i32>` for every query
+    or `[..., M]` per query) hides every key from `clamp(key_count, 0, N)`
+    on, as `-inf` in a select would: a decode step whose cache holds
+    `pos + 1` valid rows out of a maximum context of N, or a causal mask
+    (query i sees keys `0..i + offset`). Unlike a mask it lets the kernel
+    skip the hidden keys altogether, so the cost follows the visible keys,
+    not N.
 
     Formed by `tgc-fuse-attention`; the host strategy computes it in query
     blocks with an online softmax over key blocks, so the M×N scores are

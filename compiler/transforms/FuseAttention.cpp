@@ -26,8 +26,10 @@
 // the keys: it becomes the op's run-time key_count (pos + 1 or pos) rather
 // than a mask, so that the kernel skips the hidden keys instead of
 // computing and discarding them, and a step costs O(pos), not O(context).
-// Any other select condition (a causal mask, which shows each query its
-// own prefix) becomes the op's `visible` operand: hidden scores are -inf
+// A causal mask, `pos` one value per query (the query index plus an
+// offset: key-invariant), becomes a key count per query, so that each
+// query block's key loop ends at its last query's bound. Any other select
+// condition becomes the op's `visible` operand: hidden scores are -inf
 // whatever they were, exactly as the select makes them.
 //
 //===----------------------------------------------------------------------===//
@@ -85,12 +87,40 @@ bool isKeyIndex(Value v, int64_t n) {
   return true;
 }
 
+/// Whether `v`, broadcast against the scores [..., M, N] (trailing
+/// dimensions aligned), has one value along the keys: its last dimension
+/// is 1, or it is an iota along another dimension, a splat, or a broadcast
+/// or elementwise arithmetic of such values.
+bool isKeyInvariant(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type)
+    return false;
+  if (type.getRank() == 0 || type.getShape().back() == 1)
+    return true;
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return false;
+  if (auto iota = dyn_cast<tg::IotaOp>(def))
+    return iota.getDimension() != type.getRank() - 1;
+  if (auto broadcast = dyn_cast<tg::BroadcastToOp>(def))
+    return isKeyInvariant(broadcast.getInput());
+  if (auto constant = dyn_cast<tg::ConstantOp>(def)) {
+    auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+    return dense && dense.isSplat();
+  }
+  if (isa<tg::AddOp, tg::SubOp, tg::MulOp, tg::MinOp, tg::MaxOp>(def))
+    return llvm::all_of(def->getOperands(), isKeyInvariant);
+  return false;
+}
+
 /// The run-time bound of a mask that shows keys 0 .. count-1 and hides the
 /// rest: `compare(le | lt, keyIndex, pos)` or `compare(ge | gt, pos,
-/// keyIndex)` with `pos` one i32 (of any all-ones shape).
+/// keyIndex)` with `pos` one i32 (of any all-ones shape: a decode step) or
+/// one per query (key-invariant: a causal mask, `pos = queryIndex + c`).
 struct KeyLimit {
   Value pos;
   bool inclusive; // le: keys 0..pos are visible; lt: keys 0..pos-1
+  bool perQuery;
 };
 
 std::optional<KeyLimit> matchKeyLimit(Value visible, int64_t n) {
@@ -109,28 +139,49 @@ std::optional<KeyLimit> matchKeyLimit(Value visible, int64_t n) {
   if (predicate != tg::ComparePredicate::le &&
       predicate != tg::ComparePredicate::lt)
     return std::nullopt;
-  if (!isKeyIndex(index, n) ||
-      cast<RankedTensorType>(pos.getType()).getNumElements() != 1)
+  if (!isKeyIndex(index, n) || !isKeyInvariant(pos))
     return std::nullopt;
-  return KeyLimit{pos, predicate == tg::ComparePredicate::le};
+  return KeyLimit{pos, predicate == tg::ComparePredicate::le,
+                  cast<RankedTensorType>(pos.getType()).getNumElements() != 1};
 }
 
-/// The number of visible keys as a tensor<i32>: pos, or min(pos, n) + 1,
-/// which cannot overflow.
+/// The number of visible keys: pos, or min(pos, n) + 1, which cannot
+/// overflow; a tensor<i32>, or per query an i32 [batch..., M] (pos at key
+/// 0, broadcast over the batch and queries).
 Value buildKeyCount(PatternRewriter &rewriter, Location loc, KeyLimit limit,
-                    int64_t n) {
-  auto scalar = RankedTensorType::get({}, rewriter.getI32Type());
+                    ArrayRef<int64_t> batch, int64_t m, int64_t n) {
+  Type i32 = rewriter.getI32Type();
+  auto scalar = RankedTensorType::get({}, i32);
   auto constant = [&](int64_t v) {
     return tg::ConstantOp::create(
         rewriter, loc, scalar,
         DenseElementsAttr::get(scalar, rewriter.getI32IntegerAttr(v)));
   };
   Value count = limit.pos;
-  if (cast<RankedTensorType>(count.getType()).getRank() != 0)
+  auto type = cast<RankedTensorType>(count.getType());
+  RankedTensorType countType = scalar;
+  if (limit.perQuery) {
+    SmallVector<int64_t> shape(type.getShape());
+    if (shape.back() != 1) {
+      shape.back() = 1;
+      count = tg::SliceOp::create(rewriter, loc, count,
+                                  SmallVector<int64_t>(shape.size(), 0), shape,
+                                  SmallVector<int64_t>(shape.size(), 1));
+    }
+    SmallVector<int64_t> column(batch);
+    column.append({m, 1});
+    if (ArrayRef<int64_t>(shape) != ArrayRef<int64_t>(column))
+      count = tg::BroadcastToOp::create(
+          rewriter, loc, RankedTensorType::get(column, i32), count);
+    column.pop_back();
+    countType = RankedTensorType::get(column, i32);
+    count = tg::ReshapeOp::create(rewriter, loc, countType, count);
+  } else if (type.getRank() != 0) {
     count = tg::ReshapeOp::create(rewriter, loc, scalar, count);
+  }
   if (limit.inclusive) {
-    count = tg::MinOp::create(rewriter, loc, scalar, count, constant(n));
-    count = tg::AddOp::create(rewriter, loc, scalar, count, constant(1));
+    count = tg::MinOp::create(rewriter, loc, countType, count, constant(n));
+    count = tg::AddOp::create(rewriter, loc, countType, count, constant(1));
   }
   return count;
 }
@@ -278,7 +329,8 @@ struct FuseAttentionPattern : OpRewritePattern<tg::MatmulOp> {
       mask = full(mask, m, n);
     if (visible)
       visible = full(visible, m, n);
-    Value keyCount = limit ? buildKeyCount(rewriter, loc, *limit, n) : nullptr;
+    Value keyCount =
+        limit ? buildKeyCount(rewriter, loc, *limit, batch, m, n) : nullptr;
     // A transpose of the result that keeps the value depth innermost (back
     // to [M, heads, E] before the output projection) is written directly.
     auto transpose = dyn_cast<tg::TransposeOp>(

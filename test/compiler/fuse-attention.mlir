@@ -137,9 +137,14 @@ func.func @decode_added(%q: tensor<1x4xf32>, %k: tensor<5x4xf32>, %v: tensor<5x3
 // other than -inf: not a key count. A select of -inf with another condition
 // becomes the op's `visible` (hidden scores -inf, as the select made them);
 // a select of anything else is not fused; an additive mask stays a mask.
+// A bound per query is a key count per query.
 // CHECK-LABEL: func.func @not_a_key_count
 // CHECK-NOT: key_count
-// CHECK-COUNT-4: tgc.attention %arg0, %arg1, %arg2 visible(%{{.*}} : tensor<4x6xi1>) scale
+// CHECK-COUNT-3: tgc.attention %arg0, %arg1, %arg2 visible(%{{.*}} : tensor<4x6xi1>) scale
+// CHECK: %[[BOUND:.*]] = tg.reshape %arg4 : tensor<4x1xi32> -> tensor<4xi32>
+// CHECK: %[[MIN:.*]] = tg.min %[[BOUND]], %{{.*}} : tensor<4xi32>, tensor<i32> -> tensor<4xi32>
+// CHECK: %[[COUNT:.*]] = tg.add %[[MIN]], %{{.*}} : tensor<4xi32>, tensor<i32> -> tensor<4xi32>
+// CHECK: tgc.attention %arg0, %arg1, %arg2 key_count(%[[COUNT]] : tensor<4xi32>) scale
 // CHECK: tg.select {{.*}} : tensor<1x6xi1>, tensor<4x6xf32>, tensor<f32>
 // CHECK: tg.softmax
 // CHECK: tgc.attention %arg0, %arg1, %arg2 mask
@@ -189,4 +194,30 @@ func.func @not_a_key_count(%q: tensor<4x8xf32>, %k: tensor<6x8xf32>, %v: tensor<
   %p6 = tg.softmax %t6 axis = 1 : tensor<4x6xf32>
   %o6 = tg.matmul %p6, %v : tensor<4x6xf32>, tensor<6x2xf32> -> tensor<4x2xf32>
   return %o1, %o2, %o3, %o4, %o5, %o6 : tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>
+}
+
+// -----
+
+// A causal mask, key j visible to query i when j <= i + offset (the
+// query index an iota along the scores' query dimension): a key count per
+// query, min(i + offset, N) + 1, taken at key 0 and broadcast over heads.
+// CHECK-LABEL: func.func @causal
+// CHECK: %[[SLICE:.*]] = tg.slice %{{.*}} start = [0, 0, 0] size = [1, 5, 1] stride = [1, 1, 1] : tensor<1x5x7xi32> -> tensor<1x5x1xi32>
+// CHECK: %[[HEADS:.*]] = tg.broadcast_to %[[SLICE]] : tensor<1x5x1xi32> -> tensor<3x5x1xi32>
+// CHECK: %[[ROWS:.*]] = tg.reshape %[[HEADS]] : tensor<3x5x1xi32> -> tensor<3x5xi32>
+// CHECK: tg.min %[[ROWS]]
+// CHECK: tgc.attention %arg0, %arg1, %arg2 key_count(%{{.*}} : tensor<3x5xi32>) scale
+// CHECK-NOT: visible
+func.func @causal(%q: tensor<3x5x4xf32>, %k: tensor<3x7x4xf32>, %v: tensor<3x7x2xf32>) -> tensor<3x5x2xf32> {
+  %ninf = tg.constant dense<0xFF800000> : tensor<f32>
+  %two = tg.constant dense<2> : tensor<i32>
+  %i = tg.iota dimension = 1 : tensor<1x5x7xi32>
+  %j = tg.iota dimension = 2 : tensor<1x5x7xi32>
+  %last = tg.add %i, %two : tensor<1x5x7xi32>, tensor<i32> -> tensor<1x5x7xi32>
+  %visible = tg.compare ge, %last, %j : tensor<1x5x7xi32>, tensor<1x5x7xi32> -> tensor<1x5x7xi1>
+  %s = tg.matmul %q, %k transpose_b : tensor<3x5x4xf32>, tensor<3x7x4xf32> -> tensor<3x5x7xf32>
+  %m = tg.select %visible, %s, %ninf : tensor<1x5x7xi1>, tensor<3x5x7xf32>, tensor<f32> -> tensor<3x5x7xf32>
+  %p = tg.softmax %m axis = 2 : tensor<3x5x7xf32>
+  %o = tg.matmul %p, %v : tensor<3x5x7xf32>, tensor<3x7x2xf32> -> tensor<3x5x2xf32>
+  return %o : tensor<3x5x2xf32>
 }

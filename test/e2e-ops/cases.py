@@ -707,11 +707,13 @@ def decode_case(name, pos, kv, group, ctx, d, form="select"):
                       "f32"))
 
 
-def causal_select_case(name, heads, m, n, d, e):
+def causal_select_case(name, heads, m, n, d, e, predicate="le"):
     """softmax(select(key <= query + (n - m), s, -inf)) v, the causal mask
-    as a select (PyTorch's is_causal for a prompt after n - m cached keys).
-    A NaN in a key row every earlier query hides: the select drops it for
-    them, as the fused kernel's `visible` operand must."""
+    as a select (PyTorch's is_causal for a prompt after n - m cached keys),
+    which the fused kernels take as a key count per query; with `predicate`
+    "ne" every key but key query + (n - m) is visible, which they take as a
+    `visible` operand. A NaN in the last key row, hidden from the earlier
+    queries: the select drops it for them, and so must the fused kernel."""
     c = Case(name_of("attention", name))
     rng = Rng(c.name)
     k_values = rng.values((heads, n, d), "f32", (-2, 2))
@@ -730,7 +732,7 @@ def causal_select_case(name, heads, m, n, d, e):
     off = c.op(f"tg.constant dense<{n - m}> : tensor<i32>", (), "i32")
     last = c.op(f"tg.add {i}, {off} : {t(sm, 'i32')}, tensor<i32> -> "
                 f"{t(sm, 'i32')}", sm, "i32")
-    vis = c.op(f"tg.compare le, {j}, {last} : {t(sm, 'i32')}, "
+    vis = c.op(f"tg.compare {predicate}, {j}, {last} : {t(sm, 'i32')}, "
                f"{t(sm, 'i32')} -> {t(sm, 'i1')}", sm, "i1")
     ninf = c.op("tg.constant dense<0xFF800000> : tensor<f32>", (), "f32")
     s = c.op(f"tg.select {vis}, {s}, {ninf} : {t(sm, 'i1')}, {t(ss)}, "
@@ -769,6 +771,8 @@ def attention_groups():
                                     d=20, e=24))
     cases.append(causal_select_case("causal-select-prompt", heads=2, m=16,
                                     n=16, d=8, e=8))
+    cases.append(causal_select_case("select-not-diagonal", heads=2, m=40,
+                                    n=50, d=12, e=8, predicate="ne"))
     # Decode steps at positions around the key blocks (96 keys with
     # AVX-512, 48 with AVX2): the first key, block edges, the last row and
     # past the cache; one query per head and grouped queries.

@@ -57,7 +57,7 @@ func.func @integers(%q: tensor<4x8xi32>, %k: tensor<6x8xi32>, %v: tensor<6x5xi32
 // -----
 
 func.func @key_count_shape(%q: tensor<4x8xf32>, %k: tensor<6x8xf32>, %v: tensor<6x5xf32>, %n: tensor<1xi32>) -> tensor<4x5xf32> {
-  // expected-error @+1 {{key_count must be a tensor<i32>, not 'tensor<1xi32>'}}
+  // expected-error @+1 {{key_count must be a tensor<i32> or i32 [..., queries], not 'tensor<1xi32>'}}
   %o = tgc.attention %q, %k, %v key_count(%n : tensor<1xi32>) scale = 1.0 : tensor<4x8xf32>, tensor<6x8xf32>, tensor<6x5xf32> -> tensor<4x5xf32>
   return %o : tensor<4x5xf32>
 }
@@ -65,7 +65,7 @@ func.func @key_count_shape(%q: tensor<4x8xf32>, %k: tensor<6x8xf32>, %v: tensor<
 // -----
 
 func.func @key_count_type(%q: tensor<4x8xf32>, %k: tensor<6x8xf32>, %v: tensor<6x5xf32>, %n: tensor<f32>) -> tensor<4x5xf32> {
-  // expected-error @+1 {{key_count must be a tensor<i32>, not 'tensor<f32>'}}
+  // expected-error @+1 {{key_count must be a tensor<i32> or i32 [..., queries], not 'tensor<f32>'}}
   %o = tgc.attention %q, %k, %v key_count(%n : tensor<f32>) scale = 1.0 : tensor<4x8xf32>, tensor<6x8xf32>, tensor<6x5xf32> -> tensor<4x5xf32>
   return %o : tensor<4x5xf32>
 }

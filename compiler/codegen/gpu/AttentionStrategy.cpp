@@ -9,7 +9,8 @@
 //               queries (64, or 16 for a decode step's few queries) and a
 //               block of EB output columns (all of E up to 128; wider
 //               values split over workgroups, each recomputing the scores);
-//   per block of BN = 64 keys, up to the run-time key count:
+//   per block of BN = 64 keys, up to the run-time key count (with a count
+//   per query, as a causal mask gives, the block's largest):
 //     scores  S = (q scale) kᵀ over D in chunks of DK, both chunks staged
 //             in workgroup memory, each thread a (BM/16) x 4 register tile
 //             (rows ty + 16 r, keys tx + 16 c); mask added, hidden keys
@@ -86,6 +87,7 @@ public:
   LogicalResult generate() {
     // One padding column keeps the transposed stores (consecutive lanes
     // walk the head dimension) and the score rows off a single bank.
+    // Per-query key counts get a buffer of the block's counts.
     SmallVector<Type> buffers = {
         hooks.workgroupMemory({kDepthChunk, BM + 1}, f32), // (q scale)ᵀ
         hooks.workgroupMemory({kDepthChunk, kKeyBlock + 1}, f32), // kᵀ
@@ -93,12 +95,19 @@ public:
         hooks.workgroupMemory({kValueChunk, EB}, f32),            // v
         hooks.workgroupMemory({BM}, f32),                         // rescale
         hooks.workgroupMemory({BM}, f32)};                        // 1 / l
+    if (perQueryCounts())
+      buffers.push_back(
+          hooks.workgroupMemory({BM}, IntegerType::get(op.getContext(), 32)));
     return kernel.createFunc(
         grid, {kThreads, 1, 1}, buffers,
         [&](OpBuilder &b, gpu::GPUFuncOp func) { return body(b, func); });
   }
 
 private:
+  bool perQueryCounts() {
+    Value count = op.getKeyCount();
+    return count && cast<RankedTensorType>(count.getType()).getRank() != 0;
+  }
   Value add(OpBuilder &b, Value x, Value y) {
     return b.createOrFold<arith::AddIOp>(loc, x, y);
   }
@@ -162,6 +171,7 @@ private:
   }
 
   LogicalResult body(OpBuilder &b, gpu::GPUFuncOp func);
+  Value keyCounts(OpBuilder &b);
   SmallVector<Value> scores(OpBuilder &b, Value kb0, Value keyEnd);
   SmallVector<Value> softmax(OpBuilder &b, Value m, Value l);
   SmallVector<Value> values(OpBuilder &b, Value kb0, Value keyEnd,
@@ -183,7 +193,9 @@ private:
 
   // Set while the body is built.
   KernelEmitter *e = nullptr;
-  Value qTile, kTile, sTile, vTile, rescaleTile, inverseTile;
+  Value qTile, kTile, sTile, vTile, rescaleTile, inverseTile, countTile;
+  /// The key count of each of this thread's score rows.
+  SmallVector<Value> rowCounts;
   Value tid, tx, ty, i0, e0;
   SmallVector<Value> batchIdx;
 };
@@ -198,6 +210,7 @@ LogicalResult AttentionGenerator::body(OpBuilder &b, gpu::GPUFuncOp func) {
   vTile = buffers[3];
   rescaleTile = buffers[4];
   inverseTile = buffers[5];
+  countTile = perQueryCounts() ? buffers[6] : nullptr;
 
   tid = hooks.threadId(b, loc);
   tx = arith::RemUIOp::create(b, loc, tid, e->index(kSide));
@@ -209,13 +222,7 @@ LogicalResult AttentionGenerator::body(OpBuilder &b, gpu::GPUFuncOp func) {
   e0 = mul(b, wg[2], e->index(EB));
 
   // Keys from key_count on are hidden: the loop stops before their block.
-  Value keyEnd = e->index(N);
-  if (Value count = op.getKeyCount()) {
-    Value c = arith::IndexCastOp::create(b, loc, b.getIndexType(),
-                                         e->emit(count, {}));
-    keyEnd = arith::MinSIOp::create(
-        b, loc, arith::MaxSIOp::create(b, loc, c, e->index(0)), keyEnd);
-  }
+  Value keyEnd = keyCounts(b);
 
   // Carried: this thread's tile of o, then its softmax row's m and l.
   Value zero = constant(b, 0.0);
@@ -292,6 +299,55 @@ LogicalResult AttentionGenerator::body(OpBuilder &b, gpu::GPUFuncOp func) {
   return e->status();
 }
 
+/// The end of the key loop, with rowCounts set: N, the key count, or with
+/// a count per query the block's largest (the counts staged in workgroup
+/// memory by the first BM threads; rows past M repeat row M - 1's).
+Value AttentionGenerator::keyCounts(OpBuilder &b) {
+  Value count = op.getKeyCount();
+  auto clamped = [&](OpBuilder &nb, ValueRange queryIdx) -> Value {
+    Value c = arith::IndexCastOp::create(nb, loc, nb.getIndexType(),
+                                         e->emit(count, queryIdx));
+    return arith::MinSIOp::create(
+        nb, loc, arith::MaxSIOp::create(nb, loc, c, e->index(0)), e->index(N));
+  };
+  if (!count) {
+    rowCounts.assign(rowsPerThread, e->index(N));
+    return e->index(N);
+  }
+  if (!perQueryCounts()) {
+    Value end = clamped(b, {});
+    rowCounts.assign(rowsPerThread, end);
+    return end;
+  }
+  auto stage = scf::IfOp::create(b, loc, less(b, tid, e->index(BM)), false);
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(&stage.getThenRegion().front());
+    e->pushScope();
+    SmallVector<Value> idx(batchIdx);
+    idx.push_back(
+        arith::MinSIOp::create(b, loc, add(b, i0, tid), e->index(M - 1)));
+    memref::StoreOp::create(
+        b, loc,
+        arith::IndexCastOp::create(b, loc, b.getI32Type(), clamped(b, idx)),
+        countTile, ValueRange{tid});
+    e->popScope();
+  }
+  hooks.barrier(b, loc);
+  auto countAt = [&](Value row) -> Value {
+    return arith::IndexCastOp::create(
+        b, loc, b.getIndexType(),
+        memref::LoadOp::create(b, loc, countTile, ValueRange{row}));
+  };
+  rowCounts.clear();
+  for (int64_t r = 0; r < rowsPerThread; ++r)
+    rowCounts.push_back(countAt(add(b, ty, e->index(kSide * r))));
+  return loop(b, e->index(0), e->index(BM), 1, {e->index(0)},
+              [&](Value i, ValueRange end) -> SmallVector<Value> {
+                return {arith::MaxSIOp::create(b, loc, end[0], countAt(i))};
+              })[0];
+}
+
 SmallVector<Value> AttentionGenerator::scores(OpBuilder &b, Value kb0,
                                               Value keyEnd) {
   Value zero = constant(b, 0.0);
@@ -360,7 +416,7 @@ SmallVector<Value> AttentionGenerator::scores(OpBuilder &b, Value kb0,
     for (int64_t c = 0; c < 4; ++c) {
       Value j = add(b, kb0, add(b, tx, e->index(kSide * c)));
       Value &score = s[r * 4 + c];
-      Value shown = less(b, j, keyEnd);
+      Value shown = less(b, j, rowCounts[r]);
       if (Value visible = op.getVisible()) {
         // Hidden scores are -inf whatever they were: a select, as in the
         // unfused graph, so a hidden key's NaN does not reach the row.

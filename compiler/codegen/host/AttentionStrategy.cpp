@@ -22,7 +22,8 @@
 //
 // Reductions over keys are vertical (per query lane), so no horizontal
 // reduction or shuffle is needed anywhere. A run-time key_count ends the
-// key loop early (a decode step reads only the cache rows written so far).
+// key loop early (a decode step reads only the cache rows written so far);
+// a count per query (a causal mask) ends it at the block's largest.
 // A fully masked row gives 0 / 0, NaN, as the unfused softmax does.
 //
 //===----------------------------------------------------------------------===//
@@ -142,6 +143,8 @@ private:
   int64_t workspaceElements = 0;
   Value space;
   SmallVector<Value> batchIdx;
+  /// With a key count per query: the counts of the block's query vectors.
+  SmallVector<Value> countVectors;
 };
 
 void AttentionGenerator::body(OpBuilder &b, KernelEmitter &e, Value wg,
@@ -174,11 +177,35 @@ void AttentionGenerator::body(OpBuilder &b, KernelEmitter &e, Value wg,
 
   // Keys from key_count on are hidden: the loop stops before them, so a
   // decode step costs what its visible keys cost (the last block partial).
+  // With a count per query (a causal mask) the loop ends at the block's
+  // largest, and scoreGroup hides each query's keys past its own.
   Value keyEnd = e.index(N);
+  countVectors.clear();
   if (Value count = op.getKeyCount()) {
-    Value c =
-        arith::IndexCastOp::create(b, loc, b.getIndexType(), e.emit(count, {}));
-    keyEnd = min(b, arith::MaxSIOp::create(b, loc, c, e.index(0)), keyEnd);
+    auto clamped = [&](ValueRange idx) {
+      Value c = arith::IndexCastOp::create(b, loc, b.getIndexType(),
+                                           e.emit(count, idx));
+      return min(b, arith::MaxSIOp::create(b, loc, c, e.index(0)), e.index(N));
+    };
+    if (cast<RankedTensorType>(count.getType()).getRank() == 0) {
+      keyEnd = clamped({});
+    } else {
+      Type i32 = b.getI32Type();
+      keyEnd = e.index(0);
+      for (int64_t c = 0; c < V; ++c) {
+        SmallVector<Value> lanesOfCount;
+        for (int64_t l = 0; l < lanes; ++l) {
+          SmallVector<Value> idx(batchIdx);
+          idx.push_back(
+              min(b, add(b, i0, e.index(c * lanes + l)), e.index(M - 1)));
+          Value n = clamped(idx);
+          keyEnd = arith::MaxSIOp::create(b, loc, keyEnd, n);
+          lanesOfCount.push_back(arith::IndexCastOp::create(b, loc, i32, n));
+        }
+        countVectors.push_back(vector::FromElementsOp::create(
+            b, loc, VectorType::get({lanes}, i32), lanesOfCount));
+      }
+    }
   }
   Value minusInf = splat(b, -std::numeric_limits<double>::infinity());
   // Carried: the running maximum of each query vector, then the sums.
@@ -322,6 +349,22 @@ void AttentionGenerator::scoreGroup(OpBuilder &b, KernelEmitter &e, Value i0,
             vector::FromElementsOp::create(b, loc, vectorType(), lanesOfMask);
         acc[V * r + c] = arith::AddFOp::create(b, loc, acc[V * r + c], m);
       }
+  }
+  if (!countVectors.empty()) {
+    // Keys from each query's own count on are -inf.
+    Value minusInf = splat(b, -std::numeric_limits<double>::infinity());
+    auto i32s = VectorType::get({lanes}, b.getI32Type());
+    for (int64_t r = 0; r < MR; ++r) {
+      Value key = vector::BroadcastOp::create(
+          b, loc, i32s,
+          arith::IndexCastOp::create(b, loc, b.getI32Type(), keys[r]));
+      for (int64_t c = 0; c < V; ++c) {
+        Value shown = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                            key, countVectors[c]);
+        acc[V * r + c] =
+            arith::SelectOp::create(b, loc, shown, acc[V * r + c], minusInf);
+      }
+    }
   }
   if (Value visible = op.getVisible()) {
     // Hidden scores become -inf whatever they were (a select, not an add:
