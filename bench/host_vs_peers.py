@@ -268,6 +268,38 @@ def attention(rng, s=512, d=768, heads=12):
         flops=2 * s * d * d * 4 + 4 * s * s * d, onnx=(model, names))
 
 
+def causal_attention(rng, s=1024, dh=64, heads=8):
+    """softmax(q k^T / sqrt(dh), causal) v per head, the mask as a select
+    (as PyTorch's is_causal exports), against scaled_dot_product_attention
+    with is_causal=True. Fused, each query block stops at its last visible
+    key, so the work is about half the full product."""
+    import numpy as np
+    import torch
+    f = lambda *sh: rng.standard_normal(sh).astype(np.float32)
+    q, k, v = f(heads, s, dh), f(heads, s, dh), f(heads, s, dh)
+    P, S, I = T(heads, s, dh), T(heads, s, s), f"tensor<1x{s}x{s}xi32>"
+    mlir = [f"func.func @main(%q: {P}, %k: {P}, %v: {P}) -> {P} {{",
+            f"  %scale = tg.constant dense<{dh ** -0.5:.9e}> : tensor<f32>",
+            "  %ninf = tg.constant dense<0xFF800000> : tensor<f32>",
+            f"  %i = tg.iota dimension = 1 : {I}",
+            f"  %j = tg.iota dimension = 2 : {I}",
+            f"  %vis = tg.compare le, %j, %i : {I}, {I} -> tensor<1x{s}x{s}xi1>",
+            f"  %s0 = tg.matmul %q, %k transpose_b : {P}, {P} -> {S}",
+            f"  %s1 = tg.mul %s0, %scale : {S}, tensor<f32> -> {S}",
+            f"  %s2 = tg.select %vis, %s1, %ninf : tensor<1x{s}x{s}xi1>, {S}, "
+            f"tensor<f32> -> {S}",
+            f"  %p = tg.softmax %s2 axis = 2 : {S}",
+            f"  %o = tg.matmul %p, %v : {S}, {P} -> {P}",
+            f"  return %o : {P}", "}"]
+
+    def reference(q, k, v):
+        return torch.nn.functional.scaled_dot_product_attention(
+            q, k, v, is_causal=True)
+    return Workload(
+        f"causal attention {heads}x{s}x{dh}", "\n".join(mlir) + "\n",
+        [q, k, v], reference, flops=2 * heads * s * s * dh)
+
+
 def softmax(rng, n=4096):
     import numpy as np
     import torch
@@ -645,7 +677,8 @@ def main():
     rng = np.random.default_rng(0)
     makers = [lambda: sgemm(rng, 1024), lambda: sgemm(rng, 2048),
               lambda: mlp(rng, False), lambda: mlp(rng, True),
-              lambda: attention(rng), lambda: softmax(rng),
+              lambda: attention(rng), lambda: causal_attention(rng),
+              lambda: softmax(rng),
               lambda: layer_norm(rng), lambda: elementwise(rng),
               lambda: bert_layer(rng)] + \
         [lambda n=n: example(n, rng) for n in ("mlp", "softmax", "layernorm",

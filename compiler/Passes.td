@@ -83,6 +83,11 @@ def TgcGenerateGpuKernels : Pass<"tgc-generate-gpu-kernels", "::mlir::ModuleOp">
                            "::mlir::memref::MemRefDialect",
                            "::mlir::vector::VectorDialect",
                            "::mlir::ub::UBDialect"];
+  let options = [
+    Option<"registerRows", "register-rows", "bool", /*default=*/"false",
+           "Row kernels read each thread's few vectors of the row once and "
+           "keep them in registers for every pass (tgc --gpu-register-rows)">,
+  ];
 }
 
 def TgcGenerateHostKernels : Pass<"tgc-generate-host-kernels", "::mlir::ModuleOp"> {

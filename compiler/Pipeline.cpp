@@ -57,7 +57,8 @@ public:
   LogicalResult run() {
     for (const tgc::Target &target : options.targets)
       backends.push_back(tgc::createTargetBackend(
-          target, tgc::BackendOptions{options.gpuMatrixCores}));
+          target, tgc::BackendOptions{options.gpuMatrixCores,
+                                      options.gpuRegisterRows}));
     auto uses = [&](tgc::KernelSet set) {
       return llvm::any_of(backends, [&](const auto &backend) {
         return backend->kernelSet() == set;
@@ -106,7 +107,8 @@ public:
     if (failed(runPasses("kernels", [&](OpPassManager &pm) {
           pm.addPass(tgc::createTgcFormDispatches());
           if (uses(tgc::KernelSet::Gpu))
-            pm.addPass(tgc::createTgcGenerateGpuKernels());
+            pm.addPass(tgc::createTgcGenerateGpuKernels(
+                tgc::TgcGenerateGpuKernelsOptions{options.gpuRegisterRows}));
           if (hostShape)
             pm.addPass(tgc::createTgcGenerateHostKernels(
                 tgc::TgcGenerateHostKernelsOptions{hostShape->bits,

@@ -68,6 +68,8 @@ struct CompileOptions {
   /// Attention as one kernel with GPU targets too (tgc-fuse-attention; it
   /// always runs when every target is a host target).
   bool gpuFusedAttention = false;
+  /// Row kernels read their row once (BackendOptions::gpuRegisterRows).
+  bool gpuRegisterRows = false;
   /// Told as each stage starts ("linalg", "lowering for host", "code
   /// generation", "bundle"), with the number of kernels formed so far: tgc
   /// shows it on a terminal. May be empty.

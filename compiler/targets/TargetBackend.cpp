@@ -80,7 +80,8 @@ FailureOr<LoweredKernels> GpuTargetBackend::lower(ModuleOp module) const {
     if (Operation *old = SymbolTable::lookupSymbolIn(
             *regenerated, TgcDialect::kGpuKernelModuleName))
       old->erase();
-    if (failed(generateGpuKernels(*regenerated, cores)))
+    if (failed(generateGpuKernels(
+            *regenerated, GpuKernelOptions{cores, options().gpuRegisterRows})))
       return failure();
     module = *regenerated;
   }

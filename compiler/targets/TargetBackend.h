@@ -79,6 +79,9 @@ struct BackendOptions {
   /// default until scripts/gpu-check.sh has checked those kernels' results
   /// on hardware (docs/compiler.md, "Tensor cores").
   bool gpuMatrixCores = false;
+  /// Row kernels keep each thread's part of the row in registers: tgc
+  /// --gpu-register-rows, off until checked on hardware like the above.
+  bool gpuRegisterRows = false;
 };
 
 class TargetBackend {

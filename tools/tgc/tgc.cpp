@@ -167,6 +167,10 @@ static cl::opt<bool> gpuFusedAttention(
     "gpu-fused-attention",
     cl::desc("Attention as one kernel on GPU targets too (always on host "
              "targets); not yet checked on a GPU (docs/compiler.md)"));
+static cl::opt<bool> gpuRegisterRows(
+    "gpu-register-rows",
+    cl::desc("GPU row kernels (softmax, norms) read their row once into "
+             "registers; not yet checked on a GPU (docs/compiler.md)"));
 static cl::opt<std::string>
     signKey("sign-key",
             cl::desc("Sign the bundle with this key (default: $TGC_SIGN_KEY, "
@@ -344,6 +348,7 @@ static int run() {
   options.verbose = verbose;
   options.gpuMatrixCores = gpuMatrixCores;
   options.gpuFusedAttention = gpuFusedAttention;
+  options.gpuRegisterRows = gpuRegisterRows;
   if (weightsMode == WeightsMode::External)
     options.externalWeights = &externalWeights;
   DefaultTimingManager timing;
@@ -438,7 +443,7 @@ int main(int argc, char **argv) {
            std::addressof(weightsMode), std::addressof(onnxOps),
            std::addressof(inspect), std::addressof(verbose),
            std::addressof(gpuMatrixCores), std::addressof(gpuFusedAttention),
-           std::addressof(signKey)})
+           std::addressof(gpuRegisterRows), std::addressof(signKey)})
     option->addCategory(tgcCategory);
   for (StringRef name : {"mlir-timing", "mlir-timing-display"})
     if (cl::Option *option = registered.lookup(name))

@@ -43,12 +43,14 @@ static std::optional<Type> matrixCoreType(const MatmulLoops &loops,
   return std::nullopt;
 }
 
-static LogicalResult generate(GpuKernelBuilder &kernel, MatrixCores cores) {
+static LogicalResult generate(GpuKernelBuilder &kernel,
+                              const GpuKernelOptions &options) {
+  MatrixCores cores = options.cores;
   switch (*getKernelKind(kernel.func)) {
   case KernelKind::elementwise:
     return generateGpuElementwiseKernel(kernel, /*vectorize=*/true);
   case KernelKind::row:
-    return generateGpuRowKernel(kernel);
+    return generateGpuRowKernel(kernel, options.registerRows);
   case KernelKind::matmul:
     // Contractions the matmul strategy does not cover (matrix-vector
     // products whose unit loops were dropped) run as generic kernels.
@@ -68,7 +70,9 @@ static LogicalResult generate(GpuKernelBuilder &kernel, MatrixCores cores) {
   return generateGpuElementwiseKernel(kernel, /*vectorize=*/false);
 }
 
-LogicalResult tgc::generateGpuKernels(ModuleOp module, MatrixCores cores) {
+LogicalResult tgc::generateGpuKernels(ModuleOp module,
+                                      const GpuKernelOptions &options) {
+  MatrixCores cores = options.cores;
   // The matrix-core strategies build ops of these dialects, which the
   // pipeline (running the FMA strategies only) does not load.
   MLIRContext *context = module.getContext();
@@ -86,7 +90,7 @@ LogicalResult tgc::generateGpuKernels(ModuleOp module, MatrixCores cores) {
     if (!isKernelFunction(kernel))
       continue;
     GpuKernelBuilder builder(kernel, gpuModule, gpuDialectHooks());
-    if (failed(generate(builder, cores)))
+    if (failed(generate(builder, options)))
       return kernel.emitError("cannot generate a GPU kernel");
   }
   return success();
@@ -106,8 +110,11 @@ namespace {
 
 struct TgcGenerateGpuKernels
     : tgc::impl::TgcGenerateGpuKernelsBase<TgcGenerateGpuKernels> {
+  using TgcGenerateGpuKernelsBase::TgcGenerateGpuKernelsBase;
+
   void runOnOperation() override {
-    if (failed(generateGpuKernels(getOperation(), MatrixCores::None)))
+    if (failed(generateGpuKernels(
+            getOperation(), GpuKernelOptions{MatrixCores::None, registerRows})))
       signalPassFailure();
   }
 };

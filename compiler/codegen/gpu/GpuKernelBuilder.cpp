@@ -94,29 +94,36 @@ Value GpuKernelBuilder::outputMemref(gpu::GPUFuncOp f) const {
   return f.getArgument(f.getFunctionType().getNumInputs() - 1);
 }
 
-void GpuKernelBuilder::forEachLane(OpBuilder &b, KernelEmitter &e,
-                                   Value vectorIndex, ArrayRef<Value> rowIdx,
-                                   ArrayRef<int64_t> reducedShape,
-                                   int64_t width,
-                                   function_ref<void(ValueRange)> body) {
+GpuKernelBuilder::RowLanes
+GpuKernelBuilder::rowLanes(OpBuilder &b, KernelEmitter &e, Value vectorIndex,
+                           ArrayRef<Value> rowIdx,
+                           ArrayRef<int64_t> reducedShape, int64_t width) {
   Location loc = func.getLoc();
   Value first = width == 1 ? vectorIndex
                            : b.createOrFold<arith::MulIOp>(loc, vectorIndex,
                                                            e.index(width));
   SmallVector<Value> idx(rowIdx);
   llvm::append_range(idx, e.delinearize(first, reducedShape));
-  if (width == 1) {
-    body(idx);
+  RowLanes lanes;
+  for (int64_t lane = 0; lane < width; ++lane)
+    lanes.last.push_back(lane == 0 ? idx.back()
+                                   : b.createOrFold<arith::AddIOp>(
+                                         loc, idx.back(), e.index(lane)));
+  for (int64_t lane = 0; lane < width; ++lane) {
+    idx.back() = lanes.last[lane];
+    lanes.indices.push_back(idx);
+  }
+  return lanes;
+}
+
+void GpuKernelBuilder::forEachLane(KernelEmitter &e, const RowLanes &lanes,
+                                   function_ref<void(ValueRange)> body) {
+  if (lanes.indices.size() == 1) {
+    body(lanes.indices[0]);
     return;
   }
-  SmallVector<Value> lastIndices;
-  for (int64_t lane = 0; lane < width; ++lane)
-    lastIndices.push_back(lane == 0 ? idx.back()
-                                    : b.createOrFold<arith::AddIOp>(
-                                          loc, idx.back(), e.index(lane)));
-  for (int64_t lane = 0; lane < width; ++lane) {
-    idx.back() = lastIndices[lane];
-    e.setLanes(lastIndices, lane);
+  for (auto [lane, idx] : llvm::enumerate(lanes.indices)) {
+    e.setLanes(lanes.last, lane);
     body(idx);
   }
   e.clearLanes();

@@ -70,13 +70,29 @@ public:
   llvm::SmallVector<mlir::Value> inputMemrefs(mlir::gpu::GPUFuncOp func) const;
   mlir::Value outputMemref(mlir::gpu::GPUFuncOp func) const;
 
-  /// Calls `body` with the indices of each of the `width` contiguous
-  /// elements of vector `vectorIndex` of a row, in lane order, with the
-  /// emitter's lane mode on so their loads become one vector load.
+  /// The indices of each of the `width` contiguous elements of vector
+  /// `vectorIndex` of a row, in lane order.
+  struct RowLanes {
+    llvm::SmallVector<llvm::SmallVector<mlir::Value>> indices;
+    /// Each lane's innermost index (the emitter's lane mode).
+    llvm::SmallVector<mlir::Value> last;
+  };
+  RowLanes rowLanes(mlir::OpBuilder &b, KernelEmitter &e,
+                    mlir::Value vectorIndex, llvm::ArrayRef<mlir::Value> rowIdx,
+                    llvm::ArrayRef<int64_t> reducedShape, int64_t width);
+  /// Calls `body` with each lane's indices, in lane order, with the
+  /// emitter's lane mode on so their loads become one vector load. The same
+  /// RowLanes give the same index values, so the emitter reuses what an
+  /// earlier call computed in the same scope.
+  void forEachLane(KernelEmitter &e, const RowLanes &lanes,
+                   llvm::function_ref<void(mlir::ValueRange)> body);
   void forEachLane(mlir::OpBuilder &b, KernelEmitter &e,
                    mlir::Value vectorIndex, llvm::ArrayRef<mlir::Value> rowIdx,
                    llvm::ArrayRef<int64_t> reducedShape, int64_t width,
-                   llvm::function_ref<void(mlir::ValueRange)> body);
+                   llvm::function_ref<void(mlir::ValueRange)> body) {
+    forEachLane(e, rowLanes(b, e, vectorIndex, rowIdx, reducedShape, width),
+                body);
+  }
   /// Stores lane values to consecutive elements starting at `first`.
   void storeLanes(mlir::OpBuilder &b, mlir::Location loc,
                   llvm::ArrayRef<mlir::Value> values, mlir::Value memref,
@@ -98,8 +114,11 @@ private:
 mlir::LogicalResult generateGpuElementwiseKernel(GpuKernelBuilder &kernel,
                                                  bool vectorize);
 /// Row kernels: one workgroup per row; each reduction a strided loop, a
-/// subgroup butterfly and a workgroup-memory step.
-mlir::LogicalResult generateGpuRowKernel(GpuKernelBuilder &kernel);
+/// subgroup butterfly and a workgroup-memory step. `registerRows`: when
+/// each thread's part of the row is a few vectors, they are read once and
+/// kept in registers for every pass (GpuKernelOptions).
+mlir::LogicalResult generateGpuRowKernel(GpuKernelBuilder &kernel,
+                                         bool registerRows);
 /// Matmul kernels: output tiles per workgroup staged through workgroup
 /// memory, the epilogue in registers.
 mlir::LogicalResult generateGpuMatmulKernel(GpuKernelBuilder &kernel,
@@ -134,11 +153,23 @@ mlir::LogicalResult generateGpuMatrixCoreMatmulKernel(GpuKernelBuilder &kernel,
                                                       mlir::Type half,
                                                       MatrixCores cores);
 
+/// Choices that change the GPU kernels of a compile (tgc's --gpu-* options,
+/// which stay off until scripts/gpu-check.sh has checked the kernels they
+/// make on hardware).
+struct GpuKernelOptions {
+  /// The matrix instructions matmuls may use (a target's own).
+  MatrixCores cores = MatrixCores::None;
+  /// Row kernels read their row once into registers (tgc
+  /// --gpu-register-rows).
+  bool registerRows = false;
+};
+
 /// Adds `gpu.module @tgc_gpu_kernels` to `module` with one gpu.func per
-/// kernel function (what tgc-generate-gpu-kernels does with
-/// MatrixCores::None), using `cores` for the matmuls they can compute.
+/// kernel function (what tgc-generate-gpu-kernels does, with its
+/// register-rows option and MatrixCores::None), using `options.cores` for
+/// the matmuls they can compute.
 mlir::LogicalResult generateGpuKernels(mlir::ModuleOp module,
-                                       MatrixCores cores);
+                                       const GpuKernelOptions &options);
 /// Whether `module` has a kernel function for which `cores` would make
 /// another kernel than the FMA strategy.
 bool usesMatrixCores(mlir::ModuleOp module, MatrixCores cores);

@@ -5,6 +5,12 @@
 // subgroup butterfly and a step through workgroup memory across subgroups;
 // its value is then reused by the rest of the row (softmax, layer_norm).
 //
+// With registerRows (tgc --gpu-register-rows), when each thread's share of
+// the row is a few whole vectors, the passes are unrolled over the same
+// index values: the emitter computes each element once, so the row is read
+// from memory once and everything derived from it (softmax's exp) is
+// computed once, instead of once per pass through L1.
+//
 //===----------------------------------------------------------------------===//
 
 #include "compiler/codegen/gpu/GpuKernelBuilder.h"
@@ -19,8 +25,12 @@ using namespace tgc;
 
 static constexpr int64_t kMaxThreads = 256;
 static constexpr int64_t kVectorWidth = 4;
+/// The most vectors a thread keeps in registers with registerRows (32
+/// floats of input, as many derived values).
+static constexpr int64_t kMaxRegisterVectors = 8;
 
-LogicalResult tgc::generateGpuRowKernel(GpuKernelBuilder &kernel) {
+LogicalResult tgc::generateGpuRowKernel(GpuKernelBuilder &kernel,
+                                        bool registerRows) {
   const GpuTargetHooks &hooks = kernel.hooks;
   const int64_t subgroup = hooks.subgroupSize();
   RowShapes shapes = getRowShapes(kernel.func);
@@ -42,6 +52,11 @@ LogicalResult tgc::generateGpuRowKernel(GpuKernelBuilder &kernel) {
   while (threads < kMaxThreads && threads * 4 < vectors)
     threads *= 2;
   int64_t subgroups = threads / subgroup;
+  // Vectors per thread when every thread has the same whole number of them.
+  int64_t perThread = registerRows && vectors % threads == 0 &&
+                              vectors / threads <= kMaxRegisterVectors
+                          ? vectors / threads
+                          : 0;
 
   SmallVector<linalg::GenericOp> reductions = collectReductions(kernel.func);
   SmallVector<Type> shared;
@@ -61,6 +76,13 @@ LogicalResult tgc::generateGpuRowKernel(GpuKernelBuilder &kernel) {
         SmallVector<Value> rowIdx = e.delinearize(bid, rowShape);
         Value lane = arith::RemUIOp::create(b, loc, tid, e.index(subgroup));
         Value warp = arith::DivUIOp::create(b, loc, tid, e.index(subgroup));
+        // This thread's vectors, when unrolled (perThread > 0).
+        SmallVector<GpuKernelBuilder::RowLanes> mine;
+        for (int64_t k = 0; k < perThread; ++k)
+          mine.push_back(kernel.rowLanes(
+              b, e,
+              b.createOrFold<arith::AddIOp>(loc, tid, e.index(k * threads)),
+              rowIdx, reducedShape, width));
 
         for (auto [i, reduction] : llvm::enumerate(reductions)) {
           CombineKind kind = *getCombineKind(getCombiner(reduction));
@@ -69,10 +91,19 @@ LogicalResult tgc::generateGpuRowKernel(GpuKernelBuilder &kernel) {
                   .getElementType();
           Value identity = arith::ConstantOp::create(
               b, loc, getCombineIdentity(b, kind, accType));
-          // Thread-strided partial reduction over the row.
-          auto loop = scf::ForOp::create(b, loc, tid, e.index(vectors),
-                                         e.index(threads), identity);
-          {
+          // Thread-strided partial reduction over the row: unrolled over
+          // this thread's vectors in the function's scope (whose values the
+          // later passes reuse), or a loop.
+          Value threadPartial = identity;
+          if (perThread > 0) {
+            for (const GpuKernelBuilder::RowLanes &lanes : mine)
+              kernel.forEachLane(e, lanes, [&](ValueRange idx) {
+                threadPartial =
+                    e.emitReductionStep(reduction, idx, threadPartial);
+              });
+          } else {
+            auto loop = scf::ForOp::create(b, loc, tid, e.index(vectors),
+                                           e.index(threads), identity);
             OpBuilder::InsertionGuard g(b);
             b.setInsertionPointToStart(loop.getBody());
             e.pushScope();
@@ -83,9 +114,9 @@ LogicalResult tgc::generateGpuRowKernel(GpuKernelBuilder &kernel) {
                                });
             e.popScope();
             scf::YieldOp::create(b, loc, acc);
+            threadPartial = loop.getResult(0);
           }
-          Value partial =
-              kernel.subgroupAllReduce(b, loc, kind, loop.getResult(0));
+          Value partial = kernel.subgroupAllReduce(b, loc, kind, threadPartial);
           if (subgroups > 1) {
             Value smem = func.getWorkgroupAttributions()[i];
             Value isLeader = arith::CmpIOp::create(
@@ -127,6 +158,16 @@ LogicalResult tgc::generateGpuRowKernel(GpuKernelBuilder &kernel) {
           memref::StoreOp::create(b, loc, e.emit(kernel.root, rowIdx), out,
                                   rowIdx);
           e.popScope();
+          return e.status();
+        }
+        if (perThread > 0) {
+          for (const GpuKernelBuilder::RowLanes &lanes : mine) {
+            SmallVector<Value> values;
+            kernel.forEachLane(e, lanes, [&](ValueRange idx) {
+              values.push_back(e.emit(kernel.root, idx));
+            });
+            kernel.storeLanes(b, loc, values, out, lanes.indices.front());
+          }
           return e.status();
         }
         auto loop =
