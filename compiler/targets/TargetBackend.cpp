@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/StringExtras.h"
@@ -85,7 +86,19 @@ FailureOr<LoweredKernels> GpuTargetBackend::lower(ModuleOp module) const {
     module = *regenerated;
   }
   auto lowered = cloneKernelModule(module, TgcDialect::kGpuKernelModuleName);
-  if (failed(lowered) || failed(lowerGpuModule(gpuModule(**lowered), target())))
+  if (failed(lowered))
+    return failure();
+  // wgmma kernels are sm_90a code: the back end emits PTX and cubin for
+  // sm_90a and records them so (NvptxBackend.cpp).
+  bool archSpecific = false;
+  (*lowered)->walk([&](Operation *op) {
+    if (isa<NVVM::WgmmaMmaAsyncOp>(op))
+      archSpecific = true;
+  });
+  if (archSpecific)
+    (**lowered)->setAttr(kArchSpecificAttrName,
+                         UnitAttr::get(module.getContext()));
+  if (failed(lowerGpuModule(gpuModule(**lowered), target())))
     return failure();
   LoweredKernels result{std::move(*lowered), {}};
   auto *tgc = module.getContext()->getLoadedDialect<TgcDialect>();

@@ -56,6 +56,12 @@ struct CodeObject {
 
 /// A target's kernels lowered to the LLVM dialect (plus NVVM or ROCDL) and
 /// how each kernel function (in module order) is launched.
+/// Set on a lowered NVIDIA kernel module whose code only runs on its exact
+/// chip (wgmma: sm_90a), which the back end then emits it for. No dot in
+/// the name: "tgc." attributes are the dialect's, which verifies them.
+inline constexpr llvm::StringLiteral kArchSpecificAttrName =
+    "tgc_arch_specific";
+
 struct LoweredKernels {
   mlir::OwningOpRef<mlir::ModuleOp> module;
   std::vector<KernelLaunch> launches;
