@@ -80,10 +80,10 @@ enum class KernelSet { Gpu, Host };
 
 /// Choices of a compile that change what a back end makes.
 struct BackendOptions {
-  /// f16/bf16 matmuls on matrix instructions (mma.sync on sm_80+, WMMA on
-  /// gfx11) where the target has them: tgc --gpu-matrix-cores. Off by
-  /// default until scripts/gpu-check.sh has checked those kernels' results
-  /// on hardware (docs/compiler.md, "Tensor cores").
+  /// f16/bf16 matmuls on matrix instructions (mma.sync on sm_80+, wgmma on
+  /// sm_90, WMMA on gfx11) where the target has them: tgc --gpu-matrix-cores.
+  /// Off by default until scripts/gpu-check.sh has checked those kernels'
+  /// results on hardware (docs/compiler.md, "Tensor cores").
   bool gpuMatrixCores = false;
 };
 
