@@ -286,15 +286,23 @@ LogicalResult tgc::generateGpuWgmmaMatmulKernel(GpuKernelBuilder &kernel,
             int64_t chunks = kTileM * kTileK / kChunkElems;
             for (int64_t q = 0; q < chunks / kThreads; ++q) {
               Value flat = add(tid, idx(q * kThreads));
-              // K-major: chunk (row, c) of a row's kTileK / 8 chunks;
-              // MN-major: chunk (k, g) of a k row's kTileM / 8 chunks.
+              // Which chunk: consecutive threads fill consecutive 16-byte
+              // rows of core matrices, so that a warp's 32 chunks are four
+              // whole 128-byte core matrices (no shared-memory bank
+              // conflicts), and read 16 (K-major) or 8 (MN-major) rows of
+              // 32 or 64 contiguous global bytes.
+              //  - K-major: chunk c = flat % (kTileK / 8) of row flat / 2
+              //    (kTileK = 16);
+              //  - MN-major: k row k % 8 = flat % 8 of the 8 consecutive
+              //    n of group g = (flat / 8) % (kTileM / 8), in the k / 8 =
+              //    flat / kTileM -th core matrix along K.
               Value row, k;
               if (layout.kMajor) {
                 row = div(flat, kTileK / kChunkElems);
                 k = mul(rem(flat, kTileK / kChunkElems), kChunkElems);
               } else {
-                k = div(flat, kTileM / kChunkElems);
-                row = mul(rem(flat, kTileM / kChunkElems), kChunkElems);
+                k = add(rem(flat, 8), mul(div(flat, kTileM), 8));
+                row = mul(rem(div(flat, 8), kTileM / kChunkElems), kChunkElems);
               }
               // Core matrix (row / 8, k / 8); the chunk is its row
               // row % 8 (K-major) or k % 8 (MN-major).
