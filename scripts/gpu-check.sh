@@ -6,9 +6,10 @@
 #   2. a PTX-only bundle (sm_80 code on a newer GPU): driver JIT, then a
 #      second process that must hit the kernel cache;
 #   3. bench/gpu models: tg-run --benchmark next to PyTorch on the same GPU;
-#   4. the f16/bf16 GEMMs (4096^3, 8192^3) on tensor cores (mma.sync, never
-#      run on hardware before this script): numerics against torch's f32
-#      product of the same inputs, then timings next to torch.matmul.
+#   4. the f16/bf16 GEMMs (4096^3, 8192^3) on tensor cores (wgmma on sm_90,
+#      mma.sync JIT'd from sm_80 PTX on other GPUs; neither run on hardware
+#      before this script): numerics against torch's f32 product of the same
+#      inputs, then timings next to torch.matmul.
 # Prints a summary; exits 1 if any correctness check failed.
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")"

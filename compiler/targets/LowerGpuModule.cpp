@@ -23,6 +23,7 @@
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/NVGPUToNVVM/NVGPUToNVVM.h"
+#include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
@@ -212,7 +213,16 @@ struct TgcConvertGpuModule
       legal.addLegalDialect<ROCDL::ROCDLDialect>();
     }
     if (failed(applyPartialConversion(module, legal, std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+    // NVVM ops without an LLVM intrinsic (wgmma.mma_async,
+    // mbarrier.try_wait.parity of the sm_90 matmul kernels) become inline
+    // PTX.
+    if (nvidia) {
+      RewritePatternSet ptx(context);
+      populateNVVMToLLVMConversionPatterns(ptx);
+      if (failed(applyPatternsGreedily(module, std::move(ptx))))
+        signalPassFailure();
+    }
   }
 };
 

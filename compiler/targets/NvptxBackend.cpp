@@ -186,19 +186,38 @@ public:
                      unsigned optLevel, std::vector<CodeObject> &objects,
                      std::vector<SkippedCode> &skipped) const override {
     gpu::GPUModuleOp module = gpuModule(lowered);
-    FailureOr<std::string> ptx = emitPtx(module, target(), optLevel);
+    // Arch-specific kernels (wgmma) are PTX and cubin for "sm_90a": ptxas
+    // rejects wgmma for plain sm_90, and the bundle records "sm_90a" so that
+    // the runtime JITs that PTX on sm_90 only, never on a newer GPU, which
+    // could not run it (runtime/DeviceSelection.cpp); its cubin still loads
+    // on any sm_90 device.
+    Target chip = target();
+    if (lowered->hasAttr(kArchSpecificAttrName) &&
+        !StringRef(chip.cpu()).ends_with("a")) {
+      FailureOr<Target> specific =
+          Target::parse(chip.cpu() + "a", lowered.getLoc());
+      if (failed(specific))
+        return failure();
+      chip = *specific;
+    }
+    auto object = [&](CodeFormat format, ArrayRef<char> bytes) {
+      CodeObject code = codeObject(format, bytes);
+      code.arch = chip.name();
+      return code;
+    };
+    FailureOr<std::string> ptx = emitPtx(module, chip, optLevel);
     if (failed(ptx))
       return failure();
     if (llvm::is_contained(formats, CodeFormat::Ptx))
-      objects.push_back(codeObject(CodeFormat::Ptx, *ptx));
+      objects.push_back(object(CodeFormat::Ptx, *ptx));
     if (!llvm::is_contained(formats, CodeFormat::Cubin))
       return success();
     FailureOr<OptionalToolOutput> cubin =
-        ptxToCubin(module.getLoc(), *ptx, target());
+        ptxToCubin(module.getLoc(), *ptx, chip);
     if (failed(cubin))
       return failure();
     if (cubin->bytes)
-      objects.push_back(codeObject(CodeFormat::Cubin, *cubin->bytes));
+      objects.push_back(object(CodeFormat::Cubin, *cubin->bytes));
     else
       skipped.push_back({CodeFormat::Cubin, cubin->skipped});
     return success();

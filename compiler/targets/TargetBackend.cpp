@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/StringExtras.h"
@@ -52,10 +53,12 @@ TargetBackend::cloneKernelModule(ModuleOp module, StringRef name) const {
 
 /// The matrix instructions the kernels of `target` use. sm_80 (Ampere) is
 /// the first with mma.sync.m16n8k16 for bf16 (f16 has it from sm_75, which
-/// keeps the FMA kernels); sm_90's wgmma is not used yet, so Hopper and
-/// newer run the same mma.sync kernels, which they execute natively. On AMD
-/// only gfx11 (RDNA3): gfx12's WMMA lays fragments out differently and
-/// CDNA's MFMA is another instruction family.
+/// keeps the FMA kernels). sm_90 (Hopper) gets wgmma, which is sm_90a code:
+/// it runs on sm_90 only. sm_100 and sm_120 (Blackwell) have no wgmma (their
+/// tcgen05 and mma.sync families differ), so they, and any later chip, get
+/// the mma.sync kernels, which they execute natively. On AMD only gfx11
+/// (RDNA3): gfx12's WMMA lays fragments out differently and CDNA's MFMA is
+/// another instruction family.
 static MatrixCores matrixCoresFor(const Target &target,
                                   const BackendOptions &options) {
   if (!options.gpuMatrixCores)
@@ -64,7 +67,7 @@ static MatrixCores matrixCoresFor(const Target &target,
   unsigned sm = 0;
   if (target.isNvidia() && chip.consume_front("sm_") &&
       !chip.take_while(llvm::isDigit).getAsInteger(10, sm) && sm >= 80)
-    return MatrixCores::NvidiaMmaSync;
+    return sm == 90 ? MatrixCores::NvidiaWgmma : MatrixCores::NvidiaMmaSync;
   if (target.isAmd() && chip.starts_with("gfx11") && chip.size() == 7)
     return MatrixCores::AmdWmmaGfx11;
   return MatrixCores::None;
@@ -86,7 +89,19 @@ FailureOr<LoweredKernels> GpuTargetBackend::lower(ModuleOp module) const {
     module = *regenerated;
   }
   auto lowered = cloneKernelModule(module, TgcDialect::kGpuKernelModuleName);
-  if (failed(lowered) || failed(lowerGpuModule(gpuModule(**lowered), target())))
+  if (failed(lowered))
+    return failure();
+  // wgmma kernels are sm_90a code: the back end emits PTX and cubin for
+  // sm_90a and records them so (NvptxBackend.cpp).
+  bool archSpecific = false;
+  (*lowered)->walk([&](Operation *op) {
+    if (isa<NVVM::WgmmaMmaAsyncOp>(op))
+      archSpecific = true;
+  });
+  if (archSpecific)
+    (**lowered)->setAttr(kArchSpecificAttrName,
+                         UnitAttr::get(module.getContext()));
+  if (failed(lowerGpuModule(gpuModule(**lowered), target())))
     return failure();
   LoweredKernels result{std::move(*lowered), {}};
   auto *tgc = module.getContext()->getLoadedDialect<TgcDialect>();

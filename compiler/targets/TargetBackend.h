@@ -56,6 +56,12 @@ struct CodeObject {
 
 /// A target's kernels lowered to the LLVM dialect (plus NVVM or ROCDL) and
 /// how each kernel function (in module order) is launched.
+/// Set on a lowered NVIDIA kernel module whose code only runs on its exact
+/// chip (wgmma: sm_90a), which the back end then emits it for. No dot in
+/// the name: "tgc." attributes are the dialect's, which verifies them.
+inline constexpr llvm::StringLiteral kArchSpecificAttrName =
+    "tgc_arch_specific";
+
 struct LoweredKernels {
   mlir::OwningOpRef<mlir::ModuleOp> module;
   std::vector<KernelLaunch> launches;
@@ -74,10 +80,10 @@ enum class KernelSet { Gpu, Host };
 
 /// Choices of a compile that change what a back end makes.
 struct BackendOptions {
-  /// f16/bf16 matmuls on matrix instructions (mma.sync on sm_80+, WMMA on
-  /// gfx11) where the target has them: tgc --gpu-matrix-cores. Off by
-  /// default until scripts/gpu-check.sh has checked those kernels' results
-  /// on hardware (docs/compiler.md, "Tensor cores").
+  /// f16/bf16 matmuls on matrix instructions (mma.sync on sm_80+, wgmma on
+  /// sm_90, WMMA on gfx11) where the target has them: tgc --gpu-matrix-cores.
+  /// Off by default until scripts/gpu-check.sh has checked those kernels'
+  /// results on hardware (docs/compiler.md, "Tensor cores").
   bool gpuMatrixCores = false;
   /// Row kernels keep each thread's part of the row in registers: tgc
   /// --gpu-register-rows, off until checked on hardware like the above.

@@ -161,8 +161,8 @@ static cl::opt<bool>
 static cl::opt<bool> verbose("v", cl::desc("Print progress to stderr"));
 static cl::opt<bool> gpuMatrixCores(
     "gpu-matrix-cores",
-    cl::desc("f16/bf16 matmuls on tensor cores (sm_80+) and WMMA (gfx11); "
-             "not yet checked on a GPU (docs/compiler.md)"));
+    cl::desc("f16/bf16 matmuls on tensor cores (sm_80+, wgmma on sm_90) and "
+             "WMMA (gfx11); not yet checked on a GPU (docs/compiler.md)"));
 static cl::opt<bool> gpuFusedAttention(
     "gpu-fused-attention",
     cl::desc("Attention as one kernel on GPU targets too (always on host "

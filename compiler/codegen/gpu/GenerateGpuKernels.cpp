@@ -37,6 +37,7 @@ static std::optional<Type> matrixCoreType(const MatmulLoops &loops,
   case MatrixCores::None:
     return std::nullopt;
   case MatrixCores::NvidiaMmaSync:
+  case MatrixCores::NvidiaWgmma:
   case MatrixCores::AmdWmmaGfx11:
     return matrixCoreOperandType(loops);
   }
@@ -55,6 +56,12 @@ static LogicalResult generate(GpuKernelBuilder &kernel,
     // Contractions the matmul strategy does not cover (matrix-vector
     // products whose unit loops were dropped) run as generic kernels.
     if (std::optional<MatmulLoops> loops = analyzeMatmul(kernel.func)) {
+      // wgmma where its copies can read the operands, else mma.sync.
+      if (cores == MatrixCores::NvidiaWgmma) {
+        if (std::optional<Type> half = wgmmaOperandType(kernel.func, *loops))
+          return generateGpuWgmmaMatmulKernel(kernel, *loops, *half);
+        cores = MatrixCores::NvidiaMmaSync;
+      }
       if (std::optional<Type> half = matrixCoreType(*loops, cores))
         return generateGpuMatrixCoreMatmulKernel(kernel, *loops, *half, cores);
       return generateGpuMatmulKernel(kernel, *loops);
@@ -76,7 +83,7 @@ LogicalResult tgc::generateGpuKernels(ModuleOp module,
   // The matrix-core strategies build ops of these dialects, which the
   // pipeline (running the FMA strategies only) does not load.
   MLIRContext *context = module.getContext();
-  if (cores == MatrixCores::NvidiaMmaSync)
+  if (cores == MatrixCores::NvidiaMmaSync || cores == MatrixCores::NvidiaWgmma)
     context->loadDialect<nvgpu::NVGPUDialect, NVVM::NVVMDialect,
                          LLVM::LLVMDialect, vector::VectorDialect>();
   if (cores == MatrixCores::AmdWmmaGfx11)

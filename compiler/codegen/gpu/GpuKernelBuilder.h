@@ -138,6 +138,10 @@ enum class MatrixCores {
   None,
   /// NVIDIA sm_80 and newer: warp-level mma.sync.m16n8k16 with ldmatrix.
   NvidiaMmaSync,
+  /// NVIDIA sm_90 (Hopper) only: warpgroup wgmma.m64n128k16 from shared
+  /// memory filled by cp.async and mbarriers (sm_90a code); matmuls whose
+  /// operands it cannot copy take the NvidiaMmaSync kernels.
+  NvidiaWgmma,
   /// AMD gfx11 (RDNA3): wave32 wmma 16x16x16.
   AmdWmmaGfx11,
 };
@@ -152,6 +156,17 @@ mlir::LogicalResult generateGpuMatrixCoreMatmulKernel(GpuKernelBuilder &kernel,
                                                       const MatmulLoops &loops,
                                                       mlir::Type half,
                                                       MatrixCores cores);
+
+/// The element type (f16 or bf16) of a contraction the wgmma strategy
+/// computes: matrixCoreOperandType, and both operands are arguments of
+/// `kernel` stored so that 16-byte copies read them (see
+/// WgmmaMatmulStrategy.cpp); nullopt for any other.
+std::optional<mlir::Type> wgmmaOperandType(mlir::func::FuncOp kernel,
+                                           const MatmulLoops &loops);
+/// sm_90 warpgroup-MMA matmul kernels for operands of type `half`.
+mlir::LogicalResult generateGpuWgmmaMatmulKernel(GpuKernelBuilder &kernel,
+                                                 const MatmulLoops &loops,
+                                                 mlir::Type half);
 
 /// Choices that change the GPU kernels of a compile (tgc's --gpu-* options,
 /// which stay off until scripts/gpu-check.sh has checked the kernels they

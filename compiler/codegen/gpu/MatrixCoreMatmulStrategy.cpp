@@ -52,9 +52,12 @@
 //  - C/D (16x16 f32), eight registers: c[i] = C[2i + lane / 16][r].
 // Each fragment is one 32-byte row of workgroup memory, 16-byte aligned.
 //
+// sm_90 runs warpgroup MMA instead (WgmmaMatmulStrategy.cpp) where its
+// copies can read the operands, and these kernels otherwise.
+//
 // Not done (yet): cp.async / multi-stage pipelining (the global loads go
-// through registers, one stage), vectorized global loads, sm_90 wgmma and
-// gfx12 WMMA (whose fragment layouts differ from gfx11's).
+// through registers, one stage), vectorized global loads, and gfx12 WMMA
+// (whose fragment layouts differ from gfx11's).
 //
 //===----------------------------------------------------------------------===//
 
