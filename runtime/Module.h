@@ -212,9 +212,19 @@ private:
                        const CallArg *outputs) const;
   Status record(size_t eventIndex);
   Status collectProfile();
+  /// The call's `index`th event for ordering the two queues, made on first
+  /// use and reused by later calls.
+  Status nextOrderEvent(size_t index, hal::Event *&out);
+  /// Waits for both queues; the first failure, naming which.
+  Status drain();
 
   std::shared_ptr<const Module> module_;
+  /// Kernels, device-to-device copies, upload() and download().
   std::unique_ptr<hal::Queue> queue_;
+  /// A GPU's host copies of call arguments, ordered against `queue_` by
+  /// events (null on the host device: callAsync then uses `queue_`).
+  std::unique_ptr<hal::Queue> transferQueue_;
+  std::vector<std::unique_ptr<hal::Event>> orderEvents_;
   std::vector<FunctionState> functions_;
   bool profiling_ = false;
   std::vector<std::unique_ptr<hal::Event>> events_;
