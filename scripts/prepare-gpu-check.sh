@@ -19,7 +19,9 @@ rm -rf "$out" && mkdir -p "$out"
 export TGC_CONFIG_DIR="$repo/build-device/gpu-check-config"
 "$build/bin/tgc" trust key > "$out/trusted.pub"
 cp "$repo/build-device/bin/tg-run" "$out/tg-run"
-cp "$repo/bench/gpu/torch_compare.py" "$repo/scripts/gpu-check.sh" "$out/"
+cp "$repo/bench/gpu/torch_compare.py" "$repo/bench/gpu/gpu_bench.py" \
+  "$repo/scripts/gpu-check.sh" "$out/"
+git -C "$repo" rev-parse --short HEAD > "$out/REVISION"
 
 for model in mlp softmax layernorm attention; do
   src="$repo/examples/$model.mlir"
@@ -42,6 +44,17 @@ for model in softmax_4096 layernorm_8192x1024 matmul_gelu_2048 elementwise_16m \
     gemm_f16_4096 gemm_bf16_4096 gemm_f16_8192 gemm_bf16_8192; do
   "$build/bin/tgc" "$repo/bench/gpu/$model.mlir" --targets=sm_90 \
     --gpu-matrix-cores -o "$out/$model.bin"
+done
+
+# Attention through the fused GPU kernel, which is opt-in until this check
+# has run it. A tgc without the flag leaves the bundles out, and gpu-check.sh
+# counts each missing one as a failure.
+for model in attention_b4h32s4096d128 attention_causal_b4h32s4096d128; do
+  if ! "$build/bin/tgc" "$repo/bench/gpu/$model.mlir" --targets=sm_90 \
+      --gpu-fused-attention -o "$out/$model.bin"; then
+    echo "prepare-gpu-check: could not compile $model with --gpu-fused-attention" >&2
+    rm -f "$out/$model.bin"
+  fi
 done
 
 # The end-to-end op suite (every op x dtype x variant), compiled for sm_90
