@@ -29,7 +29,7 @@ if [ -z "${GPU_CHECK_LOGGING:-}" ]; then
   log="$results/gpu-check-$(date -u +%Y-%m-%d).txt"
   echo "gpu-check: writing the log to $log"
   # The script again under tee, so that the log is complete when it returns.
-  GPU_CHECK_LOGGING=1 bash "${BASH_SOURCE[0]}" "$@" 2>&1 | tee "$log"
+  GPU_CHECK_LOGGING=1 bash "./$(basename "${BASH_SOURCE[0]}")" "$@" 2>&1 | tee "$log"
   exit "${PIPESTATUS[0]}"
 fi
 section() { echo "== [$(date -u +%H:%M:%S), ${SECONDS}s] $*"; }

@@ -33,7 +33,7 @@ TG_RUN = os.environ.get("TG_RUN", "./tg-run")
 
 def run_tg(bundle, inputs, output, calls, timeout):
     """Runs tg-run once with --output and --benchmark; returns its stdout."""
-    cmd = [TG_RUN, bundle, "--device=cuda:0", "--print-max-elements=0",
+    cmd = [TG_RUN, bundle, "--device=cuda:0", "--print-max-elements=1",
            f"--benchmark={calls}", f"--output=@{output}"]
     cmd += [f"--input=@{path}" for path in inputs]
     try:
@@ -187,27 +187,37 @@ def attention_inputs():
     return qkv
 
 
+def sdpa_backend(name):
+    """A context that restricts SDPA to one backend ("MATH",
+    "FLASH_ATTENTION"), on old and new PyTorch alike."""
+    try:
+        from torch.nn.attention import SDPBackend, sdpa_kernel
+        return sdpa_kernel(getattr(SDPBackend, name))
+    except ImportError:  # before PyTorch 2.3
+        return torch.backends.cuda.sdp_kernel(enable_math=name == "MATH",
+                                              enable_flash=name == "FLASH_ATTENTION",
+                                              enable_mem_efficient=False)
+
+
 def cmd_attention(args):
-    from torch.nn.attention import SDPBackend, sdpa_kernel
     import torch.nn.functional as F
 
-    torch.backends.cuda.matmul.allow_tf32 = False
-    q, k, v = attention_inputs()
     bundle = f"{args.name}.bin"
     if not os.path.exists(bundle):
         print(f"FAIL {args.name}: {bundle} is missing (prepare-gpu-check.sh could not "
               "compile it with --gpu-fused-attention; see its output)")
         return 1
+    q, k, v = attention_inputs()
     out = f"{args.name}.out.npy"
     tg_out = run_tg(bundle, ["attn.q.npy", "attn.k.npy", "attn.v.npy"], out,
-                    calls=5, timeout=240)
+                    calls=5, timeout=150)
     print("\n".join(benchmark_lines(tg_out)))
     tgc_ms = kernel_ms(tg_out)
 
     # Reference: the math backend in f32 without TF32, one batch at a time
     # (its 4096x4096 scores per head are 2 GiB per batch).
     actual = load(out)
-    with sdpa_kernel(SDPBackend.MATH):
+    with sdpa_backend("MATH"):
         ref = torch.cat([F.scaled_dot_product_attention(q[b:b + 1], k[b:b + 1], v[b:b + 1],
                                                         is_causal=args.causal)
                          for b in range(q.shape[0])])
@@ -225,7 +235,7 @@ def cmd_attention(args):
           f"tgc/torch {tgc_ms / f32_ms:.2f}x")
     qb, kb, vb = (t.to(torch.bfloat16) for t in (q, k, v))
     try:
-        with sdpa_kernel(SDPBackend.FLASH_ATTENTION):
+        with sdpa_backend("FLASH_ATTENTION"):
             bf16_ms, _ = cuda_time_ms(
                 lambda: F.scaled_dot_product_attention(qb, kb, vb, is_causal=args.causal), calls=10)
         print(f"{args.name}: reference only, other precision: torch SDPA bf16 flash backend "
