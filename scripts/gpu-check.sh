@@ -68,6 +68,9 @@ echo "kernel cache entries: $(find "$TGC_CACHE_DIR" -type f | wc -l)"
 section "e2e op suite"
 check "e2e op suite on cuda:0" python3 ../test/e2e-ops/run-e2e.py --work e2e \
   --run-only --device=cuda:0 --tg-run=./tg-run
+check "e2e attention family with --gpu-fused-attention on cuda:0" \
+  python3 ../test/e2e-ops/run-e2e.py --work e2e-fused-attention --run-only \
+  --device=cuda:0 --tg-run=./tg-run
 
 python3 - <<'PY'
 import numpy as np

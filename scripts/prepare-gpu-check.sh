@@ -62,4 +62,8 @@ done
 $py "$repo/test/e2e-ops/run-e2e.py" --work "$out/e2e" --prepare-only \
   --targets=host,sm_90 --combined --tgc="$build/bin/tgc" \
   --tg-eval="$build/bin/tg-eval" -j "${JOBS:-2}" | tail -1
+# The attention family again through the fused GPU kernel (opt-in).
+$py "$repo/test/e2e-ops/run-e2e.py" --work "$out/e2e-fused-attention" --prepare-only \
+  --family=attention --targets=host,sm_90 --combined --tgc-arg=--gpu-fused-attention \
+  --tgc="$build/bin/tgc" --tg-eval="$build/bin/tg-eval" -j "${JOBS:-2}" | tail -1
 du -sh "$out"
