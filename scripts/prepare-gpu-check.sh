@@ -12,7 +12,13 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-$repo/build}"
 out="$repo/.gpu"
 py=/usr/bin/python3
-grep -qx '/.gpu/' "$repo/.git/info/exclude" 2>/dev/null || echo '/.gpu/' >> "$repo/.git/info/exclude"
+# .gpu/ is the device tool's to carry, never git's to track (in a worktree
+# too, whose .git is a file: ask git where the excludes are).
+if ! git -C "$repo" check-ignore -q .gpu/; then
+  exclude="$(cd "$repo" && realpath -m "$(git rev-parse --git-path info/exclude)")"
+  mkdir -p "$(dirname "$exclude")"
+  echo '/.gpu/' >> "$exclude"
+fi
 
 "$repo/scripts/build-device-runtime.sh" "$repo/build-device" >/dev/null
 rm -rf "$out" && mkdir -p "$out"
