@@ -528,7 +528,10 @@ Status Session::callAsync(size_t function, const CallArg *inputs,
   // the first step that uses it, and the kernels wait for its event only;
   // each output is copied back once the last step that touches it is done,
   // while later kernels run.
-  bool overlap = transferQueue_ && !profile;
+  // Small calls (a decode step) stay on one queue: the events would cost
+  // more than the overlap saves.
+  bool overlap = transferQueue_ && !profile &&
+                 hostToDeviceBytes + deviceToHostBytes >= overlapMinBytes_;
   hal::Queue &copies = overlap ? *transferQueue_ : *queue_;
   size_t orderEvent = 0;
   // Makes `waiter` wait for what `signaller` has been given so far.

@@ -167,6 +167,12 @@ public:
                   const tgc_tensor_view_t &destination, bool wait);
 
   void setProfiling(bool enabled) { profiling_ = enabled; }
+  /// On a GPU, calls that copy at least this many bytes between the host
+  /// and the device (both ways together) overlap those copies with their
+  /// kernels (docs/runtime.md, "Copies and compute"); smaller ones keep one
+  /// queue, where ordering costs no events.
+  static constexpr uint64_t kDefaultOverlapMinBytes = uint64_t(1) << 20;
+  void setOverlapMinBytes(uint64_t bytes) { overlapMinBytes_ = bytes; }
   /// The profile of the last call made with profiling on, once
   /// synchronized; null if there is none.
   const CallProfile *lastProfile() const {
@@ -227,6 +233,7 @@ private:
   std::vector<std::unique_ptr<hal::Event>> orderEvents_;
   std::vector<FunctionState> functions_;
   bool profiling_ = false;
+  uint64_t overlapMinBytes_ = kDefaultOverlapMinBytes;
   std::vector<std::unique_ptr<hal::Event>> events_;
   PendingProfile pendingProfile_;
   CallProfile profile_;

@@ -422,6 +422,8 @@ protected:
     Status loaded = rt::Module::load(device, *bundle_, cache, {}, module);
     ASSERT_TRUE(loaded.isOk()) << loaded.message();
     ASSERT_TRUE(rt::Session::create(module, session).isOk());
+    // The test tensors are tiny: overlap them all the same.
+    session->setOverlapMinBytes(0);
     device_ = device;
     // Loading copied the constants: the tests look at calls only.
     if (driver)
@@ -639,6 +641,33 @@ TEST_P(TransferOverlap, ProfiledCallsKeepOneQueue) {
     EXPECT_EQ(e.stream, driver->log.front().stream);
   ASSERT_NE(session->lastProfile(), nullptr);
   EXPECT_EQ(session->lastProfile()->dispatches.size(), 3u);
+}
+
+TEST_P(TransferOverlap, SmallCallsKeepOneQueue) {
+  std::unique_ptr<rt::Session> session, host;
+  std::shared_ptr<FakeDriver> driver;
+  open(session, &driver);
+  open(host, nullptr);
+  ASSERT_TRUE(session && host);
+  // chain copies 3 x 24 bytes in and 2 x 24 bytes out.
+  session->setOverlapMinBytes(121);
+  auto small = call(*session, 2, chainInputs(0), 2, nullptr, /*wait=*/false);
+  std::vector<Executed> log = driver->log;
+  session->setOverlapMinBytes(120);
+  auto large = call(*session, 2, chainInputs(10), 2, nullptr, /*wait=*/false);
+  session->setOverlapMinBytes(121);
+  auto again = call(*session, 2, chainInputs(20), 2);
+  ASSERT_FALSE(log.empty());
+  for (const Executed &e : log)
+    EXPECT_EQ(e.stream, log.front().stream);
+  bool twoStreams = false;
+  for (size_t i = log.size(); i < driver->log.size(); ++i)
+    twoStreams |= driver->log[i].stream != log.front().stream;
+  EXPECT_TRUE(twoStreams) << "the call of 120 bytes did not overlap";
+  EXPECT_EQ(small, call(*host, 2, chainInputs(0), 2));
+  EXPECT_EQ(large, call(*host, 2, chainInputs(10), 2));
+  EXPECT_EQ(again, call(*host, 2, chainInputs(20), 2));
+  expectConflictsInOrder(driver->log);
 }
 
 TEST_P(TransferOverlap, TransferErrorsAreReported) {
