@@ -94,6 +94,7 @@ std::string LoadedDriver::load() {
   bind(api.cuEventDestroy, {"cuEventDestroy_v2"});
   bind(api.cuEventRecord, {"cuEventRecord"});
   bind(api.cuEventSynchronize, {"cuEventSynchronize"});
+  bind(api.cuStreamWaitEvent, {"cuStreamWaitEvent"});
   bind(api.cuEventElapsedTime, {"cuEventElapsedTime_v2", "cuEventElapsedTime"});
   bind(api.cuModuleLoadDataEx, {"cuModuleLoadDataEx"});
   bind(api.cuModuleUnload, {"cuModuleUnload"});
@@ -280,6 +281,9 @@ public:
   }
   Status synchronizeEvent(void *event) const override {
     return TGC_CU(cuEventSynchronize, asEvent(event));
+  }
+  Status streamWaitEvent(void *stream, void *event) const override {
+    return TGC_CU(cuStreamWaitEvent, asStream(stream), asEvent(event), 0);
   }
   Status elapsedMs(void *start, void *end, float &ms) const override {
     return TGC_CU(cuEventElapsedTime, &ms, asEvent(start), asEvent(end));

@@ -112,6 +112,11 @@ public:
   virtual Status launch(void *kernel, const LaunchConfig &config,
                         const std::vector<uint64_t> &args) = 0;
   virtual Status record(Event &event) = 0;
+  /// Makes work enqueued on this queue from now on wait until everything
+  /// enqueued (on any queue of the same device) before `event`'s latest
+  /// record() has finished; the host does not wait. An event never recorded
+  /// is an error, so that a missing record cannot pass for a finished one.
+  virtual Status waitFor(const Event &event) = 0;
   virtual Status synchronize() = 0;
 };
 

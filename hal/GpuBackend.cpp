@@ -67,6 +67,7 @@ public:
   void *handle() const { return event_.get(); }
   const GpuDriver &driver() const { return event_.driver(); }
   void markRecorded() { recorded_ = true; }
+  bool recorded() const { return recorded_; }
 
 private:
   DriverHandle<&GpuDriver::destroyEvent> event_;
@@ -119,6 +120,7 @@ public:
   Status launch(void *kernel, const LaunchConfig &config,
                 const std::vector<uint64_t> &args) override;
   Status record(Event &event) override;
+  Status waitFor(const Event &event) override;
   Status synchronize() override;
 
 private:
@@ -273,6 +275,18 @@ Status GpuQueue::record(Event &event) {
   TGC_GPU_TRY(driver_->recordEvent(gpuEvent->handle(), stream_));
   gpuEvent->markRecorded();
   return Status();
+}
+
+Status GpuQueue::waitFor(const Event &event) {
+  const auto *gpuEvent = dynamic_cast<const GpuEvent *>(&event);
+  if (!gpuEvent || &gpuEvent->driver() != driver_.get())
+    return Status::error(driver_->label() +
+                         ": waitFor: the event belongs to another device");
+  if (!gpuEvent->recorded())
+    return Status::error(driver_->label() +
+                         ": waitFor: event was never recorded");
+  TGC_GPU_ENTER(*driver_);
+  return driver_->streamWaitEvent(stream_, gpuEvent->handle());
 }
 
 Status GpuQueue::synchronize() {

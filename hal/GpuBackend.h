@@ -67,6 +67,9 @@ public:
   virtual Status createEvent(bool timing, void *&event) const = 0;
   virtual Status recordEvent(void *event, void *stream) const = 0;
   virtual Status synchronizeEvent(void *event) const = 0;
+  /// Makes later work on `stream` wait for the event's latest record
+  /// (cuStreamWaitEvent, hipStreamWaitEvent); the host does not wait.
+  virtual Status streamWaitEvent(void *stream, void *event) const = 0;
   virtual Status elapsedMs(void *start, void *end, float &ms) const = 0;
   virtual void destroyEvent(void *event) const = 0;
 

@@ -93,6 +93,7 @@ std::string LoadedRuntime::load() {
   bind(api.hipEventDestroy, {"hipEventDestroy"});
   bind(api.hipEventRecord, {"hipEventRecord"});
   bind(api.hipEventSynchronize, {"hipEventSynchronize"});
+  bind(api.hipStreamWaitEvent, {"hipStreamWaitEvent"});
   bind(api.hipEventElapsedTime, {"hipEventElapsedTime"});
   bind(api.hipModuleLoadData, {"hipModuleLoadData"});
   bind(api.hipModuleUnload, {"hipModuleUnload"});
@@ -286,6 +287,9 @@ public:
   }
   Status synchronizeEvent(void *event) const override {
     return TGC_HIP(hipEventSynchronize, asEvent(event));
+  }
+  Status streamWaitEvent(void *stream, void *event) const override {
+    return TGC_HIP(hipStreamWaitEvent, asStream(stream), asEvent(event), 0);
   }
   Status elapsedMs(void *start, void *end, float &ms) const override {
     return TGC_HIP(hipEventElapsedTime, &ms, asEvent(start), asEvent(end));

@@ -76,6 +76,8 @@ struct RuntimeApi {
   hipError_t (*hipEventDestroy)(hipEvent_t event);
   hipError_t (*hipEventRecord)(hipEvent_t event, hipStream_t stream);
   hipError_t (*hipEventSynchronize)(hipEvent_t event);
+  hipError_t (*hipStreamWaitEvent)(hipStream_t stream, hipEvent_t event,
+                                   unsigned flags);
   hipError_t (*hipEventElapsedTime)(float *ms, hipEvent_t start,
                                     hipEvent_t stop);
   hipError_t (*hipModuleLoadData)(hipModule_t *module, const void *image);

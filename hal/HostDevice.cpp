@@ -408,6 +408,7 @@ public:
     when_ = std::chrono::steady_clock::now();
     recorded_ = true;
   }
+  bool recorded() const { return recorded_; }
 
 private:
   bool recorded_ = false;
@@ -482,6 +483,17 @@ public:
       return Status::error(std::string(kDeviceLabel) +
                            ": record: the event belongs to another device");
     hostEvent->record();
+    return Status();
+  }
+  Status waitFor(const Event &event) override {
+    auto *hostEvent = dynamic_cast<const HostEvent *>(&event);
+    if (!hostEvent)
+      return Status::error(std::string(kDeviceLabel) +
+                           ": waitFor: the event belongs to another device");
+    if (!hostEvent->recorded())
+      return Status::error(std::string(kDeviceLabel) +
+                           ": waitFor: event was never recorded");
+    // Host queues finish their work before they return: nothing to wait for.
     return Status();
   }
   Status synchronize() override { return Status(); }

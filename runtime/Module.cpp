@@ -299,6 +299,12 @@ Status Session::create(std::shared_ptr<const Module> module,
   std::unique_ptr<Session> session(new Session());
   TGC_RETURN_IF_ERROR(fromHal(module->device().createQueue(session->queue_),
                               "creating a queue"));
+  // A GPU gets a second queue for host copies, so that they overlap the
+  // kernels; the host device's queues run everything before returning.
+  if (module->device().info().kind != hal::DeviceKind::Host)
+    TGC_RETURN_IF_ERROR(
+        fromHal(module->device().createQueue(session->transferQueue_),
+                "creating a transfer queue"));
   session->functions_.resize(module->desc().functions.size());
   session->module_ = std::move(module);
   out = std::move(session);
@@ -308,8 +314,12 @@ Status Session::create(std::shared_ptr<const Module> module,
 Session::~Session() {
   if (queue_)
     (void)queue_->synchronize();
+  if (transferQueue_)
+    (void)transferQueue_->synchronize();
   events_.clear();
+  orderEvents_.clear();
   queue_.reset();
+  transferQueue_.reset();
   for (FunctionState &state : functions_)
     for (hal::Buffer &buffer : state.allocations)
       module_->device().free(buffer);
@@ -504,7 +514,8 @@ Status Session::callAsync(size_t function, const CallArg *inputs,
   std::string where = "function '" + fn.name + "'";
 
   // Events: [0] start, [1] inputs copied, [2 + s] step s done, last: outputs
-  // copied. A dispatch's time is the span between its neighbours.
+  // copied. A dispatch's time is the span between its neighbours, so a
+  // profiled call keeps everything on one queue, in order.
   bool profile = profiling_;
   size_t eventIndex = 0;
   if (profile) {
@@ -512,21 +523,85 @@ Status Session::callAsync(size_t function, const CallArg *inputs,
     pendingProfile_ = {true, function, 3 + fn.steps.size(), hostToDeviceBytes,
                        deviceToHostBytes};
   }
-  for (size_t i = 0; i < fn.inputs.size(); ++i) {
-    int64_t b = fn.inputBuffers[i];
-    if (b < 0 || fn.inputs[i].byteSize == 0 || inPlace[b])
-      continue;
-    TGC_RETURN_IF_ERROR(fromHal(
-        queue_->copyHostToDevice(inputs[i].tensor->data, buffers[b].memory,
-                                 buffers[b].offset, fn.inputs[i].byteSize),
-        where + ": copying input " + std::to_string(i) + " to the device"));
+  // With a transfer queue, host copies overlap the kernels (see
+  // docs/runtime.md, "Copies and compute"): each input is copied just before
+  // the first step that uses it, and the kernels wait for its event only;
+  // each output is copied back once the last step that touches it is done,
+  // while later kernels run.
+  // Small calls (a decode step) stay on one queue: the events would cost
+  // more than the overlap saves.
+  bool overlap = transferQueue_ && !profile &&
+                 hostToDeviceBytes + deviceToHostBytes >= overlapMinBytes_;
+  hal::Queue &copies = overlap ? *transferQueue_ : *queue_;
+  size_t orderEvent = 0;
+  // Makes `waiter` wait for what `signaller` has been given so far.
+  auto order = [&](hal::Queue &signaller, hal::Queue &waiter,
+                   const char *what) -> Status {
+    hal::Event *event = nullptr;
+    TGC_RETURN_IF_ERROR(nextOrderEvent(orderEvent++, event));
+    TGC_RETURN_IF_ERROR(fromHal(signaller.record(*event),
+                                where + ": recording an event " + what));
+    return fromHal(waiter.waitFor(*event), where + ": waiting " + what);
+  };
+  if (overlap) {
+    // Earlier calls, uploads and downloads are ordered before this call on
+    // both queues: this call's copies overwrite the buffers they used.
+    TGC_RETURN_IF_ERROR(order(*queue_, *transferQueue_,
+                              "for earlier work before copying inputs"));
+    TGC_RETURN_IF_ERROR(order(*transferQueue_, *queue_,
+                              "for earlier copies before the kernels"));
   }
+
+  // Which step first uses and last touches each buffer (-1: none).
+  std::vector<int64_t> firstUse(buffers.size(), -1),
+      lastTouch(buffers.size(), -1);
+  for (size_t s = 0; s < fn.steps.size(); ++s)
+    for (const BindingDesc &binding : fn.steps[s].bindings) {
+      if (firstUse[binding.buffer] < 0)
+        firstUse[binding.buffer] = int64_t(s);
+      lastTouch[binding.buffer] = int64_t(s);
+    }
+  std::vector<bool> uploaded(fn.inputs.size(), false);
+  // Copies the host inputs that step `s` uses first (all remaining ones for
+  // s < 0) and, with overlap, makes the kernels wait for them.
+  auto uploadFor = [&](int64_t s) -> Status {
+    bool any = false;
+    for (size_t i = 0; i < fn.inputs.size(); ++i) {
+      int64_t b = fn.inputBuffers[i];
+      if (uploaded[i] || b < 0 || fn.inputs[i].byteSize == 0 || inPlace[b] ||
+          (s >= 0 && firstUse[b] != s))
+        continue;
+      uploaded[i] = true;
+      any = true;
+      TGC_RETURN_IF_ERROR(fromHal(
+          copies.copyHostToDevice(inputs[i].tensor->data, buffers[b].memory,
+                                  buffers[b].offset, fn.inputs[i].byteSize),
+          where + ": copying input " + std::to_string(i) + " to the device"));
+    }
+    if (any && overlap)
+      return order(*transferQueue_, *queue_, "for input copies");
+    return Status::ok();
+  };
+  if (!overlap)
+    TGC_RETURN_IF_ERROR(uploadFor(-1));
   if (profile)
     TGC_RETURN_IF_ERROR(record(eventIndex++));
+
+  // With overlap: after which step each output may be copied back, and the
+  // event recorded there.
+  std::vector<hal::Event *> stepDone(fn.steps.size(), nullptr);
+  std::vector<bool> outputAfter(fn.steps.size(), false);
+  for (size_t o = 0; o < fn.outputs.size(); ++o) {
+    int64_t b = fn.outputBuffers[o];
+    if (overlap && lastTouch[b] >= 0)
+      outputAfter[lastTouch[b]] = true;
+  }
 
   std::vector<uint64_t> args;
   for (size_t s = 0; s < fn.steps.size(); ++s) {
     const StepDesc &step = fn.steps[s];
+    if (overlap)
+      TGC_RETURN_IF_ERROR(uploadFor(int64_t(s)));
     if (step.kind == StepKind::Dispatch) {
       args.clear();
       for (const BindingDesc &binding : step.bindings) {
@@ -551,29 +626,79 @@ Status Session::callAsync(size_t function, const CallArg *inputs,
                 dst.offset + step.bindings[1].offset, step.size),
             where + " step " + std::to_string(s) + ": copy"));
     }
+    if (outputAfter[s]) {
+      TGC_RETURN_IF_ERROR(nextOrderEvent(orderEvent++, stepDone[s]));
+      TGC_RETURN_IF_ERROR(
+          fromHal(queue_->record(*stepDone[s]),
+                  where + " step " + std::to_string(s) +
+                      ": recording an event for copying outputs"));
+    }
     if (profile)
       TGC_RETURN_IF_ERROR(record(eventIndex++));
   }
+  // Inputs no step uses still reach their buffers (an output may be one).
+  if (overlap)
+    TGC_RETURN_IF_ERROR(uploadFor(-1));
 
-  for (size_t o = 0; o < fn.outputs.size(); ++o) {
-    const BoundBuffer &buffer = buffers[fn.outputBuffers[o]];
-    if (fn.outputs[o].byteSize == 0 || inPlace[fn.outputBuffers[o]])
+  // Outputs in the order they are ready; each waits for its last step. The
+  // copies return once the bytes are in the caller's memory, so the host
+  // waits here while the later kernels run.
+  std::vector<size_t> outputOrder(fn.outputs.size());
+  for (size_t o = 0; o < outputOrder.size(); ++o)
+    outputOrder[o] = o;
+  if (overlap)
+    std::stable_sort(outputOrder.begin(), outputOrder.end(),
+                     [&](size_t a, size_t b) {
+                       return lastTouch[fn.outputBuffers[a]] <
+                              lastTouch[fn.outputBuffers[b]];
+                     });
+  for (size_t o : outputOrder) {
+    uint32_t b = fn.outputBuffers[o];
+    const BoundBuffer &buffer = buffers[b];
+    if (fn.outputs[o].byteSize == 0 || inPlace[b])
       continue;
-    TGC_RETURN_IF_ERROR(fromHal(
-        queue_->copyDeviceToHost(buffer.memory, buffer.offset,
-                                 outputs[o].tensor->data,
-                                 fn.outputs[o].byteSize),
-        where + ": copying output " + std::to_string(o) + " to the host"));
+    std::string what =
+        where + ": copying output " + std::to_string(o) + " to the host";
+    if (overlap && lastTouch[b] >= 0)
+      TGC_RETURN_IF_ERROR(
+          fromHal(transferQueue_->waitFor(*stepDone[lastTouch[b]]), what));
+    TGC_RETURN_IF_ERROR(
+        fromHal(copies.copyDeviceToHost(buffer.memory, buffer.offset,
+                                        outputs[o].tensor->data,
+                                        fn.outputs[o].byteSize),
+                what));
   }
   if (profile)
     TGC_RETURN_IF_ERROR(record(eventIndex++));
   return Status::ok();
 }
 
+Status Session::nextOrderEvent(size_t index, hal::Event *&out) {
+  while (orderEvents_.size() <= index) {
+    std::unique_ptr<hal::Event> event;
+    TGC_RETURN_IF_ERROR(fromHal(module_->device().createEvent(event),
+                                "creating an event to order the queues"));
+    orderEvents_.push_back(std::move(event));
+  }
+  out = orderEvents_[index].get();
+  return Status::ok();
+}
+
+Status Session::drain() {
+  // Both queues are waited for whatever happens, so that no copy is left
+  // running into the caller's memory; the first failure is reported.
+  hal::Status compute = queue_->synchronize();
+  hal::Status transfers =
+      transferQueue_ ? transferQueue_->synchronize() : hal::Status();
+  if (!compute.ok())
+    return fromHal(compute, "waiting for the device");
+  return fromHal(transfers, "waiting for the device's copies");
+}
+
 Status Session::synchronize() {
-  hal::Status done = queue_->synchronize();
+  Status done = drain();
   inFlight_.clear();
-  TGC_RETURN_IF_ERROR(fromHal(done, "waiting for the device"));
+  TGC_RETURN_IF_ERROR(done);
   if (pendingProfile_.active)
     return collectProfile();
   return Status::ok();
@@ -663,7 +788,7 @@ Status Session::call(size_t function, const CallArg *inputs, size_t inputCount,
   Status status = callAsync(function, inputs, inputCount, outputs, outputCount);
   if (!status) {
     // Do not leave half a call running into the caller's memory.
-    (void)queue_->synchronize();
+    (void)drain();
     inFlight_.clear();
     pendingProfile_.active = false;
     return status;

@@ -167,6 +167,12 @@ public:
                   const tgc_tensor_view_t &destination, bool wait);
 
   void setProfiling(bool enabled) { profiling_ = enabled; }
+  /// On a GPU, calls that copy at least this many bytes between the host
+  /// and the device (both ways together) overlap those copies with their
+  /// kernels (docs/runtime.md, "Copies and compute"); smaller ones keep one
+  /// queue, where ordering costs no events.
+  static constexpr uint64_t kDefaultOverlapMinBytes = uint64_t(1) << 20;
+  void setOverlapMinBytes(uint64_t bytes) { overlapMinBytes_ = bytes; }
   /// The profile of the last call made with profiling on, once
   /// synchronized; null if there is none.
   const CallProfile *lastProfile() const {
@@ -212,11 +218,22 @@ private:
                        const CallArg *outputs) const;
   Status record(size_t eventIndex);
   Status collectProfile();
+  /// The call's `index`th event for ordering the two queues, made on first
+  /// use and reused by later calls.
+  Status nextOrderEvent(size_t index, hal::Event *&out);
+  /// Waits for both queues; the first failure, naming which.
+  Status drain();
 
   std::shared_ptr<const Module> module_;
+  /// Kernels, device-to-device copies, upload() and download().
   std::unique_ptr<hal::Queue> queue_;
+  /// A GPU's host copies of call arguments, ordered against `queue_` by
+  /// events (null on the host device: callAsync then uses `queue_`).
+  std::unique_ptr<hal::Queue> transferQueue_;
+  std::vector<std::unique_ptr<hal::Event>> orderEvents_;
   std::vector<FunctionState> functions_;
   bool profiling_ = false;
+  uint64_t overlapMinBytes_ = kDefaultOverlapMinBytes;
   std::vector<std::unique_ptr<hal::Event>> events_;
   PendingProfile pendingProfile_;
   CallProfile profile_;

@@ -368,6 +368,25 @@ TEST(HostDevice, EventsMeasureElapsedTime) {
   EXPECT_NE(status.message().find("never recorded"), std::string::npos);
 }
 
+TEST(HostDevice, QueuesWaitForRecordedEventsOnly) {
+  std::unique_ptr<Device> device = openHost("2");
+  ASSERT_TRUE(device);
+  std::unique_ptr<Queue> first, second;
+  std::unique_ptr<Event> done, never;
+  ASSERT_TRUE(device->createQueue(first).ok());
+  ASSERT_TRUE(device->createQueue(second).ok());
+  ASSERT_TRUE(device->createEvent(done).ok());
+  ASSERT_TRUE(device->createEvent(never).ok());
+  ASSERT_TRUE(first->record(*done).ok());
+  Status status = second->waitFor(*done);
+  EXPECT_TRUE(status.ok()) << status.message();
+  status = second->waitFor(*never);
+  EXPECT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("waitFor: event was never recorded"),
+            std::string::npos)
+      << status.message();
+}
+
 TEST(HostDevice, LoadsTwoLibrariesSideBySide) {
   std::unique_ptr<Device> device = openHost("2");
   ASSERT_TRUE(device);
