@@ -57,7 +57,8 @@ public:
   LogicalResult run() {
     for (const tgc::Target &target : options.targets)
       backends.push_back(tgc::createTargetBackend(
-          target, tgc::BackendOptions{options.gpuMatrixCores}));
+          target,
+          tgc::BackendOptions{options.gpuMatrixCores, options.allowTf32}));
     auto uses = [&](tgc::KernelSet set) {
       return llvm::any_of(backends, [&](const auto &backend) {
         return backend->kernelSet() == set;

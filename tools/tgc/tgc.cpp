@@ -163,6 +163,11 @@ static cl::opt<bool> gpuMatrixCores(
     "gpu-matrix-cores",
     cl::desc("f16/bf16 matmuls on tensor cores (sm_80+) and WMMA (gfx11); "
              "not yet checked on a GPU (docs/compiler.md)"));
+static cl::opt<bool> allowTf32(
+    "allow-tf32",
+    cl::desc("f32 matmuls on tensor cores (sm_80+) with operands rounded to "
+             "tf32 (10-bit mantissa): faster, less exact; not yet checked on "
+             "a GPU (docs/compiler.md)"));
 static cl::opt<bool> gpuFusedAttention(
     "gpu-fused-attention",
     cl::desc("Attention as one kernel on GPU targets too (always on host "
@@ -343,6 +348,7 @@ static int run() {
   options.dumpDirectory = dumpIntermediates;
   options.verbose = verbose;
   options.gpuMatrixCores = gpuMatrixCores;
+  options.allowTf32 = allowTf32;
   options.gpuFusedAttention = gpuFusedAttention;
   if (weightsMode == WeightsMode::External)
     options.externalWeights = &externalWeights;
@@ -437,8 +443,8 @@ int main(int argc, char **argv) {
            std::addressof(inputShapes), std::addressof(safetensors),
            std::addressof(weightsMode), std::addressof(onnxOps),
            std::addressof(inspect), std::addressof(verbose),
-           std::addressof(gpuMatrixCores), std::addressof(gpuFusedAttention),
-           std::addressof(signKey)})
+           std::addressof(gpuMatrixCores), std::addressof(allowTf32),
+           std::addressof(gpuFusedAttention), std::addressof(signKey)})
     option->addCategory(tgcCategory);
   for (StringRef name : {"mlir-timing", "mlir-timing-display"})
     if (cl::Option *option = registered.lookup(name))

@@ -32,18 +32,24 @@ using namespace tgc;
 /// The operand type for which `cores` computes the matmul of `kernel`, or
 /// nullopt when it runs on the FMA strategy.
 static std::optional<Type> matrixCoreType(const MatmulLoops &loops,
-                                          MatrixCores cores) {
+                                          MatrixCores cores, bool allowTf32) {
+  // tf32 is its own opt-in, independent of `cores` (see generateGpuKernels).
+  std::optional<Type> type = matrixCoreOperandType(loops, allowTf32);
+  if (type && type->isF32())
+    return type;
   switch (cores) {
   case MatrixCores::None:
     return std::nullopt;
   case MatrixCores::NvidiaMmaSync:
   case MatrixCores::AmdWmmaGfx11:
-    return matrixCoreOperandType(loops);
+  case MatrixCores::AmdWmmaGfx12:
+    return type;
   }
   return std::nullopt;
 }
 
-static LogicalResult generate(GpuKernelBuilder &kernel, MatrixCores cores) {
+static LogicalResult generate(GpuKernelBuilder &kernel, MatrixCores cores,
+                              bool allowTf32) {
   switch (*getKernelKind(kernel.func)) {
   case KernelKind::elementwise:
     return generateGpuElementwiseKernel(kernel, /*vectorize=*/true);
@@ -53,8 +59,12 @@ static LogicalResult generate(GpuKernelBuilder &kernel, MatrixCores cores) {
     // Contractions the matmul strategy does not cover (matrix-vector
     // products whose unit loops were dropped) run as generic kernels.
     if (std::optional<MatmulLoops> loops = analyzeMatmul(kernel.func)) {
-      if (std::optional<Type> half = matrixCoreType(*loops, cores))
-        return generateGpuMatrixCoreMatmulKernel(kernel, *loops, *half, cores);
+      if (std::optional<Type> half = matrixCoreType(*loops, cores, allowTf32)) {
+        // tf32 kernels are mma.sync kernels whatever `cores` is.
+        return generateGpuMatrixCoreMatmulKernel(
+            kernel, *loops, *half,
+            half->isF32() ? MatrixCores::NvidiaMmaSync : cores);
+      }
       return generateGpuMatmulKernel(kernel, *loops);
     }
     break;
@@ -68,14 +78,15 @@ static LogicalResult generate(GpuKernelBuilder &kernel, MatrixCores cores) {
   return generateGpuElementwiseKernel(kernel, /*vectorize=*/false);
 }
 
-LogicalResult tgc::generateGpuKernels(ModuleOp module, MatrixCores cores) {
+LogicalResult tgc::generateGpuKernels(ModuleOp module, MatrixCores cores,
+                                      bool allowTf32) {
   // The matrix-core strategies build ops of these dialects, which the
   // pipeline (running the FMA strategies only) does not load.
   MLIRContext *context = module.getContext();
-  if (cores == MatrixCores::NvidiaMmaSync)
+  if (cores == MatrixCores::NvidiaMmaSync || allowTf32)
     context->loadDialect<nvgpu::NVGPUDialect, NVVM::NVVMDialect,
                          LLVM::LLVMDialect, vector::VectorDialect>();
-  if (cores == MatrixCores::AmdWmmaGfx11)
+  if (cores == MatrixCores::AmdWmmaGfx11 || cores == MatrixCores::AmdWmmaGfx12)
     context->loadDialect<amdgpu::AMDGPUDialect, vector::VectorDialect>();
   OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
   module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
@@ -86,19 +97,19 @@ LogicalResult tgc::generateGpuKernels(ModuleOp module, MatrixCores cores) {
     if (!isKernelFunction(kernel))
       continue;
     GpuKernelBuilder builder(kernel, gpuModule, gpuDialectHooks());
-    if (failed(generate(builder, cores)))
+    if (failed(generate(builder, cores, allowTf32)))
       return kernel.emitError("cannot generate a GPU kernel");
   }
   return success();
 }
 
-bool tgc::usesMatrixCores(ModuleOp module, MatrixCores cores) {
+bool tgc::usesMatrixCores(ModuleOp module, MatrixCores cores, bool allowTf32) {
   return llvm::any_of(module.getOps<func::FuncOp>(), [&](func::FuncOp kernel) {
     if (!isKernelFunction(kernel) ||
         getKernelKind(kernel) != KernelKind::matmul)
       return false;
     std::optional<MatmulLoops> loops = analyzeMatmul(kernel);
-    return loops && matrixCoreType(*loops, cores).has_value();
+    return loops && matrixCoreType(*loops, cores, allowTf32).has_value();
   });
 }
 
