@@ -500,7 +500,8 @@ LogicalResult tgc::generateGpuMatrixCoreMatmulKernel(GpuKernelBuilder &kernel,
             Value v = loadOperand(operand, map, add(mnBase, mn), mnDim,
                                   add(k0, k), mnSize);
             // Rounded to nearest, ties away from zero (cvt.rna.tf32.f32),
-            // as cuBLAS rounds f32 operands for its tf32 GEMMs.
+            // once per element as it is staged, so that every warp reading
+            // it multiplies the same tf32 value.
             if (tf32)
               v = NVVM::ConvertFloatToTF32Op::create(
                   b, loc, staged, v, NVVM::FPRoundingMode::RNA,
