@@ -58,6 +58,7 @@ public:
     for (const tgc::Target &target : options.targets)
       backends.push_back(tgc::createTargetBackend(
           target, tgc::BackendOptions{options.gpuMatrixCores,
+                                      options.allowTf32,
                                       options.gpuRegisterRows}));
     auto uses = [&](tgc::KernelSet set) {
       return llvm::any_of(backends, [&](const auto &backend) {

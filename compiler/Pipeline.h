@@ -65,6 +65,8 @@ struct CompileOptions {
   bool verbose = false;
   /// f16/bf16 matmuls on GPU matrix instructions (BackendOptions).
   bool gpuMatrixCores = false;
+  /// f32 matmuls on tf32 tensor cores (BackendOptions).
+  bool allowTf32 = false;
   /// Attention as one kernel with GPU targets too (tgc-fuse-attention; it
   /// always runs when every target is a host target).
   bool gpuFusedAttention = false;

@@ -8,8 +8,10 @@
 #   3. bench/gpu models: tg-run --benchmark next to PyTorch on the same GPU;
 #   4. the f16/bf16 GEMMs (4096^3, 8192^3) on tensor cores (wgmma on sm_90,
 #      mma.sync JIT'd from sm_80 PTX on other GPUs; neither run on hardware
-#      before this script): numerics against torch's f32 product of the same
-#      inputs, then timings next to torch.matmul;
+#      before this script), and the f32 GEMM (4096^3) on tf32 tensor cores
+#      (tgc --allow-tf32): numerics against torch's f32 product of the same
+#      inputs, then timings next to torch.matmul (with allow_tf32 for the
+#      tf32 one);
 #   5. softmax and layer_norm (and again with --gpu-register-rows): numerics
 #      against torch, kernel time next to torch's and the ratio (gpu_bench.py
 #      op);
@@ -122,23 +124,24 @@ for n in (4096, 8192):
         x = rng.uniform(-1, 1, (n, n)).astype(np.float32)
         np.save(f"gemm{n}.{name}.f16.npy", x.astype(np.float16))
         np.save(f"gemm{n}.{name}.bf16.npy", bf16_bits(x))
+        if n == 4096:
+            np.save(f"gemm{n}.{name}.f32.npy", x)
 PY
-for n in 4096 8192; do
-  for t in f16 bf16; do
-    m=gemm_${t}_$n
-    check "$m runs on cuda:0" ./tg-run $m.bin --device=cuda:0 \
-      --input=@gemm$n.a.$t.npy --input=@gemm$n.b.$t.npy --output=@$m.out.npy --print-max-elements=0
-    # Prints the error figures, so not through check (which drops stdout).
-    if python3 torch_compare.py --check-gemm gemm$n.a.$t.npy gemm$n.b.$t.npy $m.out.npy; then
-      echo "PASS $m numerics vs torch"
-    else
-      echo "FAIL $m numerics vs torch"; failures=$((failures + 1))
-    fi
-    echo "== $m ($((2 * n * n * n / 1000000000)) GFLOP per call)"
-    ./tg-run $m.bin --device=cuda:0 --input=@gemm$n.a.$t.npy --input=@gemm$n.b.$t.npy \
-      --benchmark=20 --print-max-elements=0 | grep -vE '^result|^[-0-9. e.]+$|^\.\.\.' | head -14
-    python3 torch_compare.py $m gemm$n.a.$t.npy gemm$n.b.$t.npy
-  done
+for nt in 4096/f16 4096/bf16 4096/f32 8192/f16 8192/bf16; do
+  n=${nt%/*} t=${nt#*/}
+  m=gemm_${t}_$n
+  check "$m runs on cuda:0" ./tg-run $m.bin --device=cuda:0 \
+    --input=@gemm$n.a.$t.npy --input=@gemm$n.b.$t.npy --output=@$m.out.npy --print-max-elements=0
+  # Prints the error figures, so not through check (which drops stdout).
+  if python3 torch_compare.py --check-gemm gemm$n.a.$t.npy gemm$n.b.$t.npy $m.out.npy; then
+    echo "PASS $m numerics vs torch"
+  else
+    echo "FAIL $m numerics vs torch"; failures=$((failures + 1))
+  fi
+  echo "== $m ($((2 * n * n * n / 1000000000)) GFLOP per call)"
+  ./tg-run $m.bin --device=cuda:0 --input=@gemm$n.a.$t.npy --input=@gemm$n.b.$t.npy \
+    --benchmark=20 --print-max-elements=0 | grep -vE '^result|^[-0-9. e.]+$|^\.\.\.' | head -14
+  python3 torch_compare.py $m gemm$n.a.$t.npy gemm$n.b.$t.npy
 done
 
 # Fused attention (--gpu-fused-attention) against SDPA; q, k, v (256 MiB

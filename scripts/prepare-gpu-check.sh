@@ -54,6 +54,9 @@ for model in softmax_4096 layernorm_8192x1024 matmul_gelu_2048 elementwise_16m \
   "$build/bin/tgc" "$repo/bench/gpu/$model.mlir" --targets=sm_80,sm_90 \
     --gpu-matrix-cores -o "$out/$model.bin"
 done
+# f32 GEMM on tf32 tensor cores: its own opt-in (docs/compiler.md).
+"$build/bin/tgc" "$repo/bench/gpu/gemm_f32_4096.mlir" --targets=sm_90 \
+  --allow-tf32 -o "$out/gemm_f32_4096.bin"
 
 # The row kernels again with --gpu-register-rows (opt-in until this check
 # has run them), timed next to the loop form.

@@ -4,9 +4,10 @@
 
     torch_compare.py NAME INPUT.npy...   prints "NAME torch median_ms"
     torch_compare.py --check-gemm A.npy B.npy C.npy
-        checks tgc's C = A @ B (f16 or bf16, from tg-run --output) against
-        torch's f32 product of the same inputs on the same GPU; exit 1 if
-        any element is off by more than the tolerance below.
+        checks tgc's C = A @ B (f16 or bf16, or f32 computed on tf32 tensor
+        cores, from tg-run --output) against torch's f32 product of the same
+        inputs on the same GPU; exit 1 if any element is off by more than
+        the tolerance below.
 
 bf16 tensors are .npy files of dtype <u2 holding the raw bits (tg-run's
 convention: NumPy has no bfloat16).
@@ -37,6 +38,19 @@ def check_gemm(a_path, b_path, c_path):
     a, b = load(a_path), load(b_path)
     c = load(c_path)
     ref = a.float() @ b.float()
+    if a.dtype == torch.float32:
+        # tgc --allow-tf32: a and b rounded to tf32 (10-bit mantissa, round
+        # to nearest: relative error <= u = 2^-11 each), so each product is
+        # off by at most (2u + u^2)|a||b| and C by (2u + u^2) (|a| @ |b|),
+        # plus f32 summation (K 2^-24 relative, 2^-12 at K = 4096). Twice
+        # that bound; a wrong fragment layout is off by about sqrt(K) times
+        # the typical product, far more than 2^-9 of the sum of |a||b|.
+        bound = 2.0**-9 * (a.abs() @ b.abs())
+        err = (c - ref).abs()
+        bad = err > bound
+        print(f"gemm {tuple(a.shape)}x{tuple(b.shape)} tf32: max |err| {err.max().item():.4g}"
+              f" (max bound {bound.max().item():.3g}), {int(bad.sum().item())} elements out of tolerance")
+        return 1 if bad.any().item() else 0
     rel = 2.0**-11 if a.dtype == torch.float16 else 2.0**-8
     scale = (a.float().abs() @ b.float().abs()).max().item()
     atol, rtol = 1e-4 * scale, 4 * rel
@@ -65,6 +79,9 @@ def model(name, args):
 def main():
     name = sys.argv[1]
     torch.backends.cuda.matmul.allow_tf32 = False  # compare like with like (f32 FMA)
+    if name.startswith("gemm_f32"):
+        # tgc --allow-tf32 against cuBLAS's tf32 GEMM.
+        torch.backends.cuda.matmul.allow_tf32 = True
     if name == "--check-gemm":
         sys.exit(check_gemm(*sys.argv[2:5]))
     args = [load(p) for p in sys.argv[2:]]

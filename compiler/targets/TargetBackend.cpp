@@ -51,25 +51,43 @@ TargetBackend::cloneKernelModule(ModuleOp module, StringRef name) const {
   return copy;
 }
 
+/// The NN of an NVIDIA target's sm_NN (sm_90a: 90), or 0.
+static unsigned nvidiaSm(const Target &target) {
+  StringRef chip = target.cpu();
+  unsigned sm = 0;
+  if (!target.isNvidia() || !chip.consume_front("sm_") ||
+      chip.take_while(llvm::isDigit).getAsInteger(10, sm))
+    return 0;
+  return sm;
+}
+
+/// Whether `target` is NVIDIA sm_80 (Ampere) or newer: the first with
+/// mma.sync.m16n8k16 for bf16 and m16n8k8 for tf32.
+static bool isSm80OrNewer(const Target &target) {
+  return nvidiaSm(target) >= 80;
+}
+
 /// The matrix instructions the kernels of `target` use. sm_80 (Ampere) is
 /// the first with mma.sync.m16n8k16 for bf16 (f16 has it from sm_75, which
 /// keeps the FMA kernels). sm_90 (Hopper) gets wgmma, which is sm_90a code:
 /// it runs on sm_90 only. sm_100 and sm_120 (Blackwell) have no wgmma (their
 /// tcgen05 and mma.sync families differ), so they, and any later chip, get
-/// the mma.sync kernels, which they execute natively. On AMD only gfx11
-/// (RDNA3): gfx12's WMMA lays fragments out differently and CDNA's MFMA is
+/// the mma.sync kernels, which they execute natively. On AMD gfx11 (RDNA3)
+/// and gfx1200/gfx1201 (RDNA4), whose WMMA lays fragments out differently;
+/// gfx1250's WMMA is another shape (16x16x32) and CDNA's MFMA
 /// another instruction family.
 static MatrixCores matrixCoresFor(const Target &target,
                                   const BackendOptions &options) {
   if (!options.gpuMatrixCores)
     return MatrixCores::None;
   StringRef chip = target.cpu();
-  unsigned sm = 0;
-  if (target.isNvidia() && chip.consume_front("sm_") &&
-      !chip.take_while(llvm::isDigit).getAsInteger(10, sm) && sm >= 80)
-    return sm == 90 ? MatrixCores::NvidiaWgmma : MatrixCores::NvidiaMmaSync;
+  if (isSm80OrNewer(target))
+    return nvidiaSm(target) == 90 ? MatrixCores::NvidiaWgmma
+                                  : MatrixCores::NvidiaMmaSync;
   if (target.isAmd() && chip.starts_with("gfx11") && chip.size() == 7)
     return MatrixCores::AmdWmmaGfx11;
+  if (target.isAmd() && (chip == "gfx1200" || chip == "gfx1201"))
+    return MatrixCores::AmdWmmaGfx12;
   return MatrixCores::None;
 }
 
@@ -78,13 +96,17 @@ FailureOr<LoweredKernels> GpuTargetBackend::lower(ModuleOp module) const {
   // matrix instructions makes its own when a matmul can use them.
   OwningOpRef<ModuleOp> regenerated;
   MatrixCores cores = matrixCoresFor(target(), options());
-  if (cores != MatrixCores::None && usesMatrixCores(module, cores)) {
+  // tf32 only where mma.sync has it; AMD has no tf32 kernels.
+  GpuKernelOptions kernelOptions{
+      cores, options().allowTf32 && isSm80OrNewer(target()),
+      options().gpuRegisterRows};
+  if ((cores != MatrixCores::None || kernelOptions.allowTf32) &&
+      usesMatrixCores(module, kernelOptions)) {
     regenerated = module.clone();
     if (Operation *old = SymbolTable::lookupSymbolIn(
             *regenerated, TgcDialect::kGpuKernelModuleName))
       old->erase();
-    if (failed(generateGpuKernels(
-            *regenerated, GpuKernelOptions{cores, options().gpuRegisterRows})))
+    if (failed(generateGpuKernels(*regenerated, kernelOptions)))
       return failure();
     module = *regenerated;
   }

@@ -85,6 +85,11 @@ struct BackendOptions {
   /// Off by default until scripts/gpu-check.sh has checked those kernels'
   /// results on hardware (docs/compiler.md, "Tensor cores").
   bool gpuMatrixCores = false;
+  /// f32 x f32 -> f32 matmuls on tf32 tensor cores (mma.sync.m16n8k8,
+  /// operands rounded to tf32) on NVIDIA sm_80 and newer: tgc --allow-tf32.
+  /// Its own opt-in (it needs no gpuMatrixCores): the user asks for reduced
+  /// precision, which is never the default. No AMD target has a tf32 path.
+  bool allowTf32 = false;
   /// Row kernels keep each thread's part of the row in registers: tgc
   /// --gpu-register-rows, off until checked on hardware like the above.
   bool gpuRegisterRows = false;

@@ -162,7 +162,13 @@ static cl::opt<bool> verbose("v", cl::desc("Print progress to stderr"));
 static cl::opt<bool> gpuMatrixCores(
     "gpu-matrix-cores",
     cl::desc("f16/bf16 matmuls on tensor cores (sm_80+, wgmma on sm_90) and "
-             "WMMA (gfx11); not yet checked on a GPU (docs/compiler.md)"));
+             "WMMA (gfx11, gfx12); not yet checked on a GPU "
+             "(docs/compiler.md)"));
+static cl::opt<bool> allowTf32(
+    "allow-tf32",
+    cl::desc("f32 matmuls on tensor cores (sm_80+) with operands rounded to "
+             "tf32 (10-bit mantissa): faster, less exact; not yet checked on "
+             "a GPU (docs/compiler.md)"));
 static cl::opt<bool> gpuFusedAttention(
     "gpu-fused-attention",
     cl::desc("Attention as one kernel on GPU targets too (always on host "
@@ -347,6 +353,7 @@ static int run() {
   options.dumpDirectory = dumpIntermediates;
   options.verbose = verbose;
   options.gpuMatrixCores = gpuMatrixCores;
+  options.allowTf32 = allowTf32;
   options.gpuFusedAttention = gpuFusedAttention;
   options.gpuRegisterRows = gpuRegisterRows;
   if (weightsMode == WeightsMode::External)
@@ -442,8 +449,9 @@ int main(int argc, char **argv) {
            std::addressof(inputShapes), std::addressof(safetensors),
            std::addressof(weightsMode), std::addressof(onnxOps),
            std::addressof(inspect), std::addressof(verbose),
-           std::addressof(gpuMatrixCores), std::addressof(gpuFusedAttention),
-           std::addressof(gpuRegisterRows), std::addressof(signKey)})
+           std::addressof(gpuMatrixCores), std::addressof(allowTf32),
+           std::addressof(gpuFusedAttention), std::addressof(gpuRegisterRows),
+           std::addressof(signKey)})
     option->addCategory(tgcCategory);
   for (StringRef name : {"mlir-timing", "mlir-timing-display"})
     if (cl::Option *option = registered.lookup(name))

@@ -32,14 +32,19 @@ using namespace tgc;
 /// The operand type for which `cores` computes the matmul of `kernel`, or
 /// nullopt when it runs on the FMA strategy.
 static std::optional<Type> matrixCoreType(const MatmulLoops &loops,
-                                          MatrixCores cores) {
+                                          MatrixCores cores, bool allowTf32) {
+  // tf32 is its own opt-in, independent of `cores` (see generateGpuKernels).
+  std::optional<Type> type = matrixCoreOperandType(loops, allowTf32);
+  if (type && type->isF32())
+    return type;
   switch (cores) {
   case MatrixCores::None:
     return std::nullopt;
   case MatrixCores::NvidiaMmaSync:
   case MatrixCores::NvidiaWgmma:
   case MatrixCores::AmdWmmaGfx11:
-    return matrixCoreOperandType(loops);
+  case MatrixCores::AmdWmmaGfx12:
+    return type;
   }
   return std::nullopt;
 }
@@ -62,8 +67,13 @@ static LogicalResult generate(GpuKernelBuilder &kernel,
           return generateGpuWgmmaMatmulKernel(kernel, *loops, *half);
         cores = MatrixCores::NvidiaMmaSync;
       }
-      if (std::optional<Type> half = matrixCoreType(*loops, cores))
-        return generateGpuMatrixCoreMatmulKernel(kernel, *loops, *half, cores);
+      if (std::optional<Type> half =
+              matrixCoreType(*loops, cores, options.allowTf32)) {
+        // tf32 kernels are mma.sync kernels whatever `cores` is.
+        return generateGpuMatrixCoreMatmulKernel(
+            kernel, *loops, *half,
+            half->isF32() ? MatrixCores::NvidiaMmaSync : cores);
+      }
       return generateGpuMatmulKernel(kernel, *loops);
     }
     break;
@@ -83,10 +93,11 @@ LogicalResult tgc::generateGpuKernels(ModuleOp module,
   // The matrix-core strategies build ops of these dialects, which the
   // pipeline (running the FMA strategies only) does not load.
   MLIRContext *context = module.getContext();
-  if (cores == MatrixCores::NvidiaMmaSync || cores == MatrixCores::NvidiaWgmma)
+  if (cores == MatrixCores::NvidiaMmaSync ||
+      cores == MatrixCores::NvidiaWgmma || options.allowTf32)
     context->loadDialect<nvgpu::NVGPUDialect, NVVM::NVVMDialect,
                          LLVM::LLVMDialect, vector::VectorDialect>();
-  if (cores == MatrixCores::AmdWmmaGfx11)
+  if (cores == MatrixCores::AmdWmmaGfx11 || cores == MatrixCores::AmdWmmaGfx12)
     context->loadDialect<amdgpu::AMDGPUDialect, vector::VectorDialect>();
   OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
   module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
@@ -103,13 +114,14 @@ LogicalResult tgc::generateGpuKernels(ModuleOp module,
   return success();
 }
 
-bool tgc::usesMatrixCores(ModuleOp module, MatrixCores cores) {
+bool tgc::usesMatrixCores(ModuleOp module, const GpuKernelOptions &options) {
   return llvm::any_of(module.getOps<func::FuncOp>(), [&](func::FuncOp kernel) {
     if (!isKernelFunction(kernel) ||
         getKernelKind(kernel) != KernelKind::matmul)
       return false;
     std::optional<MatmulLoops> loops = analyzeMatmul(kernel);
-    return loops && matrixCoreType(*loops, cores).has_value();
+    return loops &&
+           matrixCoreType(*loops, options.cores, options.allowTf32).has_value();
   });
 }
 
@@ -121,7 +133,8 @@ struct TgcGenerateGpuKernels
 
   void runOnOperation() override {
     if (failed(generateGpuKernels(
-            getOperation(), GpuKernelOptions{MatrixCores::None, registerRows})))
+            getOperation(),
+            GpuKernelOptions{MatrixCores::None, false, registerRows})))
       signalPassFailure();
   }
 };

@@ -144,14 +144,20 @@ enum class MatrixCores {
   NvidiaWgmma,
   /// AMD gfx11 (RDNA3): wave32 wmma 16x16x16.
   AmdWmmaGfx11,
+  /// AMD gfx1200/gfx1201 (RDNA4): wave32 wmma 16x16x16, gfx12 layout.
+  AmdWmmaGfx12,
 };
 
 /// The element type (f16 or bf16) of a contraction the matrix-core
 /// strategies compute exactly as the FMA strategy would: both operands of
-/// that type, products accumulated in f32; nullopt for any other.
-std::optional<mlir::Type> matrixCoreOperandType(const MatmulLoops &loops);
-/// Tensor-core matmul kernels (NVIDIA mma.sync, AMD gfx11 wmma; not
-/// MatrixCores::None) for operands of type `half`.
+/// that type, products accumulated in f32; nullopt for any other. With
+/// `allowTf32`, also f32 for a plain f32 x f32 -> f32 contraction, which
+/// the tf32 kernels compute with operands rounded to tf32 (not exactly).
+std::optional<mlir::Type> matrixCoreOperandType(const MatmulLoops &loops,
+                                                bool allowTf32 = false);
+/// Tensor-core matmul kernels (NVIDIA mma.sync, AMD gfx11/gfx12 wmma; not
+/// MatrixCores::None) for operands of type `half`. For `half` = f32 (only
+/// with MatrixCores::NvidiaMmaSync): mma.sync.m16n8k8 on tf32 operands.
 mlir::LogicalResult generateGpuMatrixCoreMatmulKernel(GpuKernelBuilder &kernel,
                                                       const MatmulLoops &loops,
                                                       mlir::Type half,
@@ -174,6 +180,10 @@ mlir::LogicalResult generateGpuWgmmaMatmulKernel(GpuKernelBuilder &kernel,
 struct GpuKernelOptions {
   /// The matrix instructions matmuls may use (a target's own).
   MatrixCores cores = MatrixCores::None;
+  /// f32 x f32 -> f32 matmuls on tf32 mma.sync whatever `cores` is (tgc
+  /// --allow-tf32; only for NVIDIA sm_80 and newer, which the caller
+  /// checks).
+  bool allowTf32 = false;
   /// Row kernels read their row once into registers (tgc
   /// --gpu-register-rows).
   bool registerRows = false;
@@ -185,9 +195,9 @@ struct GpuKernelOptions {
 /// the matmuls they can compute.
 mlir::LogicalResult generateGpuKernels(mlir::ModuleOp module,
                                        const GpuKernelOptions &options);
-/// Whether `module` has a kernel function for which `cores` would make
-/// another kernel than the FMA strategy.
-bool usesMatrixCores(mlir::ModuleOp module, MatrixCores cores);
+/// Whether `module` has a kernel function for which `options` would make
+/// another matmul kernel than the FMA strategy.
+bool usesMatrixCores(mlir::ModuleOp module, const GpuKernelOptions &options);
 
 } // namespace tgc
 

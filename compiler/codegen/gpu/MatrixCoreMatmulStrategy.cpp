@@ -4,8 +4,12 @@
 // instructions: NVIDIA's warp-level
 // `mma.sync.aligned.m16n8k16.row.col.f32.{f16,bf16}.{f16,bf16}.f32` (sm_80
 // and newer) and AMD's wave32 `v_wmma_f32_16x16x16_{f16,bf16}` (gfx11,
-// RDNA3). Both are one strategy: only the fragment loads, the instruction
-// and where each accumulator lies in C differ.
+// RDNA3, and gfx1200/gfx1201, RDNA4, with another lane layout). With
+// tgc --allow-tf32 also f32 x f32 -> f32 contractions on NVIDIA's
+// `mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32`, operands rounded to
+// tf32 (cvt.rna.tf32.f32) as they are staged. All are one strategy: only
+// the fragment loads, the instruction and where each accumulator lies in C
+// differ.
 //
 // A workgroup computes a tileM x tileN block of C in K slices of kTileK:
 //  - every thread loads its share of the A slice (tileM x kTileK) and of the
@@ -52,12 +56,42 @@
 //  - C/D (16x16 f32), eight registers: c[i] = C[2i + lane / 16][r].
 // Each fragment is one 32-byte row of workgroup memory, 16-byte aligned.
 //
-// sm_90 runs warpgroup MMA instead (WgmmaMatmulStrategy.cpp) where its
-// copies can read the operands, and these kernels otherwise.
+// AMD gfx12 wave32 fragments (RDNA4 ISA, "Wave Matrix Multiply
+// Accumulate"; AMD GPUOpen's "Using the Matrix Cores of AMD RDNA 4
+// architecture GPUs", which describes the change from RDNA3; LLVM's gfx12
+// wmma intrinsics take <8 x half> A and B and <8 x float> C in wave32, so
+// 16x16 halves over 32 lanes are not duplicated), with r = lane % 16 and
+// h = lane / 16 (the half-wave):
+//  - A (16x16): lane holds row r of A, k = 8h .. 8h + 7, as 8 halves
+//    (lanes 0..15 the first eight k, lanes 16..31 the last eight);
+//  - B (16x16): lane holds column r of B (row r of B^T), k = 8h .. 8h + 7;
+//  - C/D (16x16 f32), eight registers: c[i] = C[i + 8h][r] (lanes 0..15
+//    hold rows 0..7, lanes 16..31 rows 8..15; gfx11 interleaves them).
+// Each fragment is 16 contiguous bytes of one row, 16-byte aligned. This
+// layout is unverified on hardware, like everything here; a wrong layout
+// is a silently wrong product, so scripts/gpu-check.sh must check it on an
+// RDNA4 GPU before --gpu-matrix-cores becomes a default there.
+//
+// NVIDIA tf32 fragments (PTX ISA, "Matrix Fragments for mma.m16n8k8",
+// the .tf32 figures; one 32-bit element per register), g and t as above:
+//  - A (16x8, row-major), four registers:
+//      a[0] = A[g][t]     a[1] = A[g+8][t]
+//      a[2] = A[g][t+4]   a[3] = A[g+8][t+4]
+//    (the f16 m16n8k16 layout with each register one element wide: rows g
+//    and g + 8 alternate first, then the k half);
+//  - B (8x8, "col"), two registers: b[0] = B[t][g], b[1] = B[t+4][g];
+//  - C/D (16x8 f32): the same as for m16n8k16.
+// ldmatrix moves 16-bit elements (an 8x8 matrix of b16), which would split
+// each tf32 value across two lanes, so the fragments are plain 32-bit
+// workgroup-memory loads of A[m][k] and B^T[n][k]: lane (g, t) reads word
+// (row g, k t) of its tiles, conflict-free with rows of 36 words.
+//
+// sm_90 runs warpgroup MMA instead (WgmmaMatmulStrategy.cpp) for f16/bf16
+// where its copies can read the operands, and these kernels otherwise
+// (tf32 included).
 //
 // Not done (yet): cp.async / multi-stage pipelining (the global loads go
-// through registers, one stage), vectorized global loads, and gfx12 WMMA
-// (whose fragment layouts differ from gfx11's).
+// through registers, one stage), vectorized global loads.
 //
 //===----------------------------------------------------------------------===//
 
@@ -89,6 +123,12 @@ constexpr int64_t kTileK = 32;
 /// 24, 12: disjoint groups of four, so no bank conflicts; 80 keeps every
 /// row 16-byte aligned, which ldmatrix and 16-byte vector loads require.
 constexpr int64_t kRowStride = kTileK + 8;
+/// tf32's mma.sync is 8 deep in k.
+constexpr int64_t kTf32InstrK = 8;
+/// tf32 rows are 32-bit words, padded by 4 to 36 words: a fragment load has
+/// lane (g, t) read word g * 36 + t (+ a constant), i.e. bank
+/// (4g + t) mod 32, which is distinct for the 32 lanes: no bank conflicts.
+constexpr int64_t kTf32RowStride = kTileK + 4;
 
 /// A workgroup of warpsM x warpsN warps, each computing a warpTileM x
 /// warpTileN block of C.
@@ -114,19 +154,23 @@ bool isExtensionOf(Value v, Value arg) {
 
 } // namespace
 
-std::optional<Type> tgc::matrixCoreOperandType(const MatmulLoops &loops) {
+std::optional<Type> tgc::matrixCoreOperandType(const MatmulLoops &loops,
+                                               bool allowTf32) {
   // The contraction TgToLinalg makes for f16/bf16 operands:
   //   ^bb0(%a: T, %b: T, %acc: f32):
   //     yield %acc + extf(%a) * extf(%b)
   // The matrix instructions compute this up to the order (and, inside the
   // instruction, the rounding) of the f32 additions: products of T values
-  // are exact in f32. Only this body qualifies.
+  // are exact in f32. Only this body qualifies. With allowTf32, so does
+  //   ^bb0(%a: f32, %b: f32, %acc: f32): yield %acc + %a * %b
+  // which the tf32 kernels compute with %a and %b rounded to tf32.
   auto type = [](OpOperand *operand) {
     return getElementTypeOrSelf(operand->get().getType());
   };
   Type element = type(loops.lhs);
-  if (!(element.isF16() || element.isBF16()) || type(loops.rhs) != element ||
-      !loops.accumulator.isF32())
+  bool f32 = allowTf32 && element.isF32();
+  if (!(element.isF16() || element.isBF16() || f32) ||
+      type(loops.rhs) != element || !loops.accumulator.isF32())
     return std::nullopt;
   linalg::GenericOp op = loops.op;
   Block &body = op.getRegion().front();
@@ -145,8 +189,12 @@ std::optional<Type> tgc::matrixCoreOperandType(const MatmulLoops &loops) {
     return std::nullopt;
   Value a = body.getArgument(loops.lhs->getOperandNumber());
   Value x = body.getArgument(loops.rhs->getOperandNumber());
-  if ((isExtensionOf(mul.getLhs(), a) && isExtensionOf(mul.getRhs(), x)) ||
-      (isExtensionOf(mul.getLhs(), x) && isExtensionOf(mul.getRhs(), a)))
+  // f16/bf16 operands are extended to f32; f32 ones are used as they are.
+  auto is = [&](Value v, Value arg) {
+    return f32 ? v == arg : isExtensionOf(v, arg);
+  };
+  if ((is(mul.getLhs(), a) && is(mul.getRhs(), x)) ||
+      (is(mul.getLhs(), x) && is(mul.getRhs(), a)))
     return element;
   return std::nullopt;
 }
@@ -232,24 +280,89 @@ void mmaSyncStep(OpBuilder &b, Location loc, Value aTile, Value bTile,
     }
 }
 
-/// One k16 step of a wave on AMD gfx11: lane l reads row l % 16 of each
-/// m16 tile of A and of each n16 tile of B^T (16 contiguous halves, 32
-/// bytes at a 16-byte aligned offset), then one wmma per tile.
-void wmmaStep(OpBuilder &b, Location loc, Value aTile, Value bTile, Value warpM,
-              Value warpN, Value lane, int64_t kk, int64_t fragsM,
-              int64_t fragsN, Type half, MutableArrayRef<Value> acc) {
+/// One k8 step of a warp on NVIDIA with tf32 operands: plain 32-bit
+/// workgroup-memory loads of the fragments (ldmatrix moves 16-bit elements
+/// only; see the file comment for the layout), then mma.sync.m16n8k8 per
+/// tile. The tiles hold tf32 bit patterns (cvt.rna.tf32.f32 when staged).
+void mmaSyncTf32Step(OpBuilder &b, Location loc, Value aTile, Value bTile,
+                     Value warpM, Value warpN, Value lane, int64_t kk,
+                     int64_t fragsM, int64_t fragsN,
+                     MutableArrayRef<Value> acc) {
   auto idx = [&](int64_t v) {
     return b.createOrFold<arith::ConstantIndexOp>(loc, v);
   };
   auto add = [&](Value x, Value y) {
     return b.createOrFold<arith::AddIOp>(loc, x, y);
   };
-  auto fragType = VectorType::get({16}, half);
+  Value g = b.createOrFold<arith::DivUIOp>(loc, lane, idx(4));
+  Value t = b.createOrFold<arith::RemUIOp>(loc, lane, idx(4));
+  auto load = [&](Value tile, Value row, int64_t rowOffset, int64_t k) {
+    return memref::LoadOp::create(
+               b, loc, tile,
+               ValueRange{add(row, idx(rowOffset)), add(t, idx(kk + k))})
+        .getResult();
+  };
+  // A (m16 x k8) of tile fm: a[0] = A[g][t], a[1] = A[g+8][t],
+  // a[2] = A[g][t+4], a[3] = A[g+8][t+4].
+  SmallVector<SmallVector<Value, 4>> aFrags, bFrags;
+  for (int64_t fm = 0; fm < fragsM; ++fm) {
+    Value row = add(warpM, g);
+    auto &regs = aFrags.emplace_back();
+    for (int64_t j = 0; j < 4; ++j)
+      regs.push_back(load(aTile, row, fm * 16 + (j % 2) * 8, (j / 2) * 4));
+  }
+  // B (k8 x n8) of tile fn, read from B^T: b[0] = B[t][g] = B^T[g][t],
+  // b[1] = B[t+4][g] = B^T[g][t+4].
+  for (int64_t fn = 0; fn < fragsN; ++fn) {
+    Value row = add(warpN, g);
+    auto &regs = bFrags.emplace_back();
+    for (int64_t j = 0; j < 2; ++j)
+      regs.push_back(load(bTile, row, fn * 8, j * 4));
+  }
+  MLIRContext *ctx = b.getContext();
+  Type f32 = b.getF32Type();
+  auto resultType =
+      LLVM::LLVMStructType::getLiteral(ctx, SmallVector<Type>(4, f32));
+  for (int64_t fm = 0; fm < fragsM; ++fm)
+    for (int64_t fn = 0; fn < fragsN; ++fn) {
+      MutableArrayRef<Value> c = acc.slice((fm * fragsN + fn) * 4, 4);
+      Value d = NVVM::MmaOp::create(
+          b, loc, resultType, aFrags[fm], bFrags[fn], c, {16, 8, 8},
+          /*b1Op=*/std::nullopt, /*intOverflow=*/std::nullopt,
+          std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::tf32,
+                                        NVVM::MMATypes::tf32},
+          std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                         NVVM::MMALayout::col});
+      for (int64_t i = 0; i < 4; ++i)
+        c[i] = LLVM::ExtractValueOp::create(b, loc, d, i);
+    }
+}
+
+/// One k16 step of a wave on AMD. gfx11: lane l reads row l % 16 of each
+/// m16 tile of A and of each n16 tile of B^T (16 contiguous halves, 32
+/// bytes at a 16-byte aligned offset). gfx12: lane l reads the 8 halves
+/// k = 8 (l / 16) .. 8 (l / 16) + 7 of that row (16 bytes, 16-byte
+/// aligned). Then one wmma per tile.
+void wmmaStep(OpBuilder &b, Location loc, Value aTile, Value bTile, Value warpM,
+              Value warpN, Value lane, int64_t kk, int64_t fragsM,
+              int64_t fragsN, Type half, bool gfx12,
+              MutableArrayRef<Value> acc) {
+  auto idx = [&](int64_t v) {
+    return b.createOrFold<arith::ConstantIndexOp>(loc, v);
+  };
+  auto add = [&](Value x, Value y) {
+    return b.createOrFold<arith::AddIOp>(loc, x, y);
+  };
+  auto fragType = VectorType::get({gfx12 ? 8 : 16}, half);
   Value r = b.createOrFold<arith::RemUIOp>(loc, lane, idx(16));
+  Value k = idx(kk);
+  if (gfx12)
+    k = add(k, b.createOrFold<arith::MulIOp>(
+                   loc, b.createOrFold<arith::DivUIOp>(loc, lane, idx(16)),
+                   idx(8)));
   auto load = [&](Value tile, Value base, int64_t offset) -> Value {
     Value row = add(base, add(r, idx(offset)));
-    return vector::LoadOp::create(b, loc, fragType, tile,
-                                  ValueRange{row, idx(kk)},
+    return vector::LoadOp::create(b, loc, fragType, tile, ValueRange{row, k},
                                   /*nontemporal=*/false, llvm::Align(16));
   };
   SmallVector<Value> aFrags, bFrags;
@@ -276,7 +389,15 @@ LogicalResult tgc::generateGpuMatrixCoreMatmulKernel(GpuKernelBuilder &kernel,
   const GpuTargetHooks &hooks = kernel.hooks;
   int64_t M = loops.M, N = loops.N, K = loops.K;
   ArrayRef<int64_t> batchShape = loops.batchShape;
-  bool amd = cores == MatrixCores::AmdWmmaGfx11;
+  bool gfx12 = cores == MatrixCores::AmdWmmaGfx12;
+  bool amd = cores == MatrixCores::AmdWmmaGfx11 || gfx12;
+  // tf32: f32 operands, staged as tf32 bit patterns (i32), k8 instructions,
+  // rows of kTileK + 4 words (see kTf32RowStride).
+  bool tf32 = half.isF32();
+  assert((!tf32 || cores == MatrixCores::NvidiaMmaSync) && "tf32 is NVIDIA's");
+  int64_t instrK = tf32 ? kTf32InstrK : kInstrK;
+  int64_t rowStride = tf32 ? kTf32RowStride : kRowStride;
+  Type staged = tf32 ? Type(IntegerType::get(half.getContext(), 32)) : half;
   // One instruction's tile of C and how many accumulators of it each lane
   // holds (16x8: 4, 16x16: 8).
   int64_t instrM = 16, instrN = amd ? 16 : 8;
@@ -285,8 +406,8 @@ LogicalResult tgc::generateGpuMatrixCoreMatmulKernel(GpuKernelBuilder &kernel,
       M >= 128 && N >= 128 ? kLargeTiling : kSmallTiling;
   int64_t fragsM = t.warpTileM / instrM, fragsN = t.warpTileN / instrN;
   int64_t tileM = t.tileM(), tileN = t.tileN(), threads = t.threads();
-  auto aType = hooks.workgroupMemory({tileM, kRowStride}, half);
-  auto bType = hooks.workgroupMemory({tileN, kRowStride}, half);
+  auto aType = hooks.workgroupMemory({tileM, rowStride}, staged);
+  auto bType = hooks.workgroupMemory({tileN, rowStride}, staged);
   Type f32 = Float32Type::get(kernel.func.getContext());
 
   // As in MatmulStrategy.cpp: the batch shares grid.x with the N tiles.
@@ -382,6 +503,13 @@ LogicalResult tgc::generateGpuMatrixCoreMatmulKernel(GpuKernelBuilder &kernel,
             Value k = walkK ? rem(flat, kTileK) : div(flat, mnTile);
             Value v = loadOperand(operand, map, add(mnBase, mn), mnDim,
                                   add(k0, k), mnSize);
+            // Rounded to nearest, ties away from zero (cvt.rna.tf32.f32),
+            // once per element as it is staged, so that every warp reading
+            // it multiplies the same tf32 value.
+            if (tf32)
+              v = NVVM::ConvertFloatToTF32Op::create(
+                  b, loc, staged, v, NVVM::FPRoundingMode::RNA,
+                  NVVM::SaturationMode::NONE, /*relu=*/false);
             memref::StoreOp::create(b, loc, v, tile, ValueRange{mn, k});
           }
         };
@@ -413,10 +541,13 @@ LogicalResult tgc::generateGpuMatrixCoreMatmulKernel(GpuKernelBuilder &kernel,
           stage(loops.rhs, loops.rhsMap, bTile, n0, loops.nDim, tileN, N, k0);
           hooks.barrier(b, loc);
           SmallVector<Value> acc(kLoop.getRegionIterArgs());
-          for (int64_t kk = 0; kk < kTileK; kk += kInstrK) {
+          for (int64_t kk = 0; kk < kTileK; kk += instrK) {
             if (amd)
               wmmaStep(b, loc, aTile, bTile, warpM, warpN, lane, kk, fragsM,
-                       fragsN, half, acc);
+                       fragsN, half, gfx12, acc);
+            else if (tf32)
+              mmaSyncTf32Step(b, loc, aTile, bTile, warpM, warpN, lane, kk,
+                              fragsM, fragsN, acc);
             else
               mmaSyncStep(b, loc, aTile, bTile, warpM, warpN, lane, kk, fragsM,
                           fragsN, half, acc);
@@ -426,16 +557,22 @@ LogicalResult tgc::generateGpuMatrixCoreMatmulKernel(GpuKernelBuilder &kernel,
         }
 
         // Epilogue: accumulator i of tile (fm, fn) is C[m][n] with
-        //   NVIDIA: m = 16 fm + g + 8 (i / 2),  n = 8 fn + 2t + i % 2;
-        //   AMD:    m = 16 fm + 2i + lane / 16, n = 16 fn + lane % 16;
-        // both relative to the warp's block (see the file comment).
+        //   NVIDIA: m = 16 fm + g + 8 (i / 2),      n = 8 fn + 2t + i % 2;
+        //   gfx11:  m = 16 fm + 2i + lane / 16,     n = 16 fn + lane % 16;
+        //   gfx12:  m = 16 fm + i + 8 (lane / 16),  n = 16 fn + lane % 16;
+        // all relative to the warp's block (see the file comment). tf32's
+        // m16n8k8 has the same C layout as m16n8k16.
         Value out = kernel.outputMemref(func);
-        Value rowBase = amd ? div(lane, 16) : div(lane, 4);
+        Value rowBase = gfx12 ? mul(div(lane, 16), 8)
+                        : amd ? div(lane, 16)
+                              : div(lane, 4);
         Value colBase = amd ? rem(lane, 16) : mul(rem(lane, 4), 2);
         for (int64_t fm = 0; fm < fragsM; ++fm)
           for (int64_t fn = 0; fn < fragsN; ++fn)
             for (int64_t i = 0; i < perTile; ++i) {
-              int64_t rowOffset = fm * instrM + (amd ? 2 * i : (i / 2) * 8);
+              int64_t rowOffset = fm * instrM + (gfx12 ? i
+                                                 : amd ? 2 * i
+                                                       : (i / 2) * 8);
               int64_t colOffset = fn * instrN + (amd ? 0 : i % 2);
               Value m = add(add(m0, warpM), add(rowBase, idx(rowOffset)));
               Value n = add(add(n0, warpN), add(colBase, idx(colOffset)));
