@@ -57,8 +57,7 @@ public:
   LogicalResult run() {
     for (const tgc::Target &target : options.targets)
       backends.push_back(tgc::createTargetBackend(
-          target, tgc::BackendOptions{options.gpuMatrixCores,
-                                      options.allowTf32,
+          target, tgc::BackendOptions{options.gpuMatrixCores, options.allowTf32,
                                       options.gpuRegisterRows}));
     auto uses = [&](tgc::KernelSet set) {
       return llvm::any_of(backends, [&](const auto &backend) {

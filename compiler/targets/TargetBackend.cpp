@@ -97,9 +97,9 @@ FailureOr<LoweredKernels> GpuTargetBackend::lower(ModuleOp module) const {
   OwningOpRef<ModuleOp> regenerated;
   MatrixCores cores = matrixCoresFor(target(), options());
   // tf32 only where mma.sync has it; AMD has no tf32 kernels.
-  GpuKernelOptions kernelOptions{
-      cores, options().allowTf32 && isSm80OrNewer(target()),
-      options().gpuRegisterRows};
+  GpuKernelOptions kernelOptions{cores,
+                                 options().allowTf32 && isSm80OrNewer(target()),
+                                 options().gpuRegisterRows};
   if ((cores != MatrixCores::None || kernelOptions.allowTf32) &&
       usesMatrixCores(module, kernelOptions)) {
     regenerated = module.clone();
