@@ -87,3 +87,13 @@ SmallVector<Value> tgc::updateSliceStart(OpBuilder &b, Location loc,
   }
   return start;
 }
+
+SmallVector<Value> tgc::attentionResultIndex(AttentionOp op, ValueRange idx) {
+  std::optional<ArrayRef<int64_t>> perm = op.getResultPermutation();
+  if (!perm)
+    return llvm::to_vector(idx);
+  SmallVector<Value> permuted;
+  for (int64_t d : *perm)
+    permuted.push_back(idx[d]);
+  return permuted;
+}

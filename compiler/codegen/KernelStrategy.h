@@ -21,6 +21,7 @@
 
 namespace tgc {
 
+class AttentionOp;
 class KernelEmitter;
 
 /// A kernel function and the tensor it returns.
@@ -61,6 +62,11 @@ mlir::Value multiplyAdd(mlir::OpBuilder &b, mlir::Location loc, mlir::Value acc,
 llvm::SmallVector<mlir::Value>
 updateSliceStart(mlir::OpBuilder &b, mlir::Location loc, KernelEmitter &e,
                  mlir::tg::DynamicUpdateSliceOp op);
+
+/// Where a tgc.attention stores element `idx` ([..., M, E] order) of its
+/// result: `idx` permuted by the op's result_permutation.
+llvm::SmallVector<mlir::Value> attentionResultIndex(AttentionOp op,
+                                                    mlir::ValueRange idx);
 
 } // namespace tgc
 

@@ -287,13 +287,8 @@ LogicalResult AttentionGenerator::body(OpBuilder &b, gpu::GPUFuncOp func) {
       SmallVector<Value> idx(batchIdx);
       idx.push_back(i);
       idx.push_back(column);
-      if (std::optional<ArrayRef<int64_t>> perm = op.getResultPermutation()) {
-        SmallVector<Value> permuted;
-        for (int64_t d : *perm)
-          permuted.push_back(idx[d]);
-        idx = permuted;
-      }
-      memref::StoreOp::create(b, loc, result, out, idx);
+      memref::StoreOp::create(b, loc, result, out,
+                              attentionResultIndex(op, idx));
     }
   }
   return e->status();

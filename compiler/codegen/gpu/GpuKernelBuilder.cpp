@@ -150,3 +150,26 @@ Value GpuKernelBuilder::subgroupAllReduce(OpBuilder &b, Location loc,
     v = combineValues(b, loc, kind, v, hooks.shuffleXor(b, loc, v, mask));
   return v;
 }
+
+Value IndexArith::idx(int64_t v) const { return e.index(v); }
+
+Value IndexArith::add(Value x, Value y) const {
+  return b.createOrFold<arith::AddIOp>(loc, x, y);
+}
+
+Value IndexArith::mul(Value x, int64_t c) const {
+  return b.createOrFold<arith::MulIOp>(loc, x, idx(c));
+}
+
+Value IndexArith::div(Value x, int64_t c) const {
+  return b.createOrFold<arith::DivUIOp>(loc, x, idx(c));
+}
+
+Value IndexArith::rem(Value x, int64_t c) const {
+  return b.createOrFold<arith::RemUIOp>(loc, x, idx(c));
+}
+
+Value IndexArith::below(Value x, int64_t bound) const {
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x,
+                               idx(bound));
+}

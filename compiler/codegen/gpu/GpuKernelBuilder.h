@@ -108,6 +108,22 @@ private:
   mlir::MLIRContext *ctx;
 };
 
+/// Index arithmetic with constant operands, folded where it can be: what
+/// the matrix-core strategies write their addresses in.
+struct IndexArith {
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+  KernelEmitter &e;
+
+  mlir::Value idx(int64_t v) const;
+  mlir::Value add(mlir::Value x, mlir::Value y) const;
+  mlir::Value mul(mlir::Value x, int64_t c) const;
+  mlir::Value div(mlir::Value x, int64_t c) const;
+  mlir::Value rem(mlir::Value x, int64_t c) const;
+  /// x < bound, unsigned.
+  mlir::Value below(mlir::Value x, int64_t bound) const;
+};
+
 /// Elementwise kernels: one thread per `width` contiguous output elements
 /// (vector loads and stores); `vectorize` false keeps one element per
 /// thread with serial reductions (generic kernels).

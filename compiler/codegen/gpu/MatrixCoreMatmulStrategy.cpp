@@ -429,49 +429,33 @@ LogicalResult tgc::generateGpuMatrixCoreMatmulKernel(GpuKernelBuilder &kernel,
           func.setWorkgroupAttributionAttr(
               i, LLVM::LLVMDialect::getAlignAttrName(),
               b.getI64IntegerAttr(16));
-        auto idx = [&](int64_t v) { return e.index(v); };
-        auto add = [&](Value x, Value y) {
-          return b.createOrFold<arith::AddIOp>(loc, x, y);
-        };
-        auto mul = [&](Value x, int64_t c) {
-          return b.createOrFold<arith::MulIOp>(loc, x, idx(c));
-        };
-        auto div = [&](Value x, int64_t c) {
-          return b.createOrFold<arith::DivUIOp>(loc, x, idx(c));
-        };
-        auto rem = [&](Value x, int64_t c) {
-          return b.createOrFold<arith::RemUIOp>(loc, x, idx(c));
-        };
-        auto below = [&](Value x, int64_t bound) {
-          return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x,
-                                       idx(bound));
-        };
+        IndexArith ix{b, loc, e};
 
         Value tid = hooks.threadId(b, loc);
-        Value lane = rem(tid, kWarp);
-        Value warp = div(tid, kWarp);
+        Value lane = ix.rem(tid, kWarp);
+        Value warp = ix.div(tid, kWarp);
         // The warp's block of the workgroup tile: warps walk n fastest.
-        Value warpM = mul(div(warp, t.warpsN), t.warpTileM);
-        Value warpN = mul(rem(warp, t.warpsN), t.warpTileN);
-        Value m0 = mul(hooks.workgroupId(b, loc, gpu::Dimension::y), tileM);
+        Value warpM = ix.mul(ix.div(warp, t.warpsN), t.warpTileM);
+        Value warpN = ix.mul(ix.rem(warp, t.warpsN), t.warpTileN);
+        Value m0 = ix.mul(hooks.workgroupId(b, loc, gpu::Dimension::y), tileM);
         SmallVector<Value> column =
             e.delinearize(hooks.workgroupId(b, loc, gpu::Dimension::x),
                           {computeProduct(batchShape), tilesN});
-        Value n0 = mul(column[1], tileN);
+        Value n0 = ix.mul(column[1], tileN);
         SmallVector<Value> batchIdx = e.delinearize(column[0], batchShape);
         Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(half));
 
         // One element of an operand at (m or n, k), zero outside.
         auto loadOperand = [&](OpOperand *operand, AffineMap map, Value mn,
                                unsigned mnDim, Value k, int64_t mnSize) {
-          Value inside =
-              arith::AndIOp::create(b, loc, below(mn, mnSize), below(k, K));
+          Value inside = arith::AndIOp::create(b, loc, ix.below(mn, mnSize),
+                                               ix.below(k, K));
           auto ifOp = scf::IfOp::create(
               b, loc, inside,
               [&](OpBuilder &nb, Location l) {
                 e.pushScope();
                 SmallVector<Value> loopIdx(batchIdx);
-                loopIdx.resize(loops.numBatch + 3, idx(0));
+                loopIdx.resize(loops.numBatch + 3, ix.idx(0));
                 loopIdx[mnDim] = mn;
                 loopIdx[loops.kDim] = k;
                 Value v = e.emit(operand->get(), e.applyMap(map, loopIdx));
@@ -498,11 +482,11 @@ LogicalResult tgc::generateGpuMatrixCoreMatmulKernel(GpuKernelBuilder &kernel,
                          int64_t mnSize, Value k0) {
           bool walkK = kIsContiguous(map);
           for (int64_t q = 0; q < mnTile * kTileK / threads; ++q) {
-            Value flat = add(tid, idx(q * threads));
-            Value mn = walkK ? div(flat, kTileK) : rem(flat, mnTile);
-            Value k = walkK ? rem(flat, kTileK) : div(flat, mnTile);
-            Value v = loadOperand(operand, map, add(mnBase, mn), mnDim,
-                                  add(k0, k), mnSize);
+            Value flat = ix.add(tid, ix.idx(q * threads));
+            Value mn = walkK ? ix.div(flat, kTileK) : ix.rem(flat, mnTile);
+            Value k = walkK ? ix.rem(flat, kTileK) : ix.div(flat, mnTile);
+            Value v = loadOperand(operand, map, ix.add(mnBase, mn), mnDim,
+                                  ix.add(k0, k), mnSize);
             // Rounded to nearest, ties away from zero (cvt.rna.tf32.f32),
             // once per element as it is staged, so that every warp reading
             // it multiplies the same tf32 value.
@@ -528,8 +512,8 @@ LogicalResult tgc::generateGpuMatrixCoreMatmulKernel(GpuKernelBuilder &kernel,
         else
           init.assign(fragsM * fragsN * perTile,
                       arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)));
-        auto kLoop =
-            scf::ForOp::create(b, loc, idx(0), idx(K), idx(kTileK), init);
+        auto kLoop = scf::ForOp::create(b, loc, ix.idx(0), ix.idx(K),
+                                        ix.idx(kTileK), init);
         {
           OpBuilder::InsertionGuard g(b);
           b.setInsertionPointToStart(kLoop.getBody());
@@ -563,10 +547,10 @@ LogicalResult tgc::generateGpuMatrixCoreMatmulKernel(GpuKernelBuilder &kernel,
         // all relative to the warp's block (see the file comment). tf32's
         // m16n8k8 has the same C layout as m16n8k16.
         Value out = kernel.outputMemref(func);
-        Value rowBase = gfx12 ? mul(div(lane, 16), 8)
-                        : amd ? div(lane, 16)
-                              : div(lane, 4);
-        Value colBase = amd ? rem(lane, 16) : mul(rem(lane, 4), 2);
+        Value rowBase = gfx12 ? ix.mul(ix.div(lane, 16), 8)
+                        : amd ? ix.div(lane, 16)
+                              : ix.div(lane, 4);
+        Value colBase = amd ? ix.rem(lane, 16) : ix.mul(ix.rem(lane, 4), 2);
         for (int64_t fm = 0; fm < fragsM; ++fm)
           for (int64_t fn = 0; fn < fragsN; ++fn)
             for (int64_t i = 0; i < perTile; ++i) {
@@ -574,10 +558,12 @@ LogicalResult tgc::generateGpuMatrixCoreMatmulKernel(GpuKernelBuilder &kernel,
                                                  : amd ? 2 * i
                                                        : (i / 2) * 8);
               int64_t colOffset = fn * instrN + (amd ? 0 : i % 2);
-              Value m = add(add(m0, warpM), add(rowBase, idx(rowOffset)));
-              Value n = add(add(n0, warpN), add(colBase, idx(colOffset)));
+              Value m =
+                  ix.add(ix.add(m0, warpM), ix.add(rowBase, ix.idx(rowOffset)));
+              Value n =
+                  ix.add(ix.add(n0, warpN), ix.add(colBase, ix.idx(colOffset)));
               Value inside =
-                  arith::AndIOp::create(b, loc, below(m, M), below(n, N));
+                  arith::AndIOp::create(b, loc, ix.below(m, M), ix.below(n, N));
               auto write = scf::IfOp::create(b, loc, inside, false);
               OpBuilder::InsertionGuard guard(b);
               b.setInsertionPointToStart(&write.getThenRegion().front());

@@ -199,23 +199,7 @@ LogicalResult tgc::generateGpuWgmmaMatmulKernel(GpuKernelBuilder &kernel,
         auto sharedPtr = LLVM::LLVMPointerType::get(ctx, 3);
         auto globalPtr = LLVM::LLVMPointerType::get(ctx, 1);
         auto genericPtr = LLVM::LLVMPointerType::get(ctx);
-        auto idx = [&](int64_t v) { return e.index(v); };
-        auto add = [&](Value x, Value y) {
-          return b.createOrFold<arith::AddIOp>(loc, x, y);
-        };
-        auto mul = [&](Value x, int64_t c) {
-          return b.createOrFold<arith::MulIOp>(loc, x, idx(c));
-        };
-        auto div = [&](Value x, int64_t c) {
-          return b.createOrFold<arith::DivUIOp>(loc, x, idx(c));
-        };
-        auto rem = [&](Value x, int64_t c) {
-          return b.createOrFold<arith::RemUIOp>(loc, x, idx(c));
-        };
-        auto below = [&](Value x, int64_t bound) {
-          return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x,
-                                       idx(bound));
-        };
+        IndexArith ix{b, loc, e};
         auto toI64 = [&](Value x) {
           return b.createOrFold<arith::IndexCastUIOp>(loc, i64, x);
         };
@@ -231,29 +215,29 @@ LogicalResult tgc::generateGpuWgmmaMatmulKernel(GpuKernelBuilder &kernel,
         };
 
         Value tid = hooks.threadId(b, loc);
-        Value m0 = mul(hooks.workgroupId(b, loc, gpu::Dimension::y), kTileM);
+        Value m0 = ix.mul(hooks.workgroupId(b, loc, gpu::Dimension::y), kTileM);
         SmallVector<Value> column =
             e.delinearize(hooks.workgroupId(b, loc, gpu::Dimension::x),
                           {computeProduct(batchShape), tilesN});
-        Value n0 = mul(column[1], kTileN);
+        Value n0 = ix.mul(column[1], kTileN);
         SmallVector<Value> batchIdx = e.delinearize(column[0], batchShape);
         Value stagesBase = address(stages);
         Value barriersBase = address(barriers);
         auto barrier = [&](Value stage) {
-          return shared(add(barriersBase, mul(stage, 8)));
+          return shared(ix.add(barriersBase, ix.mul(stage, 8)));
         };
 
         // Thread 0 initializes the mbarriers: every thread arrives once
         // per phase (cp.async.mbarrier.arrive.noinc counts as the arrival).
         {
           Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                              tid, idx(0));
+                                              tid, ix.idx(0));
           auto init = scf::IfOp::create(b, loc, first, false);
           OpBuilder::InsertionGuard g(b);
           b.setInsertionPointToStart(&init.getThenRegion().front());
           Value count = arith::ConstantIntOp::create(b, loc, i32, kThreads);
           for (int64_t s = 0; s < kStages; ++s)
-            NVVM::MBarrierInitOp::create(b, loc, barrier(idx(s)), count,
+            NVVM::MBarrierInitOp::create(b, loc, barrier(ix.idx(s)), count,
                                          /*predicate=*/Value());
         }
         hooks.barrier(b, loc);
@@ -265,27 +249,27 @@ LogicalResult tgc::generateGpuWgmmaMatmulKernel(GpuKernelBuilder &kernel,
           Value memref = e.memref(layout.argument);
           auto type = cast<MemRefType>(memref.getType());
           SmallVector<Value> loopIdx(batchIdx);
-          loopIdx.resize(loops.numBatch + 3, idx(0));
+          loopIdx.resize(loops.numBatch + 3, ix.idx(0));
           loopIdx[mnDim] = mn;
           loopIdx[loops.kDim] = k;
           SmallVector<Value> operandIdx = e.applyMap(map, loopIdx);
-          Value offset = idx(0);
+          Value offset = ix.idx(0);
           SmallVector<int64_t> strides = computeStrides(type.getShape());
           for (auto [i, stride] : llvm::zip(operandIdx, strides))
-            offset = add(offset, mul(i, stride));
-          return add(address(memref), mul(offset, 2));
+            offset = ix.add(offset, ix.mul(i, stride));
+          return ix.add(address(memref), ix.mul(offset, 2));
         };
         // Copies this thread's chunks of slice `kt` (an index) of both
         // operands into stage `stage`, then arrives on its mbarrier.
         auto load = [&](Value kt, Value stage) {
-          Value k0 = mul(kt, kTileK);
-          Value stageBase = add(stagesBase, mul(stage, 2 * kSliceBytes));
+          Value k0 = ix.mul(kt, kTileK);
+          Value stageBase = ix.add(stagesBase, ix.mul(stage, 2 * kSliceBytes));
           auto copyOperand = [&](const OperandLayout &layout, AffineMap map,
                                  unsigned mnDim, Value mnBase, int64_t mnSize,
                                  Value sliceBase) {
             int64_t chunks = kTileM * kTileK / kChunkElems;
             for (int64_t q = 0; q < chunks / kThreads; ++q) {
-              Value flat = add(tid, idx(q * kThreads));
+              Value flat = ix.add(tid, ix.idx(q * kThreads));
               // Which chunk: consecutive threads fill consecutive 16-byte
               // rows of core matrices, so that a warp's 32 chunks are four
               // whole 128-byte core matrices (no shared-memory bank
@@ -298,23 +282,25 @@ LogicalResult tgc::generateGpuWgmmaMatmulKernel(GpuKernelBuilder &kernel,
               //    flat / kTileM -th core matrix along K.
               Value row, k;
               if (layout.kMajor) {
-                row = div(flat, kTileK / kChunkElems);
-                k = mul(rem(flat, kTileK / kChunkElems), kChunkElems);
+                row = ix.div(flat, kTileK / kChunkElems);
+                k = ix.mul(ix.rem(flat, kTileK / kChunkElems), kChunkElems);
               } else {
-                k = add(rem(flat, 8), mul(div(flat, kTileM), 8));
-                row = mul(rem(div(flat, 8), kTileM / kChunkElems), kChunkElems);
+                k = ix.add(ix.rem(flat, 8), ix.mul(ix.div(flat, kTileM), 8));
+                row = ix.mul(ix.rem(ix.div(flat, 8), kTileM / kChunkElems),
+                             kChunkElems);
               }
               // Core matrix (row / 8, k / 8); the chunk is its row
               // row % 8 (K-major) or k % 8 (MN-major).
-              Value core = add(mul(div(row, 8), kTileK / 8 * kCoreBytes),
-                               mul(div(k, 8), kCoreBytes));
-              Value dst =
-                  add(sliceBase,
-                      add(core, mul(layout.kMajor ? rem(row, 8) : rem(k, 8),
-                                    kChunk)));
-              Value mn = add(mnBase, row), kk = add(k0, k);
-              Value inside = arith::AndIOp::create(b, loc, below(mn, mnSize),
-                                                   below(kk, K));
+              Value core =
+                  ix.add(ix.mul(ix.div(row, 8), kTileK / 8 * kCoreBytes),
+                         ix.mul(ix.div(k, 8), kCoreBytes));
+              Value dst = ix.add(
+                  sliceBase, ix.add(core, ix.mul(layout.kMajor ? ix.rem(row, 8)
+                                                               : ix.rem(k, 8),
+                                                 kChunk)));
+              Value mn = ix.add(mnBase, row), kk = ix.add(k0, k);
+              Value inside = arith::AndIOp::create(b, loc, ix.below(mn, mnSize),
+                                                   ix.below(kk, K));
               // Outside the matrix: read nothing (source size 0, the 16
               // bytes are zero-filled) from the operand's first element.
               Value src = arith::SelectOp::create(
@@ -334,19 +320,19 @@ LogicalResult tgc::generateGpuWgmmaMatmulKernel(GpuKernelBuilder &kernel,
           };
           copyOperand(*aLayout, loops.lhsMap, loops.mDim, m0, M, stageBase);
           copyOperand(*bLayout, loops.rhsMap, loops.nDim, n0, N,
-                      add(stageBase, idx(kSliceBytes)));
+                      ix.add(stageBase, ix.idx(kSliceBytes)));
           NVVM::CpAsyncMBarrierArriveOp::create(b, loc, barrier(stage),
                                                 /*noinc=*/true);
         };
         // Slice kt, if there is one, into stage kt % kStages.
         auto loadIfAny = [&](Value kt) {
-          auto ifOp = scf::IfOp::create(b, loc, below(kt, numK), false);
+          auto ifOp = scf::IfOp::create(b, loc, ix.below(kt, numK), false);
           OpBuilder::InsertionGuard g(b);
           b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-          load(kt, rem(kt, kStages));
+          load(kt, ix.rem(kt, kStages));
         };
         for (int64_t s = 0; s < kStages - 1; ++s)
-          loadIfAny(idx(s));
+          loadIfAny(ix.idx(s));
 
         // Descriptor constants: LBO = 128 (next core matrix in K), SBO =
         // kTileK * 16 (next 8 rows of M or N), no swizzle.
@@ -362,9 +348,9 @@ LogicalResult tgc::generateGpuWgmmaMatmulKernel(GpuKernelBuilder &kernel,
               arith::ConstantIntOp::create(b, loc, i64, 4));
           return arith::OrIOp::create(b, loc, start, descBits).getResult();
         };
-        Value warpgroup = div(tid, kWarpgroup);
+        Value warpgroup = ix.div(tid, kWarpgroup);
         // Warpgroup w's rows of A: 64 rows, w * 8 core-matrix rows in.
-        Value aRows = mul(warpgroup, kInstrM / 8 * sbo);
+        Value aRows = ix.mul(warpgroup, kInstrM / 8 * sbo);
 
         Type f32 = b.getF32Type();
         auto accType = LLVM::LLVMStructType::getLiteral(
@@ -372,15 +358,15 @@ LogicalResult tgc::generateGpuWgmmaMatmulKernel(GpuKernelBuilder &kernel,
         Value zeroAcc = LLVM::ZeroOp::create(b, loc, accType);
         bool bf16 = half.isBF16();
         auto wgmmaType = bf16 ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
-        auto kLoop = scf::ForOp::create(b, loc, idx(0), idx(numK), idx(1),
-                                        ValueRange{zeroAcc});
+        auto kLoop = scf::ForOp::create(b, loc, ix.idx(0), ix.idx(numK),
+                                        ix.idx(1), ValueRange{zeroAcc});
         {
           OpBuilder::InsertionGuard g(b);
           b.setInsertionPointToStart(kLoop.getBody());
           Value kt = kLoop.getInductionVar();
-          Value stage = rem(kt, kStages);
+          Value stage = ix.rem(kt, kStages);
           // The stage's (kt / kStages)-th phase: its parity.
-          Value parity = toI32(rem(div(kt, kStages), 2));
+          Value parity = toI32(ix.rem(ix.div(kt, kStages), 2));
           NVVM::MBarrierTryWaitParityOp::create(
               b, loc, barrier(stage), parity,
               arith::ConstantIntOp::create(b, loc, i32, 10000000));
@@ -391,13 +377,14 @@ LogicalResult tgc::generateGpuWgmmaMatmulKernel(GpuKernelBuilder &kernel,
               NVVM::ProxyKindAttr::get(ctx, NVVM::ProxyKind::async_shared),
               NVVM::SharedSpaceAttr::get(ctx, NVVM::SharedSpace::shared_cta));
           NVVM::WgmmaFenceAlignedOp::create(b, loc);
-          Value stageBase = add(stagesBase, mul(stage, 2 * kSliceBytes));
+          Value stageBase = ix.add(stagesBase, ix.mul(stage, 2 * kSliceBytes));
           Value acc = kLoop.getRegionIterArgs()[0];
           for (int64_t step = 0; step < kTileK / kInstrK; ++step) {
-            Value stepOffset = idx(step * 2 * kCoreBytes);
-            Value descA = descriptor(add(add(stageBase, aRows), stepOffset));
-            Value descB =
-                descriptor(add(add(stageBase, idx(kSliceBytes)), stepOffset));
+            Value stepOffset = ix.idx(step * 2 * kCoreBytes);
+            Value descA =
+                descriptor(ix.add(ix.add(stageBase, aRows), stepOffset));
+            Value descB = descriptor(
+                ix.add(ix.add(stageBase, ix.idx(kSliceBytes)), stepOffset));
             acc = NVVM::WgmmaMmaAsyncOp::create(
                 b, loc, accType, acc, descA, descB,
                 NVVM::MMAShapeAttr::get(ctx, kInstrM, kTileN, kInstrK),
@@ -418,7 +405,7 @@ LogicalResult tgc::generateGpuWgmmaMatmulKernel(GpuKernelBuilder &kernel,
           NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
           // ... in both warpgroups: refill that stage.
           hooks.barrier(b, loc);
-          loadIfAny(add(kt, idx(kStages - 1)));
+          loadIfAny(ix.add(kt, ix.idx(kStages - 1)));
           scf::YieldOp::create(b, loc, acc);
         }
         NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
@@ -428,16 +415,16 @@ LogicalResult tgc::generateGpuWgmmaMatmulKernel(GpuKernelBuilder &kernel,
         //   m = 64 warpgroup + 16 warp + g + 8 ((r % 4) / 2),
         //   n = 8 (r / 4) + 2t + r % 2.
         Value out = kernel.outputMemref(func);
-        Value lane = rem(tid, kWarp);
-        Value rowBase =
-            add(add(m0, mul(warpgroup, kInstrM)),
-                add(mul(rem(div(tid, kWarp), 4), 16), div(lane, 4)));
-        Value colBase = add(n0, mul(rem(lane, 4), 2));
+        Value lane = ix.rem(tid, kWarp);
+        Value rowBase = ix.add(
+            ix.add(m0, ix.mul(warpgroup, kInstrM)),
+            ix.add(ix.mul(ix.rem(ix.div(tid, kWarp), 4), 16), ix.div(lane, 4)));
+        Value colBase = ix.add(n0, ix.mul(ix.rem(lane, 4), 2));
         for (int64_t r = 0; r < kAccumulators; ++r) {
-          Value m = add(rowBase, idx(((r % 4) / 2) * 8));
-          Value n = add(colBase, idx((r / 4) * 8 + r % 2));
+          Value m = ix.add(rowBase, ix.idx(((r % 4) / 2) * 8));
+          Value n = ix.add(colBase, ix.idx((r / 4) * 8 + r % 2));
           Value inside =
-              arith::AndIOp::create(b, loc, below(m, M), below(n, N));
+              arith::AndIOp::create(b, loc, ix.below(m, M), ix.below(n, N));
           Value v = LLVM::ExtractValueOp::create(b, loc, acc, r);
           auto write = scf::IfOp::create(b, loc, inside, false);
           OpBuilder::InsertionGuard guard(b);

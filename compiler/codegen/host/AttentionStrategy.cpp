@@ -284,13 +284,8 @@ void AttentionGenerator::body(OpBuilder &b, KernelEmitter &e, Value wg,
       SmallVector<Value> idx(batchIdx);
       idx.push_back(add(b, i0, i));
       idx.push_back(col);
-      if (std::optional<ArrayRef<int64_t>> perm = op.getResultPermutation()) {
-        SmallVector<Value> permuted;
-        for (int64_t d : *perm)
-          permuted.push_back(idx[d]);
-        idx = permuted;
-      }
-      memref::StoreOp::create(b, loc, result, out, idx);
+      memref::StoreOp::create(b, loc, result, out,
+                              attentionResultIndex(op, idx));
     });
   });
 }
