@@ -13,6 +13,7 @@
 
 #include "compiler/frontends/TgFrontend.h"
 #include "compiler/frontends/onnx/NodeContext.h"
+#include "compiler/frontends/onnx/OnnxSchema.h"
 #include "compiler/frontends/onnx/Safetensors.h"
 #include "ir/TgDialect.h"
 
@@ -26,6 +27,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <climits>
+#include <limits>
 
 using namespace mlir;
 using namespace tgc::onnx_import;
@@ -478,6 +480,52 @@ FailureOr<int64_t> Importer::opsetFor(const onnx::NodeProto &node,
                         << node.domain() << "'";
 }
 
+/// The node's inputs and outputs against ONNX's schema of its op at the
+/// model's opset: too few or too many, or an omitted required input, is an
+/// error here, so that converters may read every input the op requires.
+/// Ops ONNX does not define (tgc's extensions) are left to their
+/// converters.
+static LogicalResult checkArity(const onnx::NodeProto &node, int64_t opset,
+                                Location loc) {
+  std::optional<OnnxArity> arity = onnxArity(node.op_type(), int(opset));
+  if (!arity)
+    return success();
+  auto count = [&](StringRef what, int n, int min, int max) -> LogicalResult {
+    if (n >= min && n <= max)
+      return success();
+    InFlightDiagnostic d =
+        emitError(loc) << "has " << n << " " << what << (n == 1 ? "; " : "s; ")
+                       << node.op_type() << " (opset " << opset << ") takes ";
+    if (min == max)
+      d << min;
+    else if (max == std::numeric_limits<int>::max())
+      d << min << " or more";
+    else
+      d << min << " to " << max;
+    return d;
+  };
+  if (failed(count("input", node.input_size(), arity->minInputs,
+                   arity->current ? arity->maxInputs
+                                  : std::numeric_limits<int>::max())))
+    return failure();
+  if (arity->current && failed(count("output", node.output_size(),
+                                     arity->minOutputs, arity->maxOutputs)))
+    return failure();
+  // Required inputs come first in ONNX's definitions: an empty name among
+  // the first minInputs omits one.
+  for (int i = 0; i < std::min(node.input_size(), arity->minInputs); ++i) {
+    if (!node.input(i).empty())
+      continue;
+    std::string name = size_t(i) < arity->inputNames.size()
+                           ? arity->inputNames[i]
+                           : std::string("#") + std::to_string(i);
+    return emitError(loc) << "input " << i << " ('" << name
+                          << "') is required by " << node.op_type()
+                          << " but omitted (an empty name)";
+  }
+  return success();
+}
+
 LogicalResult Importer::importNode(const onnx::NodeProto &node) {
   Location loc = nodeLoc(node);
   FailureOr<int64_t> opset = opsetFor(node, loc);
@@ -502,6 +550,8 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node) {
     return emitError(loc) << "opset " << *opset
                           << " is newer than tgc's ONNX importer knows ("
                           << kNewestOpset << ")";
+  if (failed(checkArity(node, *opset, loc)))
+    return failure();
   for (int i = 0; i < node.input_size(); ++i) {
     const std::string &name = node.input(i);
     if (!name.empty() && !lookup(name))

@@ -164,3 +164,17 @@ def weights_from_files():
 
 if __name__ == "__main__":
     weights_from_files()
+
+
+def arity():
+    # Input counts against ONNX's schemas, checked by errors.test.
+    x = vi("x")
+    save("missing-input.onnx", model(
+        [h.make_node("Add", ["x"], ["y"], name="add")], [x], [vi("y")]))
+    save("omitted-input.onnx", model(
+        [h.make_node("CastLike", ["x", ""], ["y"], name="cast")], [x],
+        [vi("y")]))
+
+
+if __name__ == "__main__":
+    arity()
