@@ -77,9 +77,6 @@ public:
     EB = llvm::alignTo(llvm::divideCeilSigned(E, columnBlocks), kSide);
     columnsPerThread = EB / kSide;
     columnBlocks = llvm::divideCeilSigned(E, EB);
-    grid = {computeProduct(batchShape) * llvm::divideCeilSigned(M, BM) *
-                columnBlocks,
-            1, 1};
     workgroupShape = {computeProduct(batchShape), llvm::divideCeilSigned(M, BM),
                       columnBlocks};
   }
@@ -99,7 +96,7 @@ public:
       buffers.push_back(
           hooks.workgroupMemory({BM}, IntegerType::get(op.getContext(), 32)));
     return kernel.createFunc(
-        grid, {kThreads, 1, 1}, buffers,
+        {computeProduct(workgroupShape), 1, 1}, {kThreads, 1, 1}, buffers,
         [&](OpBuilder &b, gpu::GPUFuncOp func) { return body(b, func); });
   }
 
@@ -146,11 +143,13 @@ private:
     return llvm::to_vector_of<Value>(forOp.getResults());
   }
 
-  /// `condition ? value of `tensor` at (row, column) as f32 : otherwise`,
-  /// the element computed only where the condition holds.
+  /// `condition ? value of `tensor` at (row, column) : otherwise`, the
+  /// element computed only where the condition holds: as f32 for the
+  /// float operands (then through `use`), as it is for `visible`.
   Value elementIf(OpBuilder &b, Value condition, Value tensor, Value row,
                   Value column, Value otherwise,
-                  function_ref<Value(OpBuilder &, Value)> use = nullptr) {
+                  function_ref<Value(OpBuilder &, Value)> use = nullptr,
+                  bool asF32 = true) {
     auto ifOp = scf::IfOp::create(
         b, loc, condition,
         [&](OpBuilder &nb, Location l) {
@@ -158,7 +157,9 @@ private:
           SmallVector<Value> idx(batchIdx);
           idx.push_back(row);
           idx.push_back(column);
-          Value v = convertScalar(nb, l, e->emit(tensor, idx), f32);
+          Value v = e->emit(tensor, idx);
+          if (asF32)
+            v = convertScalar(nb, l, v, f32);
           if (use)
             v = use(nb, v);
           e->popScope();
@@ -188,7 +189,8 @@ private:
   int64_t BM = 0, EB = 0, rowsPerThread = 0, columnsPerThread = 0;
   /// Consecutive lanes that share a query row in the softmax step.
   int64_t lanesPerRow = 0;
-  std::array<int64_t, 3> grid;
+  /// Workgroups (all along grid.x): batch entries, query blocks, column
+  /// blocks.
   SmallVector<int64_t> workgroupShape;
 
   // Set while the body is built.
@@ -412,25 +414,11 @@ SmallVector<Value> AttentionGenerator::scores(OpBuilder &b, Value kb0,
       Value j = add(b, kb0, add(b, tx, e->index(kSide * c)));
       Value &score = s[r * 4 + c];
       Value shown = less(b, j, rowCounts[r]);
-      if (Value visible = op.getVisible()) {
-        // Hidden scores are -inf whatever they were: a select, as in the
-        // unfused graph, so a hidden key's NaN does not reach the row.
-        auto read = scf::IfOp::create(
-            b, loc, shown,
-            [&](OpBuilder &nb, Location l) {
-              e->pushScope();
-              SmallVector<Value> idx(batchIdx);
-              idx.push_back(i);
-              idx.push_back(j);
-              Value v = e->emit(visible, idx);
-              e->popScope();
-              scf::YieldOp::create(nb, l, v);
-            },
-            [&](OpBuilder &nb, Location l) {
-              scf::YieldOp::create(nb, l, shown);
-            });
-        shown = read.getResult(0);
-      }
+      // Hidden scores are -inf whatever they were: a select, as in the
+      // unfused graph, so a hidden key's NaN does not reach the row.
+      if (Value visible = op.getVisible())
+        shown = elementIf(b, shown, visible, i, j, shown, nullptr,
+                          /*asF32=*/false);
       if (Value mask = op.getMask())
         score = elementIf(
             b, shown, mask, i, j, minusInf, [&](OpBuilder &nb, Value m) {

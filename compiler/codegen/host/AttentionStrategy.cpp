@@ -111,6 +111,12 @@ private:
     e.popScope();
   }
 
+  /// The query that lane `lane` of the block at `i0` computes: rows past M
+  /// repeat the last query (their results are not written).
+  Value queryRow(OpBuilder &b, KernelEmitter &e, Value i0, int64_t lane) {
+    return min(b, add(b, i0, e.index(lane)), e.index(M - 1));
+  }
+
   /// Element (row, column) of an operand of this batch entry, as f32.
   Value element(OpBuilder &b, KernelEmitter &e, Value tensor, Value row,
                 Value column) {
@@ -196,8 +202,7 @@ void AttentionGenerator::body(OpBuilder &b, KernelEmitter &e, Value wg,
         SmallVector<Value> lanesOfCount;
         for (int64_t l = 0; l < lanes; ++l) {
           SmallVector<Value> idx(batchIdx);
-          idx.push_back(
-              min(b, add(b, i0, e.index(c * lanes + l)), e.index(M - 1)));
+          idx.push_back(queryRow(b, e, i0, c * lanes + l));
           Value n = clamped(idx);
           keyEnd = arith::MaxSIOp::create(b, loc, keyEnd, n);
           lanesOfCount.push_back(arith::IndexCastOp::create(b, loc, i32, n));
@@ -336,8 +341,7 @@ void AttentionGenerator::scoreGroup(OpBuilder &b, KernelEmitter &e, Value i0,
       for (int64_t c = 0; c < V; ++c) {
         SmallVector<Value> lanesOfMask;
         for (int64_t l = 0; l < lanes; ++l) {
-          Value row =
-              min(b, add(b, i0, e.index(c * lanes + l)), e.index(M - 1));
+          Value row = queryRow(b, e, i0, c * lanes + l);
           lanesOfMask.push_back(element(b, e, mask, row, keys[r]));
         }
         Value m =
@@ -371,8 +375,7 @@ void AttentionGenerator::scoreGroup(OpBuilder &b, KernelEmitter &e, Value i0,
         SmallVector<Value> lanesOfVisible;
         for (int64_t l = 0; l < lanes; ++l) {
           SmallVector<Value> idx(batchIdx);
-          idx.push_back(
-              min(b, add(b, i0, e.index(c * lanes + l)), e.index(M - 1)));
+          idx.push_back(queryRow(b, e, i0, c * lanes + l));
           idx.push_back(keys[r]);
           lanesOfVisible.push_back(e.emit(visible, idx));
         }
